@@ -1,0 +1,1 @@
+//! The console: stdin/stdout chat, the embedded default.

@@ -1,0 +1,6 @@
+//! Chat platform adapters: each turns platform updates into `yunqi_bot::Inbound` events and
+//! delivers fitted outbox messages in the platform's own wire format. Nothing more.
+
+pub mod console;
+pub mod slack;
+pub mod wecom;

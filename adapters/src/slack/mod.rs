@@ -1,0 +1,1 @@
+//! Slack: Events API, slash commands, interactivity, Socket Mode, Web API.

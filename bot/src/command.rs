@@ -1,0 +1,372 @@
+//! Text → command. Every platform delivers commands as text (slash commands, buttons whose
+//! payload is a command, plain messages), so this is the one parser for all of them.
+
+use crate::i18n::Locale;
+use crate::ids::SalonId;
+
+/// Raw `key=value` profile fields given inline; validated later by the domain types.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileFields {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub position: Option<String>,
+    pub years: Option<String>,
+}
+
+impl ProfileFields {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.position.is_none() && self.years.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    All,
+    Users(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Lang(Locale),
+    Salons,
+    Salon(SalonId),
+    Register { salon: SalonId, fields: ProfileFields },
+    /// `/cancel` alone leaves a running dialogue.
+    Cancel(Option<SalonId>),
+    Confirm(SalonId),
+    CheckIn(String),
+    /// Organizer check-in by name: `/checkin <salon> <user>`.
+    CheckInUser { salon: SalonId, user: String },
+    Profile(ProfileFields),
+    Link(Option<String>),
+    Pending(SalonId),
+    Approve { salon: SalonId, who: Who },
+    Reject { salon: SalonId, user: String, reason: Option<String> },
+    CheckinCode(SalonId),
+    Attendees(SalonId),
+}
+
+/// The command names, for help texts and platform command menus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    Help,
+    Lang,
+    Salons,
+    Salon,
+    Register,
+    Cancel,
+    Confirm,
+    CheckIn,
+    Profile,
+    Link,
+    Pending,
+    Approve,
+    Reject,
+    CheckinCode,
+    Attendees,
+}
+
+/// (name, English, Chinese aliases)
+const NAMES: &[(Name, &str, &[&str])] = &[
+    (Name::Help, "help", &["帮助", "start"]),
+    (Name::Lang, "lang", &["语言"]),
+    (Name::Salons, "salons", &["沙龙", "活动"]),
+    (Name::Salon, "salon", &["沙龙详情", "详情"]),
+    (Name::Register, "register", &["报名"]),
+    (Name::Cancel, "cancel", &["取消", "取消报名"]),
+    (Name::Confirm, "confirm", &["确认"]),
+    (Name::CheckIn, "checkin", &["签到", "check-in"]),
+    (Name::Profile, "profile", &["资料"]),
+    (Name::Link, "link", &["绑定"]),
+    (Name::Pending, "pending", &["待审核", "待审"]),
+    (Name::Approve, "approve", &["批准", "通过"]),
+    (Name::Reject, "reject", &["拒绝"]),
+    (Name::CheckinCode, "checkin-code", &["签到码"]),
+    (Name::Attendees, "attendees", &["名单", "参会名单"]),
+];
+
+impl Name {
+    pub fn all() -> impl Iterator<Item = Name> {
+        NAMES.iter().map(|(n, _, _)| *n)
+    }
+    pub fn english(self) -> &'static str {
+        NAMES.iter().find(|(n, _, _)| *n == self).map(|e| e.1).unwrap_or("help")
+    }
+    pub fn chinese(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(n, _, _)| *n == self)
+            .and_then(|e| e.2.first().copied())
+            .unwrap_or("帮助")
+    }
+    pub fn organizer_only(self) -> bool {
+        matches!(
+            self,
+            Name::Pending | Name::Approve | Name::Reject | Name::CheckinCode | Name::Attendees
+        )
+    }
+    fn lookup(word: &str) -> Option<Name> {
+        let w = word.to_lowercase();
+        NAMES
+            .iter()
+            .find(|(_, en, zh)| *en == w || zh.contains(&w.as_str()))
+            .map(|(n, _, _)| *n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// Not a command: an answer in a dialogue, or chatter.
+    NotACommand,
+    /// A command word with arguments that do not fit; answer with its usage.
+    Usage(Name),
+    /// A `/word` that is no command.
+    Unknown(String),
+    Command(Command),
+}
+
+/// Parses one message. A leading `/` (or full-width `／`) marks a command; without it the
+/// first word must be a command name or alias.
+pub fn parse(text: &str) -> Parsed {
+    let text = text.trim();
+    let (slashed, body) = match text.strip_prefix('/').or_else(|| text.strip_prefix('／')) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut split = body.splitn(2, char::is_whitespace);
+    let word = split.next().unwrap_or("");
+    // Telegram groups send `/register@yunqi_bot`.
+    let word = word.split('@').next().unwrap_or(word);
+    let rest = split.next().unwrap_or("").trim();
+    let Some(name) = Name::lookup(word) else {
+        return if slashed && !word.is_empty() {
+            Parsed::Unknown(word.to_string())
+        } else {
+            Parsed::NotACommand
+        };
+    };
+    match build(name, rest) {
+        Some(c) => Parsed::Command(c),
+        None => Parsed::Usage(name),
+    }
+}
+
+fn build(name: Name, rest: &str) -> Option<Command> {
+    let toks = tokenize(rest);
+    let arg = |i: usize| toks.get(i).map(String::as_str);
+    let salon = |i: usize| arg(i).and_then(parse_id).map(SalonId);
+    let c = match name {
+        Name::Help => Command::Help,
+        Name::Lang => Command::Lang(Locale::parse(arg(0)?)?),
+        Name::Salons => Command::Salons,
+        Name::Salon => Command::Salon(salon(0)?),
+        Name::Register => Command::Register {
+            salon: salon(0)?,
+            fields: fields(&toks[1..])?,
+        },
+        Name::Cancel => match arg(0) {
+            None => Command::Cancel(None),
+            Some(_) => Command::Cancel(Some(salon(0)?)),
+        },
+        Name::Confirm => Command::Confirm(salon(0)?),
+        Name::CheckIn => match toks.len() {
+            1 => Command::CheckIn(toks[0].clone()),
+            2 => Command::CheckInUser {
+                salon: salon(0)?,
+                user: toks[1].clone(),
+            },
+            _ => return None,
+        },
+        Name::Profile => Command::Profile(fields(&toks)?),
+        Name::Link => Command::Link(arg(0).map(str::to_string)),
+        Name::Pending => Command::Pending(salon(0)?),
+        Name::Approve => {
+            let users = &toks.get(1..).unwrap_or_default();
+            if users.is_empty() {
+                return None;
+            }
+            let who = if users.len() == 1 && matches!(users[0].to_lowercase().as_str(), "all" | "全部") {
+                Who::All
+            } else {
+                Who::Users(users.to_vec())
+            };
+            Command::Approve { salon: salon(0)?, who }
+        }
+        Name::Reject => {
+            let reason = toks.get(2..).filter(|r| !r.is_empty()).map(|r| r.join(" "));
+            Command::Reject {
+                salon: salon(0)?,
+                user: arg(1)?.to_string(),
+                reason,
+            }
+        }
+        Name::CheckinCode => Command::CheckinCode(salon(0)?),
+        Name::Attendees => Command::Attendees(salon(0)?),
+    };
+    Some(c)
+}
+
+fn parse_id(s: &str) -> Option<i64> {
+    let s = s.trim_start_matches('#');
+    s.parse::<i64>().ok().filter(|n| *n > 0)
+}
+
+fn fields(toks: &[String]) -> Option<ProfileFields> {
+    let mut f = ProfileFields::default();
+    for t in toks {
+        let (k, v) = t.split_once('=').or_else(|| t.split_once('＝'))?;
+        let v = Some(v.to_string());
+        match k.to_lowercase().as_str() {
+            "name" | "姓名" => f.name = v,
+            "phone" | "mobile" | "手机" | "电话" => f.phone = v,
+            "position" | "title" | "职位" => f.position = v,
+            "years" | "年限" | "工作年限" => f.years = v,
+            _ => return None,
+        }
+    }
+    Some(f)
+}
+
+/// Splits on whitespace; double quotes (ASCII or Chinese) group words, also after `key=`.
+pub fn tokenize(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_quote = false;
+    let mut has_token = false;
+    for c in s.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                in_quote = !in_quote;
+                has_token = true;
+            }
+            c if c.is_whitespace() && !in_quote => {
+                if has_token {
+                    out.push(std::mem::take(&mut cur));
+                    has_token = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                has_token = true;
+            }
+        }
+    }
+    if has_token {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(s: &str) -> Command {
+        match parse(s) {
+            Parsed::Command(c) => c,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn english_names_chinese_aliases_and_plain_text_give_the_same_command() {
+        for s in ["/register 1", "/报名 1", "register 1", "报名 1", "／报名 1", "/REGISTER 1", "/register@yunqi_bot 1"] {
+            assert_eq!(
+                cmd(s),
+                Command::Register { salon: SalonId(1), fields: ProfileFields::default() },
+                "{s}"
+            );
+        }
+        assert_eq!(cmd("/取消 1"), Command::Cancel(Some(SalonId(1))));
+        assert_eq!(cmd("cancel"), Command::Cancel(None));
+        assert_eq!(cmd("/lang en"), Command::Lang(Locale::En));
+        assert_eq!(cmd("/语言 中文"), Command::Lang(Locale::Zh));
+    }
+
+    #[test]
+    fn inline_registration_takes_quoted_values_in_any_order() {
+        let c = cmd(r#"/register 1 name="Li Lei" years=5年 phone=13800000000 position=后端"#);
+        assert_eq!(
+            c,
+            Command::Register {
+                salon: SalonId(1),
+                fields: ProfileFields {
+                    name: Some("Li Lei".into()),
+                    phone: Some("13800000000".into()),
+                    position: Some("后端".into()),
+                    years: Some("5年".into()),
+                }
+            }
+        );
+        let c = cmd("/报名 1 姓名=“韩 梅梅” 手机=13900000000");
+        let Command::Register { fields, .. } = c else { panic!() };
+        assert_eq!(fields.name.as_deref(), Some("韩 梅梅"));
+    }
+
+    #[test]
+    fn arguments_that_do_not_fit_ask_for_the_usage() {
+        let cases = [
+            ("/register", Name::Register),
+            ("/register abc", Name::Register),
+            ("/register 0", Name::Register),
+            ("/register 1 colour=red", Name::Register),
+            ("/register 1 loose", Name::Register),
+            ("/salon", Name::Salon),
+            ("/approve 1", Name::Approve),
+            ("/reject 1", Name::Reject),
+            ("/lang fr", Name::Lang),
+            ("/checkin a b c", Name::CheckIn),
+        ];
+        for (s, name) in cases {
+            assert_eq!(parse(s), Parsed::Usage(name), "{s}");
+        }
+    }
+
+    #[test]
+    fn organizer_commands_name_users_or_all() {
+        assert_eq!(
+            cmd("/approve 1 all"),
+            Command::Approve { salon: SalonId(1), who: Who::All }
+        );
+        assert_eq!(
+            cmd("/批准 1 alice slack:U1"),
+            Command::Approve {
+                salon: SalonId(1),
+                who: Who::Users(vec!["alice".into(), "slack:U1".into()])
+            }
+        );
+        assert_eq!(
+            cmd("/reject 1 bob 年限不足 not enough"),
+            Command::Reject {
+                salon: SalonId(1),
+                user: "bob".into(),
+                reason: Some("年限不足 not enough".into())
+            }
+        );
+        assert_eq!(
+            cmd("/reject 1 bob"),
+            Command::Reject { salon: SalonId(1), user: "bob".into(), reason: None }
+        );
+        assert_eq!(cmd("/checkin 483920"), Command::CheckIn("483920".into()));
+        assert_eq!(
+            cmd("/checkin 1 alice"),
+            Command::CheckInUser { salon: SalonId(1), user: "alice".into() }
+        );
+        assert_eq!(cmd("/checkin-code 1"), Command::CheckinCode(SalonId(1)));
+    }
+
+    #[test]
+    fn chatter_is_not_a_command_and_an_unknown_slash_word_is_reported() {
+        assert_eq!(parse("张三"), Parsed::NotACommand);
+        assert_eq!(parse("hello there"), Parsed::NotACommand);
+        assert_eq!(parse("13800000000"), Parsed::NotACommand);
+        assert_eq!(parse("/frobnicate"), Parsed::Unknown("frobnicate".into()));
+        assert_eq!(parse("/"), Parsed::NotACommand);
+    }
+
+    #[test]
+    fn tokenize_groups_quoted_words_and_keeps_empty_quotes() {
+        assert_eq!(tokenize(r#"a "b c" d="e f" """#), vec!["a", "b c", "d=e f", ""]);
+    }
+}

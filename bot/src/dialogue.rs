@@ -1,0 +1,263 @@
+//! Dialogues: an enum of states carrying their data and a pure step function. The state is
+//! stored after every step, so a restart resumes at the same question.
+
+use crate::command::ProfileFields;
+use crate::i18n::Field;
+use crate::ids::{SalonId, UserRef};
+use crate::model::Member;
+use crate::validate::{Invalid, PersonName, Phone, Position, Years};
+use serde::{Deserialize, Serialize};
+
+/// A profile being filled in; starts from what the member's profile already has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answers {
+    pub name: Option<PersonName>,
+    pub phone: Option<Phone>,
+    pub position: Option<Position>,
+    pub years: Option<Years>,
+}
+
+impl Answers {
+    pub fn from_member(m: &Member) -> Answers {
+        Answers {
+            name: m.name.clone(),
+            phone: m.phone.clone(),
+            position: m.position.clone(),
+            years: m.years,
+        }
+    }
+
+    /// Sets one field from a user's answer, or says why it is refused.
+    pub fn set(&mut self, field: Field, input: &str) -> Result<(), Invalid> {
+        match field {
+            Field::Name => self.name = Some(PersonName::parse(input)?),
+            Field::Phone => self.phone = Some(Phone::parse(input)?),
+            Field::Position => self.position = Some(Position::parse(input)?),
+            Field::Years => self.years = Some(Years::parse(input)?),
+        }
+        Ok(())
+    }
+
+    /// Applies inline `key=value` fields; the first bad one is returned with its reason.
+    pub fn apply(&mut self, f: &ProfileFields) -> Result<(), (Field, Invalid)> {
+        let given = [
+            (Field::Name, &f.name),
+            (Field::Phone, &f.phone),
+            (Field::Position, &f.position),
+            (Field::Years, &f.years),
+        ];
+        for (field, value) in given {
+            if let Some(v) = value {
+                self.set(field, v).map_err(|e| (field, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The next question, in the pinned order name, phone, position, years.
+    pub fn next_missing(&self) -> Option<Field> {
+        if self.name.is_none() {
+            Some(Field::Name)
+        } else if self.phone.is_none() {
+            Some(Field::Phone)
+        } else if self.position.is_none() {
+            Some(Field::Position)
+        } else if self.years.is_none() {
+            Some(Field::Years)
+        } else {
+            None
+        }
+    }
+
+    pub fn write_to(&self, m: &mut Member) {
+        if let Some(v) = &self.name {
+            m.name = Some(v.clone());
+        }
+        if let Some(v) = &self.phone {
+            m.phone = Some(v.clone());
+        }
+        if let Some(v) = &self.position {
+            m.position = Some(v.clone());
+        }
+        if let Some(v) = self.years {
+            m.years = Some(v);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Dialogue {
+    Register {
+        salon: SalonId,
+        answers: Answers,
+        asking: Field,
+    },
+    /// An organizer pressed "reject" and is asked for the reason.
+    RejectReason { salon: SalonId, user: UserRef },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Ask `field` (after explaining `error`, if any) and wait in `state`.
+    Ask {
+        state: Dialogue,
+        field: Field,
+        error: Option<Invalid>,
+    },
+    RegisterDone { salon: SalonId, answers: Answers },
+    RejectDone { salon: SalonId, user: UserRef, reason: String },
+    /// An empty reason: ask again.
+    AskReason(Dialogue),
+}
+
+/// The first step of a registration: inline fields applied, then the first open question.
+pub fn start_register(salon: SalonId, member: &Member, inline: &ProfileFields) -> Step {
+    let mut answers = Answers::from_member(member);
+    if let Err((field, why)) = answers.apply(inline) {
+        return Step::Ask {
+            state: Dialogue::Register { salon, answers, asking: field },
+            field,
+            error: Some(why),
+        };
+    }
+    ask_next(salon, answers)
+}
+
+fn ask_next(salon: SalonId, answers: Answers) -> Step {
+    match answers.next_missing() {
+        Some(field) => Step::Ask {
+            state: Dialogue::Register { salon, answers, asking: field },
+            field,
+            error: None,
+        },
+        None => Step::RegisterDone { salon, answers },
+    }
+}
+
+/// One answer in, the next state out. Pure: no I/O, no clock.
+pub fn step(state: Dialogue, input: &str) -> Step {
+    match state {
+        Dialogue::Register { salon, mut answers, asking } => match answers.set(asking, input) {
+            Ok(()) => ask_next(salon, answers),
+            Err(why) => Step::Ask {
+                state: Dialogue::Register { salon, answers, asking },
+                field: asking,
+                error: Some(why),
+            },
+        },
+        Dialogue::RejectReason { salon, user } => {
+            let reason = input.trim();
+            if reason.is_empty() {
+                Step::AskReason(Dialogue::RejectReason { salon, user })
+            } else {
+                Step::RejectDone { salon, user, reason: reason.to_string() }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+    use crate::ids::MemberId;
+
+    fn blank() -> Member {
+        Member::new(MemberId(1), Locale::Zh)
+    }
+
+    fn asked(s: &Step) -> (Field, Option<Invalid>) {
+        match s {
+            Step::Ask { field, error, .. } => (*field, *error),
+            other => panic!("expected a question, got {other:?}"),
+        }
+    }
+
+    fn state(s: Step) -> Dialogue {
+        match s {
+            Step::Ask { state, .. } => state,
+            other => panic!("expected a question, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_blank_profile_is_asked_name_phone_position_years_in_order() {
+        let s = start_register(SalonId(1), &blank(), &ProfileFields::default());
+        assert_eq!(asked(&s), (Field::Name, None));
+        let s = step(state(s), "张三");
+        assert_eq!(asked(&s), (Field::Phone, None));
+        let s = step(state(s), "13800000000");
+        assert_eq!(asked(&s), (Field::Position, None));
+        let s = step(state(s), "后端工程师");
+        assert_eq!(asked(&s), (Field::Years, None));
+        match step(state(s), "5年") {
+            Step::RegisterDone { salon, answers } => {
+                assert_eq!(salon, SalonId(1));
+                assert_eq!(answers.years.map(Years::get), Some(5));
+                assert_eq!(answers.phone.unwrap().as_str(), "13800000000");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_answer_is_explained_and_the_same_question_asked_again() {
+        let s = start_register(SalonId(1), &blank(), &ProfileFields::default());
+        let s = step(state(s), "张三");
+        let s = step(state(s), "12345");
+        assert_eq!(asked(&s), (Field::Phone, Some(Invalid::PhoneFormat)));
+        let s = step(state(s), "13800000000");
+        assert_eq!(asked(&s), (Field::Position, None));
+    }
+
+    #[test]
+    fn only_what_the_profile_lacks_is_asked() {
+        let mut m = blank();
+        m.name = Some(PersonName::parse("李雷").unwrap());
+        m.phone = Some(Phone::parse("13900000000").unwrap());
+        m.position = Some(Position::parse("架构师").unwrap());
+        let s = start_register(SalonId(2), &m, &ProfileFields::default());
+        assert_eq!(asked(&s), (Field::Years, None));
+        m.years = Years::new(8);
+        assert!(matches!(
+            start_register(SalonId(2), &m, &ProfileFields::default()),
+            Step::RegisterDone { .. }
+        ));
+    }
+
+    #[test]
+    fn inline_fields_complete_at_once_or_re_ask_the_first_bad_one() {
+        let full = ProfileFields {
+            name: Some("Li".into()),
+            phone: Some("+4915112345678".into()),
+            position: Some("dev".into()),
+            years: Some("7 years".into()),
+        };
+        assert!(matches!(start_register(SalonId(1), &blank(), &full), Step::RegisterDone { .. }));
+        let bad = ProfileFields { years: Some("many".into()), ..full };
+        assert_eq!(
+            asked(&start_register(SalonId(1), &blank(), &bad)),
+            (Field::Years, Some(Invalid::YearsNotWhole))
+        );
+    }
+
+    #[test]
+    fn a_dialogue_state_survives_serialisation() {
+        let s = state(step(
+            state(start_register(SalonId(1), &blank(), &ProfileFields::default())),
+            "张三",
+        ));
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Dialogue = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(asked(&step(back, "bad")), (Field::Phone, Some(Invalid::PhoneFormat)));
+    }
+
+    #[test]
+    fn a_reject_reason_must_not_be_empty() {
+        let d = Dialogue::RejectReason { salon: SalonId(1), user: UserRef::new(crate::ids::Platform::Console, "bob") };
+        assert!(matches!(step(d.clone(), "  "), Step::AskReason(_)));
+        assert!(matches!(step(d, "年限不足"), Step::RejectDone { reason, .. } if reason == "年限不足"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The event handler: one inbound event (or a clock tick) in one transaction, producing
+//! state changes through the `Tx` port and the messages to send.
+
+mod account;
+mod organizer;
+mod salon;
+mod tick;
+
+use crate::command::{self, Command, Parsed};
+use crate::dialogue::{self, Dialogue, Step};
+use crate::event::{EventKind, Inbound};
+use crate::i18n::{Locale, Msg};
+use crate::ids::UserRef;
+use crate::message::{Outgoing, Recipient, Reply};
+use crate::model::{Member, NewSalon};
+use crate::ports::{StoreResult, Tx};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Accounts with the organizer role (`[roles] organizers`).
+    pub organizers: HashSet<UserRef>,
+    /// How long an offered seat waits for `/confirm`.
+    pub claim_window: Duration,
+    /// Reminders before a salon starts, e.g. 24 h and 2 h.
+    pub reminders: Vec<Duration>,
+    pub link_code_ttl: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            organizers: HashSet::new(),
+            claim_window: Duration::hours(12),
+            reminders: vec![Duration::hours(24), Duration::hours(2)],
+            link_code_ttl: Duration::minutes(10),
+        }
+    }
+}
+
+pub struct Engine {
+    pub cfg: EngineConfig,
+}
+
+/// What one event is being handled with: who, when, and the messages it causes.
+pub(crate) struct Ctx<'e> {
+    pub ev: &'e Inbound,
+    pub member: Member,
+    pub now: DateTime<Utc>,
+    pub out: Vec<Outgoing>,
+}
+
+impl Ctx<'_> {
+    pub fn locale(&self) -> Locale {
+        self.member.locale
+    }
+    fn here(&self) -> Recipient {
+        Recipient {
+            user: self.ev.user.clone(),
+            conversation: self.ev.conversation.clone(),
+        }
+    }
+    /// Answers where the event came from.
+    pub fn say(&mut self, m: Msg) {
+        let r = Reply::text(m.render(self.locale()));
+        self.send_here(r);
+    }
+    /// Answers in a direct message: personal data is never asked for in a shared channel.
+    pub fn say_private(&mut self, m: Msg) {
+        let r = Reply::text(m.render(self.locale())).private();
+        self.send_here(r);
+    }
+    pub fn send_here(&mut self, r: Reply) {
+        let to = self.here();
+        self.out.push(Outgoing::new(to, r));
+    }
+    pub fn send(&mut self, to: &UserRef, r: Reply) {
+        self.out.push(Outgoing::direct(to, r));
+    }
+}
+
+impl Engine {
+    pub fn new(cfg: EngineConfig) -> Engine {
+        Engine { cfg }
+    }
+
+    /// Writes the configured salons into an empty database; returns how many.
+    pub async fn seed<T: Tx>(&self, tx: &mut T, salons: &[NewSalon]) -> StoreResult<usize> {
+        if tx.salon_count().await? > 0 {
+            return Ok(0);
+        }
+        for s in salons {
+            tx.salon_insert(s).await?;
+        }
+        Ok(salons.len())
+    }
+
+    /// Handles one event. `Ok` with no messages for a duplicate.
+    pub async fn handle<T: Tx>(&self, tx: &mut T, ev: &Inbound, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
+        if let Some(id) = &ev.event_id {
+            if !tx.first_sighting(ev.user.platform, id, now).await? {
+                return Ok(Vec::new());
+            }
+        }
+        let text = match &ev.kind {
+            EventKind::Text(t) | EventKind::Button(t) => t.as_str(),
+            EventKind::Joined { .. } => return Ok(Vec::new()),
+        };
+        let locale = ev.locale_hint.unwrap_or_default();
+        let (member, _new) = tx.member_for(&ev.user, locale, now).await?;
+        let mut cx = Ctx { ev, member, now, out: Vec::new() };
+        match command::parse(text) {
+            Parsed::Command(Command::Cancel(None)) => self.leave_dialogue(tx, &mut cx).await?,
+            Parsed::Command(c) => self.command(tx, &mut cx, c).await?,
+            Parsed::Usage(n) => cx.say(Msg::Usage(n)),
+            Parsed::Unknown(w) => cx.say(Msg::Unknown(&w)),
+            Parsed::NotACommand => match tx.dialogue_get(&ev.user).await? {
+                Some(d) => self.continue_dialogue(tx, &mut cx, d, text).await?,
+                None => cx.say(Msg::Chatter),
+            },
+        }
+        Ok(cx.out)
+    }
+
+    async fn command<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, c: Command) -> StoreResult<()> {
+        let name = command_name(&c);
+        if name.organizer_only() && !self.is_organizer(tx, cx).await? {
+            cx.say(Msg::OrganizerOnly);
+            return Ok(());
+        }
+        match c {
+            Command::Help => {
+                let organizer = self.is_organizer(tx, cx).await?;
+                cx.say(Msg::Help { organizer });
+            }
+            Command::Lang(l) => {
+                cx.member.locale = l;
+                tx.member_save(&cx.member).await?;
+                cx.say(Msg::LangSet);
+            }
+            Command::Salons => self.list_salons(tx, cx).await?,
+            Command::Salon(id) => self.show_salon(tx, cx, id).await?,
+            Command::Register { salon, fields } => self.register(tx, cx, salon, &fields).await?,
+            Command::Cancel(Some(id)) => self.cancel(tx, cx, id).await?,
+            Command::Cancel(None) => self.leave_dialogue(tx, cx).await?,
+            Command::Confirm(id) => self.confirm(tx, cx, id).await?,
+            Command::CheckIn(code) => self.check_in(tx, cx, &code).await?,
+            Command::CheckInUser { salon, user } => {
+                if self.is_organizer(tx, cx).await? {
+                    self.check_in_user(tx, cx, salon, &user).await?
+                } else {
+                    cx.say(Msg::OrganizerOnly)
+                }
+            }
+            Command::Profile(fields) => self.profile(tx, cx, &fields).await?,
+            Command::Link(code) => self.link(tx, cx, code.as_deref()).await?,
+            Command::Pending(id) => self.pending(tx, cx, id).await?,
+            Command::Approve { salon, who } => self.approve(tx, cx, salon, who).await?,
+            Command::Reject { salon, user, reason } => self.reject(tx, cx, salon, &user, reason).await?,
+            Command::CheckinCode(id) => self.checkin_code(tx, cx, id).await?,
+            Command::Attendees(id) => self.attendees(tx, cx, id).await?,
+        }
+        Ok(())
+    }
+
+    async fn leave_dialogue<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>) -> StoreResult<()> {
+        if tx.dialogue_get(&cx.ev.user).await?.is_some() {
+            tx.dialogue_delete(&cx.ev.user).await?;
+            cx.say(Msg::DialogueCancelled);
+        } else {
+            cx.say(Msg::NoDialogue);
+        }
+        Ok(())
+    }
+
+    async fn continue_dialogue<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, d: Dialogue, input: &str) -> StoreResult<()> {
+        let step = dialogue::step(d, input);
+        self.apply_step(tx, cx, step).await
+    }
+
+    /// Stores the dialogue's next state (or ends it) and acts on a finished one.
+    pub(crate) async fn apply_step<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, step: Step) -> StoreResult<()> {
+        match step {
+            Step::Ask { state, field, error } => {
+                tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
+                match error {
+                    Some(why) => cx.say_private(Msg::InvalidAnswer { field, why }),
+                    None => cx.say_private(Msg::Ask(field)),
+                }
+            }
+            Step::AskReason(state) => {
+                let Dialogue::RejectReason { user, .. } = &state else { return Ok(()) };
+                let who = user.to_string();
+                tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
+                cx.say(Msg::RejectAskReason(&who));
+            }
+            Step::RegisterDone { salon, answers } => {
+                tx.dialogue_delete(&cx.ev.user).await?;
+                self.complete_registration(tx, cx, salon, answers).await?;
+            }
+            Step::RejectDone { salon, user, reason } => {
+                tx.dialogue_delete(&cx.ev.user).await?;
+                self.reject_user(tx, cx, salon, &user, &reason).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn is_organizer<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<bool> {
+        if self.cfg.organizers.contains(&cx.ev.user) {
+            return Ok(true);
+        }
+        if self.cfg.organizers.is_empty() {
+            return Ok(false);
+        }
+        // A linked account carries the role of any of the member's accounts.
+        let accounts = tx.member_accounts(cx.member.id).await?;
+        Ok(accounts.iter().any(|a| self.cfg.organizers.contains(a)))
+    }
+
+    /// Organizer accounts with their language, for notifications.
+    pub(crate) async fn organizers<T: Tx>(&self, tx: &mut T) -> StoreResult<Vec<(UserRef, Locale)>> {
+        let mut out = Vec::with_capacity(self.cfg.organizers.len());
+        let mut orgs: Vec<&UserRef> = self.cfg.organizers.iter().collect();
+        orgs.sort();
+        for o in orgs {
+            let locale = tx.member_find(o).await?.map(|m| m.locale).unwrap_or_default();
+            out.push((o.clone(), locale));
+        }
+        Ok(out)
+    }
+}
+
+fn command_name(c: &Command) -> command::Name {
+    use command::Name;
+    match c {
+        Command::Help => Name::Help,
+        Command::Lang(_) => Name::Lang,
+        Command::Salons => Name::Salons,
+        Command::Salon(_) => Name::Salon,
+        Command::Register { .. } => Name::Register,
+        Command::Cancel(_) => Name::Cancel,
+        Command::Confirm(_) => Name::Confirm,
+        Command::CheckIn(_) | Command::CheckInUser { .. } => Name::CheckIn,
+        Command::Profile(_) => Name::Profile,
+        Command::Link(_) => Name::Link,
+        Command::Pending(_) => Name::Pending,
+        Command::Approve { .. } => Name::Approve,
+        Command::Reject { .. } => Name::Reject,
+        Command::CheckinCode(_) => Name::CheckinCode,
+        Command::Attendees(_) => Name::Attendees,
+    }
+}

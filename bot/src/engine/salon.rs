@@ -1,0 +1,260 @@
+//! A member's side of a salon: browse, register, cancel, claim an offer, check in.
+
+use super::{Ctx, Engine};
+use crate::command::ProfileFields;
+use crate::dialogue::{self, Answers, Step};
+use crate::i18n::{Locale, Msg};
+use crate::ics;
+use crate::ids::{SalonId, UserRef};
+use crate::message::{Button, ButtonStyle, Outgoing, Reply};
+use crate::model::{Decision, RegStatus, Registration, Salon, SeatCounts};
+use crate::ports::{StoreResult, Tx};
+use chrono::{DateTime, Utc};
+
+pub(crate) fn seats_left(s: &Salon, c: &SeatCounts) -> u32 {
+    s.info.capacity.saturating_sub(c.held)
+}
+
+impl Engine {
+    pub(crate) async fn list_salons<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>) -> StoreResult<()> {
+        let salons = tx.salons_upcoming(cx.now).await?;
+        if salons.is_empty() {
+            cx.say(Msg::SalonsNone);
+            return Ok(());
+        }
+        let l = cx.locale();
+        let mut text = Msg::SalonsHeader.render(l);
+        for (s, c) in &salons {
+            text.push('\n');
+            text += &Msg::SalonLine { salon: s, seats_left: seats_left(s, c) }.render(l);
+        }
+        cx.send_here(Reply::text(text));
+        Ok(())
+    }
+
+    pub(crate) async fn show_salon<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+        match tx.salon_get(id).await? {
+            Some((s, c)) => cx.say(Msg::SalonDetail { salon: &s, seats_left: seats_left(&s, &c) }),
+            None => cx.say(Msg::SalonNotFound(id.0)),
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn register<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId, fields: &ProfileFields) -> StoreResult<()> {
+        let Some((salon, _)) = tx.salon_get(id).await? else {
+            cx.say(Msg::SalonNotFound(id.0));
+            return Ok(());
+        };
+        if cx.now >= salon.info.starts_at {
+            cx.say(Msg::SalonClosed(&salon));
+            return Ok(());
+        }
+        if let Some(r) = tx.registration_latest(id, cx.member.id).await? {
+            if r.status.is_active() {
+                cx.say(Msg::AlreadyRegistered { salon: &salon, status: r.status });
+                return Ok(());
+            }
+        }
+        let step = dialogue::start_register(id, &cx.member, fields);
+        if matches!(step, Step::Ask { .. }) {
+            cx.say_private(Msg::RegisterIntro(&salon));
+        }
+        self.apply_step(tx, cx, step).await
+    }
+
+    /// Every answer is in: save the profile, screen, and place the registration.
+    pub(crate) async fn complete_registration<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId, answers: Answers) -> StoreResult<()> {
+        answers.write_to(&mut cx.member);
+        tx.member_save(&cx.member).await?;
+        let Some((salon, counts)) = tx.salon_get(id).await? else {
+            cx.say(Msg::SalonNotFound(id.0));
+            return Ok(());
+        };
+        if cx.now >= salon.info.starts_at {
+            cx.say(Msg::SalonClosed(&salon));
+            return Ok(());
+        }
+        // A dialogue may have finished after another registration went in.
+        if let Some(r) = tx.registration_latest(id, cx.member.id).await? {
+            if r.status.is_active() {
+                cx.say(Msg::AlreadyRegistered { salon: &salon, status: r.status });
+                return Ok(());
+            }
+        }
+        let years = cx.member.years.map(|y| y.get()).unwrap_or(0);
+        let account = cx.ev.user.clone();
+        let status = if years < salon.info.min_years {
+            RegStatus::Rejected
+        } else if counts.held >= salon.info.capacity || counts.waitlisted > 0 {
+            RegStatus::Waitlisted
+        } else if salon.info.auto_approve {
+            RegStatus::Approved
+        } else {
+            RegStatus::Pending
+        };
+        let mut reg = tx.registration_insert(id, cx.member.id, &account, status, cx.now).await?;
+        match status {
+            RegStatus::Rejected => {
+                reg.reason = Some(format!("ineligible: {years} < {}", salon.info.min_years));
+                tx.registration_update(&reg).await?;
+                tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: status, reason: reg.reason.clone(), at: cx.now }).await?;
+                cx.say_private(Msg::Ineligible { salon: &salon, min: salon.info.min_years, years });
+                // Organizers may still approve by hand.
+                self.notify_organizers(tx, cx, &salon, &reg).await?;
+            }
+            RegStatus::Waitlisted => {
+                let position = counts.waitlisted + 1;
+                cx.say_private(Msg::Waitlisted { salon: &salon, position });
+            }
+            RegStatus::Approved => {
+                let r = approval_reply(&salon, cx.locale(), cx.now);
+                cx.send_here(r.private());
+            }
+            _ => {
+                cx.say_private(Msg::Pending(&salon));
+                self.notify_organizers(tx, cx, &salon, &reg).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn notify_organizers<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, salon: &Salon, reg: &Registration) -> StoreResult<()> {
+        let no_shows = tx.no_show_count(cx.member.id).await?;
+        let who = reg.account.to_string();
+        for (org, l) in self.organizers(tx).await? {
+            let text = Msg::NewPending { salon, who: &who, member: &cx.member, no_shows, status: reg.status }.render(l);
+            let r = Reply::text(text).private().with_buttons(decision_buttons(salon.id, &reg.account, l));
+            cx.send(&org, r);
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn cancel<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+        let Some((salon, _)) = tx.salon_get(id).await? else {
+            cx.say(Msg::SalonNotFound(id.0));
+            return Ok(());
+        };
+        let reg = tx.registration_latest(id, cx.member.id).await?;
+        let Some(mut reg) = reg.filter(|r| r.status.is_active() && r.status != RegStatus::CheckedIn) else {
+            cx.say(Msg::NothingToCancel(&salon));
+            return Ok(());
+        };
+        let freed = reg.status.holds_seat();
+        reg.status = RegStatus::Cancelled;
+        reg.offered_until = None;
+        tx.registration_update(&reg).await?;
+        tx.decision_log(&Decision { registration: reg.id, actor: cx.ev.user.to_string(), action: RegStatus::Cancelled, reason: None, at: cx.now }).await?;
+        cx.say(Msg::CancelledOk(&salon));
+        if freed {
+            let out = self.offer_free_seats(tx, id, cx.now).await?;
+            cx.out.extend(out);
+        }
+        Ok(())
+    }
+
+    /// Offers every free seat to the head of the waitlist, FIFO, with a claim window.
+    pub(crate) async fn offer_free_seats<T: Tx>(&self, tx: &mut T, id: SalonId, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
+        let mut out = Vec::new();
+        let Some((salon, counts)) = tx.salon_get(id).await? else { return Ok(out) };
+        if now >= salon.info.starts_at {
+            return Ok(out);
+        }
+        let free = seats_left(&salon, &counts) as usize;
+        if free == 0 {
+            return Ok(out);
+        }
+        let waiting = tx.registrations(id, &[RegStatus::Waitlisted]).await?;
+        let until = (now + self.cfg.claim_window).min(salon.info.starts_at);
+        for row in waiting.into_iter().take(free) {
+            let mut reg = row.reg;
+            reg.status = RegStatus::Offered;
+            reg.offered_until = Some(until);
+            tx.registration_update(&reg).await?;
+            tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: RegStatus::Offered, reason: None, at: now }).await?;
+            let text = Msg::Offered { salon: &salon, until }.render(row.member.locale);
+            let confirm = Button { label: confirm_label(row.member.locale), command: format!("/confirm {}", salon.id), style: ButtonStyle::Primary };
+            out.push(Outgoing::direct(&reg.account, Reply::text(text).private().with_buttons(vec![confirm])));
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn confirm<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+        let Some((salon, _)) = tx.salon_get(id).await? else {
+            cx.say(Msg::SalonNotFound(id.0));
+            return Ok(());
+        };
+        let reg = tx.registration_latest(id, cx.member.id).await?;
+        let offered = reg.filter(|r| r.status == RegStatus::Offered && r.offered_until.is_some_and(|u| u > cx.now));
+        let Some(mut reg) = offered else {
+            cx.say(Msg::NoOffer(&salon));
+            return Ok(());
+        };
+        reg.status = RegStatus::Approved;
+        reg.offered_until = None;
+        tx.registration_update(&reg).await?;
+        tx.decision_log(&Decision { registration: reg.id, actor: cx.ev.user.to_string(), action: RegStatus::Approved, reason: Some("claimed offer".into()), at: cx.now }).await?;
+        let r = approval_reply(&salon, cx.locale(), cx.now);
+        cx.send_here(r.private());
+        Ok(())
+    }
+
+    pub(crate) async fn check_in<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, code: &str) -> StoreResult<()> {
+        let Some(salon) = tx.salon_by_checkin_code(code.trim()).await? else {
+            cx.say(Msg::CheckinBadCode);
+            return Ok(());
+        };
+        let reg = tx.registration_latest(salon.id, cx.member.id).await?;
+        match reg {
+            Some(r) if r.status == RegStatus::CheckedIn => cx.say(Msg::CheckedIn(&salon)),
+            Some(mut r) if r.status == RegStatus::Approved => {
+                r.status = RegStatus::CheckedIn;
+                tx.registration_update(&r).await?;
+                cx.say(Msg::CheckedIn(&salon));
+            }
+            _ => cx.say(Msg::CheckinNotApproved(&salon)),
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn profile<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, fields: &ProfileFields) -> StoreResult<()> {
+        if fields.is_empty() {
+            let m = cx.member.clone();
+            cx.say_private(Msg::Profile(&m));
+            return Ok(());
+        }
+        let mut answers = Answers::from_member(&cx.member);
+        match answers.apply(fields) {
+            Err((field, why)) => cx.say_private(Msg::InvalidAnswer { field, why }),
+            Ok(()) => {
+                answers.write_to(&mut cx.member);
+                tx.member_save(&cx.member).await?;
+                cx.say(Msg::ProfileUpdated);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Approval: time, place, agenda, calendar invite, and the way into the event group.
+pub(crate) fn approval_reply(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Reply {
+    let mut text = Msg::Approved { salon }.render(l);
+    if let Some(link) = &salon.info.group_link {
+        text.push('\n');
+        text += &Msg::GroupLink(link).render(l);
+    }
+    Reply::text(text).with_attachment(ics::invite(salon, l, now))
+}
+
+pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec<Button> {
+    vec![
+        Button { label: Msg::Approve.render(l), command: format!("/approve {salon} {user}"), style: ButtonStyle::Primary },
+        Button { label: Msg::Reject.render(l), command: format!("/reject {salon} {user}"), style: ButtonStyle::Danger },
+    ]
+}
+
+fn confirm_label(l: Locale) -> String {
+    match l {
+        Locale::Zh => "确认参加".into(),
+        Locale::En => "Confirm".into(),
+    }
+}

@@ -1,0 +1,87 @@
+//! Calendar invites (RFC 5545) for approved attendees.
+
+use crate::i18n::Locale;
+use crate::message::Attachment;
+use crate::model::Salon;
+use chrono::{DateTime, Utc};
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Escapes TEXT values: backslash, comma, semicolon, newline.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets without splitting a UTF-8 character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for c in line.chars() {
+        if len + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        out.push(c);
+        len += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+pub fn invite(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Attachment {
+    let lines = [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//yunqi-bot//salon//EN".into(),
+        "METHOD:PUBLISH".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:salon-{}@yunqi-bot", salon.id),
+        format!("DTSTAMP:{}", stamp(now)),
+        format!("DTSTART:{}", stamp(salon.info.starts_at)),
+        format!("DTEND:{}", stamp(salon.info.ends_at)),
+        format!("SUMMARY:{}", escape(salon.info.title.get(l))),
+        format!("LOCATION:{}", escape(salon.info.venue.get(l))),
+        format!("DESCRIPTION:{}", escape(salon.info.agenda.get(l))),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ];
+    Attachment {
+        filename: format!("salon-{}.ics", salon.id),
+        mime: "text/calendar".into(),
+        content: lines.iter().map(|l| fold(l)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_are_escaped() {
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn long_lines_are_folded_at_75_octets_on_char_boundaries() {
+        let line = format!("DESCRIPTION:{}", "议程".repeat(40));
+        let folded = fold(&line);
+        for part in folded.split("\r\n").filter(|p| !p.is_empty()) {
+            assert!(part.len() <= 75, "{} octets", part.len());
+        }
+        let unfolded = folded.replace("\r\n ", "").replace("\r\n", "");
+        assert_eq!(unfolded, line);
+    }
+}

@@ -1,0 +1,22 @@
+//! yunqi-bot's domain core: events in, state changes and outgoing messages out.
+//! No I/O framework here: storage, platforms and time come in through `ports`.
+
+pub mod capability;
+pub mod command;
+pub mod dialogue;
+pub mod engine;
+pub mod event;
+pub mod i18n;
+pub mod ics;
+pub mod ids;
+pub mod message;
+pub mod metrics;
+pub mod model;
+pub mod ports;
+pub mod runtime;
+pub mod validate;
+
+pub use engine::{Engine, EngineConfig};
+pub use event::{EventKind, Inbound};
+pub use i18n::Locale;
+pub use ids::{Platform, UserRef};

@@ -1,0 +1,114 @@
+//! What the bot sends: platform-neutral messages, stored as JSON in the outbox.
+
+use crate::ids::UserRef;
+use serde::{Deserialize, Serialize};
+
+/// A button; pressing it is the same as sending `command` as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub command: String,
+    #[serde(default)]
+    pub style: ButtonStyle,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ButtonStyle {
+    #[default]
+    Default,
+    Primary,
+    Danger,
+}
+
+/// A small text file such as a calendar invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub mime: String,
+    pub content: String,
+}
+
+/// The platform message this one answers: a thread where the platform has threads,
+/// a quote where it does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadRef {
+    pub message_id: String,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Reply {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+    /// Only the recipient may see it: never posted in a shared channel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ThreadRef>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            ..Reply::default()
+        }
+    }
+    pub fn private(mut self) -> Reply {
+        self.private = true;
+        self
+    }
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Reply {
+        self.buttons = buttons;
+        self
+    }
+    pub fn with_attachment(mut self, a: Attachment) -> Reply {
+        self.attachment = Some(a);
+        self
+    }
+}
+
+/// Where a message goes: a user, optionally inside a shared conversation (channel, group).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub user: UserRef,
+    /// A shared conversation to post in; `None` = direct message to `user`.
+    #[serde(default)]
+    pub conversation: Option<String>,
+}
+
+impl Recipient {
+    pub fn direct(user: UserRef) -> Recipient {
+        Recipient {
+            user,
+            conversation: None,
+        }
+    }
+}
+
+/// One message to deliver, as the core hands it to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub to: Recipient,
+    pub reply: Reply,
+    /// Messages with the same key are written once (reminders across restarts).
+    pub dedupe_key: Option<String>,
+}
+
+impl Outgoing {
+    pub fn new(to: Recipient, reply: Reply) -> Outgoing {
+        Outgoing {
+            to,
+            reply,
+            dedupe_key: None,
+        }
+    }
+    pub fn direct(user: &UserRef, reply: Reply) -> Outgoing {
+        Outgoing::new(Recipient::direct(user.clone()), reply)
+    }
+}

@@ -1,0 +1,177 @@
+//! Delivers the outbox: one lane per platform, paced to the platform's rate, retrying
+//! transient failures with backoff (or the platform's Retry-After) and never dropping a
+//! message for an outage. Permanent failures are recorded with their reason.
+
+use crate::capability::{fit, FitError};
+use crate::metrics::{Metrics, METRICS};
+use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Store};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::time::{sleep, Instant};
+
+/// Longest wait between retries of one message.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+pub struct Dispatcher<S: Store> {
+    pub store: Arc<S>,
+    pub clock: Arc<dyn Clock>,
+    /// Changes after every commit that queued messages.
+    pub changed: watch::Receiver<u64>,
+    /// How long an idle lane sleeps before it looks again (retries falling due).
+    pub idle_poll: Duration,
+}
+
+impl<S: Store> Dispatcher<S> {
+    /// One task per adapter; each ends when `shutdown` turns true.
+    pub fn spawn(&self, adapters: Vec<Arc<dyn Outbound>>, shutdown: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+        adapters
+            .into_iter()
+            .map(|a| {
+                let lane = Lane {
+                    store: self.store.clone(),
+                    clock: self.clock.clone(),
+                    adapter: a,
+                    changed: self.changed.clone(),
+                    shutdown: shutdown.clone(),
+                    idle_poll: self.idle_poll,
+                };
+                tokio::spawn(lane.run())
+            })
+            .collect()
+    }
+}
+
+struct Lane<S: Store> {
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+    adapter: Arc<dyn Outbound>,
+    changed: watch::Receiver<u64>,
+    shutdown: watch::Receiver<bool>,
+    idle_poll: Duration,
+}
+
+pub fn backoff(attempts: u32) -> Duration {
+    let secs = 1u64 << attempts.min(9);
+    Duration::from_secs(secs).min(MAX_BACKOFF)
+}
+
+impl<S: Store> Lane<S> {
+    async fn run(mut self) {
+        let platform = self.adapter.platform();
+        let filter = self.adapter.recipient_filter();
+        let gap = Duration::from_secs_f64(1.0 / self.adapter.rate_per_second().max(0.01));
+        let mut last_send = Instant::now() - gap;
+        self.changed.mark_changed();
+        loop {
+            if *self.shutdown.borrow() {
+                return;
+            }
+            let now = self.clock.now();
+            let rows = match self.store.outbox_due(platform, filter.as_deref(), now, 64).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::error!(error = %e, %platform, "outbox read failed");
+                    self.wait(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if rows.is_empty() {
+                let next = self.store.outbox_next_due(platform, filter.as_deref()).await.ok().flatten();
+                let wait = next
+                    .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO))
+                    .unwrap_or(self.idle_poll)
+                    .min(self.idle_poll)
+                    .max(Duration::from_millis(5));
+                self.wait(wait).await;
+                continue;
+            }
+            for row in rows {
+                if *self.shutdown.borrow() {
+                    return;
+                }
+                let outcome = self.deliver(&row, gap, &mut last_send).await;
+                let now = self.clock.now();
+                let retry_at = retry_time(now, row.attempts + 1, &outcome);
+                match &outcome {
+                    Delivery::Sent { .. } => Metrics::inc(&METRICS.outbox_sent, 1),
+                    Delivery::Retry { error, .. } => {
+                        Metrics::inc(&METRICS.outbox_retried, 1);
+                        tracing::warn!(%platform, id = %row.id, attempts = row.attempts + 1, %error, "delivery will be retried");
+                    }
+                    Delivery::Failed { error } => {
+                        Metrics::inc(&METRICS.outbox_failed, 1);
+                        tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
+                    }
+                }
+                if let Err(e) = self.store.outbox_settle(row.id, row.attempts + 1, &outcome, now, retry_at).await {
+                    tracing::error!(error = %e, "could not record a delivery; it may be sent again");
+                }
+                if matches!(outcome, Delivery::Retry { .. }) {
+                    // The platform is struggling: stop this round, let the backoff run.
+                    break;
+                }
+            }
+        }
+    }
+
+    async fn wait(&mut self, d: Duration) {
+        tokio::select! {
+            _ = sleep(d) => {}
+            _ = self.changed.changed() => {}
+            _ = self.shutdown.changed() => {}
+        }
+    }
+
+    async fn deliver(&self, row: &OutboxRow, gap: Duration, last_send: &mut Instant) -> Delivery {
+        let parts = match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
+            Ok(p) => p,
+            Err(e @ FitError::PrivateWithoutDm) => return Delivery::Failed { error: e.to_string() },
+        };
+        let mut first_id = None;
+        for part in &parts {
+            let due = *last_send + gap;
+            if due > Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
+            *last_send = Instant::now();
+            match self.adapter.deliver(part).await {
+                Delivery::Sent { message_id } => {
+                    first_id = first_id.or(message_id);
+                }
+                other => return other,
+            }
+        }
+        Delivery::Sent { message_id: first_id }
+    }
+}
+
+fn retry_time(now: DateTime<Utc>, attempts: u32, outcome: &Delivery) -> DateTime<Utc> {
+    let wait = match outcome {
+        Delivery::Retry { after: Some(a), .. } => *a,
+        _ => backoff(attempts),
+    };
+    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(300))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_secs(2));
+        assert_eq!(backoff(4), Duration::from_secs(16));
+        assert_eq!(backoff(40), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn a_platforms_retry_after_wins_over_the_backoff() {
+        let now = Utc::now();
+        let d = Delivery::Retry { after: Some(Duration::from_secs(30)), error: "429".into() };
+        assert_eq!(retry_time(now, 1, &d), now + chrono::Duration::seconds(30));
+        let d = Delivery::Retry { after: None, error: "timeout".into() };
+        assert_eq!(retry_time(now, 3, &d), now + chrono::Duration::seconds(8));
+    }
+}

@@ -1,0 +1,247 @@
+//! The core's moving parts: one writer task that handles events in order and commits them
+//! in groups (SQLite has one writer; see ARCHITECTURE.md), and the outbox dispatcher.
+
+mod dispatch;
+
+pub use dispatch::Dispatcher;
+
+use crate::engine::Engine;
+use crate::event::Inbound;
+use crate::message::Outgoing;
+use crate::metrics::{Metrics, METRICS};
+use crate::model::NewSalon;
+use crate::ports::{Clock, Store, StoreError, Tx};
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+use thiserror::Error;
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Most events committed in one transaction.
+const MAX_BATCH: usize = 512;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error("the core has stopped")]
+    Stopped,
+    #[error("handling failed: {0}")]
+    Failed(String),
+}
+
+/// What became of a submitted event once it is durable.
+#[derive(Debug, Default)]
+pub struct Handled {
+    /// Replies to answer in the request's own response (`Inbound::reply_inline`).
+    pub inline: Vec<Outgoing>,
+    /// Messages written to the outbox.
+    pub queued: usize,
+}
+
+enum Work {
+    Event(Box<Inbound>),
+    Tick,
+    Seed(Vec<NewSalon>),
+}
+
+type Reply = oneshot::Sender<Result<Handled, CoreError>>;
+
+struct Job {
+    work: Work,
+    reply: Reply,
+    submitted: Instant,
+}
+
+pub struct Core<S: Store> {
+    store: Arc<S>,
+    jobs: mpsc::Sender<Job>,
+    outbox_changed: watch::Receiver<u64>,
+}
+
+impl<S: Store> Clone for Core<S> {
+    fn clone(&self) -> Self {
+        Core { store: self.store.clone(), jobs: self.jobs.clone(), outbox_changed: self.outbox_changed.clone() }
+    }
+}
+
+impl<S: Store> Core<S> {
+    /// Starts the writer task. It ends when every `Core` handle is dropped.
+    pub fn start(store: Arc<S>, engine: Engine, clock: Arc<dyn Clock>) -> (Core<S>, tokio::task::JoinHandle<()>) {
+        let (jobs, rx) = mpsc::channel(4096);
+        let (changed_tx, changed_rx) = watch::channel(0u64);
+        let writer = Writer { store: store.clone(), engine, clock, changed: changed_tx };
+        let handle = tokio::spawn(writer.run(rx));
+        (Core { store, jobs, outbox_changed: changed_rx }, handle)
+    }
+
+    pub fn store(&self) -> &Arc<S> {
+        &self.store
+    }
+
+    /// Bumped after every commit that queued messages; the dispatcher waits on it.
+    pub fn outbox_changed(&self) -> watch::Receiver<u64> {
+        self.outbox_changed.clone()
+    }
+
+    async fn send(&self, work: Work) -> Result<Handled, CoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs.send(Job { work, reply, submitted: Instant::now() }).await.map_err(|_| CoreError::Stopped)?;
+        rx.await.map_err(|_| CoreError::Stopped)?
+    }
+
+    /// Handles one event; returns once its effects (and messages) are committed.
+    pub async fn submit(&self, ev: Inbound) -> Result<Handled, CoreError> {
+        self.send(Work::Event(Box::new(ev))).await
+    }
+
+    /// Runs the clock-driven work (offers, reminders, no-shows) now.
+    pub async fn tick(&self) -> Result<Handled, CoreError> {
+        self.send(Work::Tick).await
+    }
+
+    pub async fn seed(&self, salons: Vec<NewSalon>) -> Result<Handled, CoreError> {
+        self.send(Work::Seed(salons)).await
+    }
+}
+
+struct Writer<S: Store> {
+    store: Arc<S>,
+    engine: Engine,
+    clock: Arc<dyn Clock>,
+    changed: watch::Sender<u64>,
+}
+
+struct Done {
+    handled: Handled,
+}
+
+impl<S: Store> Writer<S> {
+    async fn run(self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => batch.push(j),
+                    Err(_) => break,
+                }
+            }
+            self.run_batch(batch).await;
+        }
+    }
+
+    /// All jobs in one transaction; if anything fails, each job again on its own, so one
+    /// bad event costs only itself.
+    async fn run_batch(&self, batch: Vec<Job>) {
+        let results = match self.try_together(&batch).await {
+            Ok(done) => done.into_iter().map(Ok).collect(),
+            Err(e) if batch.len() == 1 => vec![Err(e)],
+            Err(e) => {
+                tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying its events one by one");
+                let mut out = Vec::with_capacity(batch.len());
+                for job in &batch {
+                    out.push(self.try_together(std::slice::from_ref(job)).await.map(|mut d| d.remove(0)));
+                }
+                out
+            }
+        };
+        let mut queued = 0;
+        for (job, result) in batch.into_iter().zip(results) {
+            let answer = match result {
+                Ok(done) => {
+                    queued += done.handled.queued;
+                    Ok(done.handled)
+                }
+                Err(e) => {
+                    Metrics::inc(&METRICS.events_failed, 1);
+                    if let Work::Event(ev) = &job.work {
+                        tracing::error!(error = %e, conversation = %ev.conversation_key(), "event failed");
+                        self.apologise(ev).await;
+                    }
+                    Err(CoreError::Failed(e.to_string()))
+                }
+            };
+            METRICS.observe_latency(job.submitted.elapsed().as_secs_f64());
+            let _ = job.reply.send(answer);
+        }
+        if queued > 0 {
+            Metrics::inc(&METRICS.outbox_queued, queued as u64);
+            self.changed.send_modify(|v| *v += 1);
+        }
+    }
+
+    async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Done>, StoreError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let mut done = Vec::with_capacity(jobs.len());
+        let mut outbox = Vec::new();
+        for job in jobs {
+            let run = AssertUnwindSafe(self.run_one(&mut tx, &job.work, now)).catch_unwind().await;
+            let out = match run {
+                Ok(Ok(out)) => out,
+                Ok(Err(e)) => {
+                    let _ = tx.rollback().await;
+                    return Err(e);
+                }
+                Err(_) => {
+                    let _ = tx.rollback().await;
+                    return Err(StoreError::Backend("handler panicked".into()));
+                }
+            };
+            let (inline, queued): (Vec<_>, Vec<_>) = match &job.work {
+                Work::Event(ev) if ev.reply_inline => out.into_iter().partition(|o| o.to.user == ev.user && o.to.conversation == ev.conversation),
+                _ => (Vec::new(), out),
+            };
+            done.push(Done { handled: Handled { inline, queued: queued.len() } });
+            outbox.extend(queued);
+        }
+        if !outbox.is_empty() {
+            tx.outbox_push(&outbox, now).await?;
+        }
+        tx.commit().await?;
+        Metrics::inc(&METRICS.batches, 1);
+        let events = jobs.iter().filter(|j| matches!(j.work, Work::Event(_))).count();
+        Metrics::inc(&METRICS.events, events as u64);
+        Ok(done)
+    }
+
+    async fn run_one(&self, tx: &mut S::Tx, work: &Work, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<Outgoing>, StoreError> {
+        match work {
+            Work::Event(ev) => {
+                let span = tracing::debug_span!("event", conversation = %ev.conversation_key());
+                let _g = span.enter();
+                self.engine.handle(tx, ev, now).await
+            }
+            Work::Tick => self.engine.tick(tx, now).await,
+            Work::Seed(salons) => {
+                let n = self.engine.seed(tx, salons).await?;
+                if n > 0 {
+                    tracing::info!(salons = n, "seeded salons from config");
+                }
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// Tells the user something went wrong; the event itself is not marked seen, so a
+    /// platform retry can still succeed.
+    async fn apologise(&self, ev: &Inbound) {
+        let now = self.clock.now();
+        let result: Result<(), StoreError> = async {
+            let mut tx = self.store.begin().await?;
+            let locale = match tx.member_find(&ev.user).await? {
+                Some(m) => m.locale,
+                None => ev.locale_hint.unwrap_or_default(),
+            };
+            let text = crate::i18n::Msg::InternalError.render(locale);
+            let to = crate::message::Recipient { user: ev.user.clone(), conversation: ev.conversation.clone() };
+            tx.outbox_push(&[Outgoing::new(to, crate::message::Reply::text(text))], now).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not queue the apology either");
+        } else {
+            self.changed.send_modify(|v| *v += 1);
+        }
+    }
+}
