@@ -2,5 +2,7 @@
 //! delivers fitted outbox messages in the platform's own wire format. Nothing more.
 
 pub mod console;
+#[cfg(feature = "slack")]
 pub mod slack;
+#[cfg(feature = "wecom")]
 pub mod wecom;

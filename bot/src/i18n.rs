@@ -106,6 +106,7 @@ pub enum Msg<'a> {
     CheckInUserDone(&'a str),
     AttendeesHeader { salon: &'a Salon, held: u32 },
     Approve,
+    ApproveAll,
     Reject,
     StatusName(RegStatus),
 }
@@ -289,6 +290,7 @@ fn zh(m: &Msg) -> String {
         CheckInUserDone(who) => format!("已为 {who} 签到。"),
         AttendeesHeader { salon, held } => format!("{} 名单（已占 {held}/{} 个名额）：", title(salon, l), salon.info.capacity),
         Approve => "批准".into(),
+        ApproveAll => "全部批准".into(),
         Reject => "拒绝".into(),
         StatusName(s) => status_zh(*s).into(),
     }
@@ -396,6 +398,7 @@ fn en(m: &Msg) -> String {
         CheckInUserDone(who) => format!("Checked in {who}."),
         AttendeesHeader { salon, held } => format!("{} attendees ({held}/{} seats taken):", title(salon, l), salon.info.capacity),
         Approve => "Approve".into(),
+        ApproveAll => "Approve all".into(),
         Reject => "Reject".into(),
         StatusName(s) => s.as_str().into(),
     }

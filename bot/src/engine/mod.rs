@@ -96,6 +96,16 @@ impl Engine {
         Ok(salons.len())
     }
 
+    /// Sets a user's language (the console's `--locale`), creating the member if new.
+    pub async fn set_locale<T: Tx>(&self, tx: &mut T, user: &UserRef, locale: Locale, now: DateTime<Utc>) -> StoreResult<()> {
+        let (mut m, _) = tx.member_for(user, locale, now).await?;
+        if m.locale != locale {
+            m.locale = locale;
+            tx.member_save(&m).await?;
+        }
+        Ok(())
+    }
+
     /// Handles one event. `Ok` with no messages for a duplicate.
     pub async fn handle<T: Tx>(&self, tx: &mut T, ev: &Inbound, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
         if let Some(id) = &ev.event_id {

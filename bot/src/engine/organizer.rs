@@ -45,7 +45,7 @@ impl Engine {
             }
             buttons.extend(decision_buttons(id, &row.reg.account, l));
         }
-        buttons.push(Button { label: format!("{} (all)", Msg::Approve.render(l)), command: format!("/approve {id} all"), style: ButtonStyle::Primary });
+        buttons.push(Button { label: Msg::ApproveAll.render(l), command: format!("/approve {id} all"), style: ButtonStyle::Primary });
         cx.send_here(Reply::text(text).private().with_buttons(buttons));
         Ok(())
     }

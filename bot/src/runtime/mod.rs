@@ -7,6 +7,8 @@ pub use dispatch::Dispatcher;
 
 use crate::engine::Engine;
 use crate::event::Inbound;
+use crate::i18n::Locale;
+use crate::ids::UserRef;
 use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
@@ -42,6 +44,7 @@ enum Work {
     Event(Box<Inbound>),
     Tick,
     Seed(Vec<NewSalon>),
+    SetLocale(UserRef, Locale),
 }
 
 type Reply = oneshot::Sender<Result<Handled, CoreError>>;
@@ -99,8 +102,23 @@ impl<S: Store> Core<S> {
         self.send(Work::Tick).await
     }
 
+    pub async fn set_locale(&self, user: UserRef, locale: Locale) -> Result<Handled, CoreError> {
+        self.send(Work::SetLocale(user, locale)).await
+    }
+
     pub async fn seed(&self, salons: Vec<NewSalon>) -> Result<Handled, CoreError> {
         self.send(Work::Seed(salons)).await
+    }
+}
+
+/// Where adapters push events; `Core` is one. Object-safe so adapters need not know the store.
+pub trait EventSink: Send + Sync + 'static {
+    fn submit_event(&self, ev: Inbound) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>>;
+}
+
+impl<S: Store> EventSink for Core<S> {
+    fn submit_event(&self, ev: Inbound) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>> {
+        Box::pin(self.submit(ev))
     }
 }
 
@@ -212,6 +230,10 @@ impl<S: Store> Writer<S> {
                 self.engine.handle(tx, ev, now).await
             }
             Work::Tick => self.engine.tick(tx, now).await,
+            Work::SetLocale(user, locale) => {
+                self.engine.set_locale(tx, user, *locale, now).await?;
+                Ok(Vec::new())
+            }
             Work::Seed(salons) => {
                 let n = self.engine.seed(tx, salons).await?;
                 if n > 0 {

@@ -1,0 +1,82 @@
+//! Start-up: settings → store → core → dispatcher, scheduler, HTTP, adapters.
+
+use crate::settings::{load_table, Settings};
+use anyhow::{Context, Result};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use yunqi_bot::ports::{Clock, Outbound, SystemClock};
+use yunqi_bot::runtime::{Core, Dispatcher};
+use yunqi_bot::Engine;
+use yunqi_storage::SqliteStore;
+
+pub struct App {
+    pub settings: Settings,
+    pub table: toml::Table,
+    pub store: Arc<SqliteStore>,
+    pub core: Core<SqliteStore>,
+    pub clock: Arc<dyn Clock>,
+    writer: JoinHandle<()>,
+}
+
+/// Reads the layered configuration; `db` overrides `[storage] url`.
+pub fn configure(config: Option<&str>, db: Option<&str>) -> Result<(Settings, toml::Table)> {
+    let mut table = load_table(config, std::env::vars())?;
+    if let Some(db) = db {
+        if let Some(toml::Value::Table(s)) = table.get_mut("storage") {
+            s.insert("url".into(), toml::Value::String(db.to_string()));
+        }
+    }
+    let settings = Settings::from_table(&table)?;
+    Ok((settings, table))
+}
+
+impl App {
+    /// Opens the database (migrating it), starts the core and seeds configured salons.
+    pub async fn open(settings: Settings, table: toml::Table, clock: Arc<dyn Clock>) -> Result<App> {
+        let store = Arc::new(SqliteStore::open(&settings.storage.url).await.with_context(|| format!("opening database {}", settings.storage.url))?);
+        let engine = Engine::new(settings.engine_config()?);
+        let (core, writer) = Core::start(store.clone(), engine, clock.clone());
+        let salons = settings.seed_salons(clock.now())?;
+        core.seed(salons).await.context("seeding salons")?;
+        Ok(App { settings, table, store, core, clock, writer })
+    }
+
+    pub async fn open_default(settings: Settings, table: toml::Table) -> Result<App> {
+        App::open(settings, table, Arc::new(SystemClock)).await
+    }
+
+    /// Delivers the outbox through `adapters` until `shutdown`.
+    pub fn spawn_dispatcher(&self, adapters: Vec<Arc<dyn Outbound>>, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let d = Dispatcher { store: self.store.clone(), clock: self.clock.clone(), changed: self.core.outbox_changed(), idle_poll: Duration::from_secs(1) };
+        d.spawn(adapters, shutdown)
+    }
+
+    /// Runs the clock-driven work every `[scheduler] tick_seconds` until `shutdown`.
+    pub fn spawn_scheduler(&self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        let core = self.core.clone();
+        let every = Duration::from_secs(self.settings.scheduler.tick_seconds.max(1));
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            loop {
+                tokio::select! {
+                    _ = interval.tick() => {
+                        if let Err(e) = core.tick().await {
+                            tracing::error!(error = %e, "scheduled work failed");
+                        }
+                    }
+                    _ = shutdown.changed() => return,
+                }
+            }
+        })
+    }
+
+    /// Stops the core after the last event: the writer finishes what it has and exits.
+    pub async fn close(self) {
+        let App { core, writer, store, .. } = self;
+        drop(core);
+        let _ = writer.await;
+        store.close().await;
+    }
+}

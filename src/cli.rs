@@ -1,0 +1,44 @@
+//! The command line (pinned: operators' scripts rely on it).
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "yunqi", version, about = "yunqi-bot: salons, jobs and clarification threads in chat / 云栖开发者社区机器人")]
+pub struct Cli {
+    /// Configuration file layered over the embedded defaults.
+    #[arg(long, global = true, env = "YUNQI_CONFIG")]
+    pub config: Option<String>,
+    /// Database file (overrides `[storage] url`).
+    #[arg(long, global = true)]
+    pub db: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// HTTP server, outbox dispatcher, scheduler and every configured adapter (the default).
+    Serve,
+    /// Chat as a console user: prints what was queued for them, then reads lines from stdin.
+    Console {
+        /// The console user to chat as, e.g. `alice` or `admin`.
+        #[arg(long = "as")]
+        user: String,
+        /// The user's language.
+        #[arg(long, value_parser = ["zh", "en"])]
+        locale: Option<String>,
+    },
+    /// Exports data as CSV on stdout.
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
+    /// Applies database migrations and exits.
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// Registrations of a salon, with phone numbers (organizers only: keep it safe).
+    Salon { id: i64 },
+}

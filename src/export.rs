@@ -1,0 +1,56 @@
+//! `yunqi export salon <id>`: CSV with the pinned header.
+
+use std::io::Write;
+use yunqi_storage::ExportRow;
+
+pub const SALON_HEADER: &str = "id,name,phone,position,years,status,platform,user,registered_at";
+
+/// RFC 4180 quoting; a leading `= + - @` is prefixed with `'` so spreadsheets do not run it.
+fn field(s: &str) -> String {
+    let plus_not_number = s.starts_with('+') && !s[1..].bytes().all(|b| b.is_ascii_digit());
+    let s = if s.starts_with(['=', '-', '@']) || plus_not_number {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn write_salon(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()> {
+    writeln!(out, "{SALON_HEADER}")?;
+    for r in rows {
+        let cols = [
+            r.id.to_string(),
+            field(&r.name),
+            field(&r.phone),
+            field(&r.position),
+            r.years.clone(),
+            r.status.clone(),
+            r.platform.clone(),
+            field(&r.user),
+            r.registered_at.to_rfc3339(),
+        ];
+        writeln!(out, "{}", cols.join(","))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_with_commas_quotes_or_formulas_are_made_safe() {
+        assert_eq!(field("张三"), "张三");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(field("-1+2"), "'-1+2");
+        // E.164 phone numbers keep their plus.
+        assert_eq!(field("+4915112345678"), "+4915112345678");
+    }
+}

@@ -1,0 +1,266 @@
+//! Configuration: embedded `config/default.toml` → `--config` file → `YUNQI_<SECTION>__<KEY>`
+//! environment variables. Secrets are never logged.
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::HashSet;
+use yunqi_bot::model::{NewSalon, Text2};
+use yunqi_bot::{EngineConfig, Platform, UserRef};
+
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub http: Http,
+    pub storage: Storage,
+    pub console: Console,
+    pub salon: SalonRules,
+    pub scheduler: Scheduler,
+    #[serde(default)]
+    pub roles: Roles,
+    #[serde(default)]
+    pub salons: Vec<SalonSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Http {
+    pub bind: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Storage {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Console {
+    pub user: String,
+    pub files_dir: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SalonRules {
+    pub claim_window: String,
+    pub reminders: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scheduler {
+    pub tick_seconds: u64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Roles {
+    #[serde(default)]
+    pub organizers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SalonSeed {
+    pub title_zh: String,
+    #[serde(default)]
+    pub title_en: String,
+    pub venue_zh: String,
+    #[serde(default)]
+    pub venue_en: String,
+    #[serde(default)]
+    pub agenda_zh: String,
+    #[serde(default)]
+    pub agenda_en: String,
+    /// `next-saturday` (or another weekday) or `YYYY-MM-DD`.
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    #[serde(default = "shanghai")]
+    pub timezone: String,
+    pub capacity: u32,
+    #[serde(default)]
+    pub min_years: u32,
+    #[serde(default)]
+    pub auto_approve: bool,
+    pub group_link: Option<String>,
+}
+
+fn shanghai() -> String {
+    "Asia/Shanghai".into()
+}
+
+/// Merges `over` into `base`, tables key by key.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// An environment value: a TOML scalar or array if it parses as one, else a string.
+fn env_value(raw: &str) -> toml::Value {
+    let probe = format!("v = {raw}");
+    match probe.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.into())),
+        Err(_) => toml::Value::String(raw.into()),
+    }
+}
+
+/// The merged configuration as a TOML table; adapters read their own sections from it.
+pub fn load_table(file: Option<&str>, env: impl Iterator<Item = (String, String)>) -> Result<toml::Table> {
+    let mut table: toml::Table = DEFAULT_TOML.parse().context("embedded config/default.toml")?;
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {path}"))?;
+        let over: toml::Table = text.parse().with_context(|| format!("parsing config file {path}"))?;
+        merge(&mut table, over);
+    }
+    for (k, v) in env {
+        let Some(rest) = k.strip_prefix("YUNQI_") else { continue };
+        let Some((section, key)) = rest.split_once("__") else { continue };
+        let section = section.to_lowercase();
+        let key = key.to_lowercase();
+        let entry = table.entry(section).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(t) = entry {
+            t.insert(key, env_value(&v));
+        }
+    }
+    Ok(table)
+}
+
+impl Settings {
+    pub fn from_table(table: &toml::Table) -> Result<Settings> {
+        toml::Value::Table(table.clone()).try_into().context("configuration")
+    }
+
+    pub fn engine_config(&self) -> Result<EngineConfig> {
+        let organizers = self
+            .roles
+            .organizers
+            .iter()
+            .map(|s| UserRef::parse_with_default(s, Platform::Console).ok_or_else(|| anyhow!("bad organizer id {s:?}")))
+            .collect::<Result<HashSet<_>>>()?;
+        let reminders = self.salon.reminders.iter().map(|r| parse_duration(r)).collect::<Result<Vec<_>>>()?;
+        Ok(EngineConfig {
+            organizers,
+            claim_window: parse_duration(&self.salon.claim_window)?,
+            reminders,
+            ..EngineConfig::default()
+        })
+    }
+
+    pub fn seed_salons(&self, now: DateTime<Utc>) -> Result<Vec<NewSalon>> {
+        self.salons.iter().map(|s| s.resolve(now)).collect()
+    }
+}
+
+/// `12h`, `30m`, `45s`, `2d`.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num.parse().with_context(|| format!("duration {s:?}: expected a number and a unit like 12h"))?;
+    Ok(match unit.trim() {
+        "s" => Duration::seconds(n),
+        "m" | "min" => Duration::minutes(n),
+        "h" => Duration::hours(n),
+        "d" => Duration::days(n),
+        _ => bail!("duration {s:?}: unit must be s, m, h or d"),
+    })
+}
+
+impl SalonSeed {
+    pub fn resolve(&self, now: DateTime<Utc>) -> Result<NewSalon> {
+        let tz: Tz = self.timezone.parse().map_err(|_| anyhow!("unknown timezone {:?}", self.timezone))?;
+        let start = NaiveTime::parse_from_str(&self.start, "%H:%M").with_context(|| format!("salon start {:?}", self.start))?;
+        let end = NaiveTime::parse_from_str(&self.end, "%H:%M").with_context(|| format!("salon end {:?}", self.end))?;
+        let at = |d: NaiveDate, t: NaiveTime| -> Result<DateTime<Utc>> {
+            tz.from_local_datetime(&d.and_time(t)).earliest().map(|x| x.with_timezone(&Utc)).ok_or_else(|| anyhow!("no such local time"))
+        };
+        let date = match self.date.strip_prefix("next-") {
+            Some(day) => {
+                let wd: Weekday = day.parse().map_err(|_| anyhow!("salon date {:?}: unknown weekday", self.date))?;
+                // The first such weekday whose start is still ahead of `now`.
+                let mut d = now.with_timezone(&tz).date_naive();
+                loop {
+                    if d.weekday() == wd && at(d, start)? > now {
+                        break d;
+                    }
+                    d = d.succ_opt().ok_or_else(|| anyhow!("date overflow"))?;
+                }
+            }
+            None => NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").with_context(|| format!("salon date {:?}", self.date))?,
+        };
+        let (starts_at, ends_at) = (at(date, start)?, at(date, end)?);
+        if ends_at <= starts_at {
+            bail!("salon {:?} ends before it starts", self.title_zh);
+        }
+        Ok(NewSalon {
+            title: Text2 { zh: self.title_zh.clone(), en: self.title_en.clone() },
+            venue: Text2 { zh: self.venue_zh.clone(), en: self.venue_en.clone() },
+            agenda: Text2 { zh: self.agenda_zh.trim().to_string(), en: self.agenda_en.trim().to_string() },
+            starts_at,
+            ends_at,
+            timezone: tz,
+            capacity: self.capacity,
+            min_years: self.min_years,
+            auto_approve: self.auto_approve,
+            group_link: self.group_link.clone().filter(|l| !l.is_empty()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_defaults_run_without_credentials() {
+        let t = load_table(None, std::iter::empty()).unwrap();
+        let s = Settings::from_table(&t).unwrap();
+        assert_eq!(s.http.bind, "127.0.0.1:8080");
+        assert_eq!(s.salons.len(), 1);
+        assert_eq!(s.salons[0].capacity, 20);
+        assert_eq!(s.salons[0].min_years, 3);
+        let e = s.engine_config().unwrap();
+        assert!(e.organizers.contains(&UserRef::new(Platform::Console, "admin")));
+        assert_eq!(e.claim_window, Duration::hours(12));
+    }
+
+    #[test]
+    fn environment_overrides_win_over_file_and_defaults() {
+        let env = vec![
+            ("YUNQI_HTTP__BIND".to_string(), "0.0.0.0:9000".to_string()),
+            ("YUNQI_SCHEDULER__TICK_SECONDS".to_string(), "5".to_string()),
+            ("YUNQI_ROLES__ORGANIZERS".to_string(), r#"["slack:U1", "console:boss"]"#.to_string()),
+            ("OTHER".to_string(), "x".to_string()),
+        ];
+        let s = Settings::from_table(&load_table(None, env.into_iter()).unwrap()).unwrap();
+        assert_eq!(s.http.bind, "0.0.0.0:9000");
+        assert_eq!(s.scheduler.tick_seconds, 5);
+        assert_eq!(s.roles.organizers, vec!["slack:U1", "console:boss"]);
+    }
+
+    #[test]
+    fn the_first_salon_is_dated_the_next_saturday_afternoon_in_shanghai() {
+        let s = Settings::from_table(&load_table(None, std::iter::empty()).unwrap()).unwrap();
+        // Thursday 2026-11-26 12:00 UTC → Saturday 2026-11-28 14:00 +08:00.
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+        let salon = s.seed_salons(now).unwrap().remove(0);
+        assert_eq!(salon.starts_at, Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap());
+        assert_eq!(salon.ends_at, Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap());
+        // Saturday 15:00 Shanghai: this week's has started, so the next one.
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 7, 0, 0).unwrap();
+        let salon = s.seed_salons(now).unwrap().remove(0);
+        assert_eq!(salon.starts_at, Utc.with_ymd_and_hms(2026, 12, 5, 6, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn durations_need_a_number_and_a_unit() {
+        assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
+        assert_eq!(parse_duration("90m").unwrap(), Duration::minutes(90));
+        assert!(parse_duration("12").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("3 weeks").is_err());
+    }
+}
