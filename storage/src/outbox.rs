@@ -58,9 +58,13 @@ impl Store for SqliteStore {
 
     async fn outbox_due(&self, platform: Platform, recipient: Option<&str>, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>> {
         let rows: Vec<Cols> = sqlx::query_as(
-            "SELECT id, platform, recipient, conversation, payload, attempts FROM outbox
+            // A message waits while an earlier one to the same recipient waits for a retry:
+            // a chat is read in order.
+            "SELECT id, platform, recipient, conversation, payload, attempts FROM outbox o
              WHERE status = 'pending' AND platform = ?1 AND next_attempt_at <= ?2 AND (?3 IS NULL OR recipient = ?3)
-             ORDER BY next_attempt_at, id LIMIT ?4",
+               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.platform = o.platform
+                               AND p.recipient = o.recipient AND p.next_attempt_at > ?2 AND p.id < o.id)
+             ORDER BY id LIMIT ?4",
         )
         .bind(platform.as_str())
         .bind(ms(now))
