@@ -1,1 +1,40 @@
 //! WeCom: the self-built app (members), 微信客服 (public WeChat users), group robot.
+//!
+//! Wiring (see `setup::build`): `build(&cfg, sink, kv)` gives the webhook state for
+//! `routes` (`GET|POST /webhooks/wecom`), an `AppOutbound` (`Platform::Wecom`) and, when
+//! `kf_open_kfid` is set, a `KfOutbound` (`Platform::Wechat`).
+
+pub mod api;
+pub mod api_group;
+pub mod api_kf;
+pub mod callback;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod inbound;
+pub mod kf;
+pub mod limit;
+pub mod outbound;
+pub mod render;
+pub mod setup;
+pub mod token;
+pub mod webhook;
+pub mod xml;
+
+#[cfg(test)]
+mod callback_tests;
+#[cfg(test)]
+mod crypto_tests;
+#[cfg(test)]
+mod crypto_vectors;
+#[cfg(test)]
+mod render_tests;
+
+pub use api::WecomApi;
+pub use config::{SetupError, WecomConfig};
+pub use crypto::WxCrypt;
+pub use error::ApiError;
+pub use outbound::{AppOutbound, KfOutbound, ROBOT_CONVERSATION};
+pub use render::{app_capabilities, kf_capabilities};
+pub use setup::{build, Wecom};
+pub use webhook::{routes, WecomState};

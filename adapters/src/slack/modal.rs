@@ -1,0 +1,161 @@
+//! The registration modal: `views.open` JSON for `/register <id>`, and its `view_submission`
+//! turned into the core's inline form `/register <id> name="…" phone="…" …`, validated with
+//! the core's own types first so mistakes show inside the modal (specs/slack.md §4.3).
+
+use super::dto::View;
+use serde_json::{json, Map, Value};
+use yunqi_bot::command::{self, Command, Parsed};
+use yunqi_bot::i18n::{Field, Msg};
+use yunqi_bot::ids::SalonId;
+use yunqi_bot::validate::{Invalid, PersonName, Phone, Position, Years};
+use yunqi_bot::Locale;
+
+/// `callback_id` = this prefix + the salon id.
+pub const CALLBACK_PREFIX: &str = "register:";
+
+/// (field, block_id, label, placeholder, max_length)
+const INPUTS: [(Field, &str, &str, &str, u32); 4] = [
+    (Field::Name, "name", "姓名 Name", "张三 / Zhang San", 40),
+    (
+        Field::Phone,
+        "phone",
+        "手机号 Mobile phone",
+        "13800000000 / +4915112345678",
+        20,
+    ),
+    (
+        Field::Position,
+        "position",
+        "职位 Position",
+        "后端工程师 / Backend engineer",
+        60,
+    ),
+    (
+        Field::Years,
+        "years",
+        "工作年限 Years of experience",
+        "5",
+        10,
+    ),
+];
+
+/// The salon of a `/register <id>` that gives no profile fields: the case the modal is for.
+pub fn wants_modal(text: &str) -> Option<SalonId> {
+    // `/register <id>` is two words; skip the parser for everything else (the hot path).
+    if text.split_whitespace().count() != 2 {
+        return None;
+    }
+    match command::parse(text) {
+        Parsed::Command(Command::Register { salon, fields }) if fields.is_empty() => Some(salon),
+        _ => None,
+    }
+}
+
+pub fn registration_view(salon: SalonId) -> Value {
+    let blocks: Vec<Value> = INPUTS
+        .iter()
+        .map(|(_, id, label, placeholder, max)| {
+            json!({
+                "type": "input",
+                "block_id": id,
+                "label": {"type": "plain_text", "text": label},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": format!("{id}_input"),
+                    "max_length": max,
+                    "placeholder": {"type": "plain_text", "text": placeholder},
+                },
+            })
+        })
+        .collect();
+    json!({
+        "type": "modal",
+        "callback_id": format!("{CALLBACK_PREFIX}{}", salon.0),
+        "title": {"type": "plain_text", "text": format!("报名 Register #{}", salon.0)},
+        "submit": {"type": "plain_text", "text": "提交 Submit"},
+        "close": {"type": "plain_text", "text": "取消 Cancel"},
+        "blocks": blocks,
+    })
+}
+
+/// What a view submission amounts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submission {
+    /// Not the registration modal: close it, nothing else.
+    NotOurs,
+    /// Keep the modal open with these errors (the ack's body).
+    Errors(Value),
+    /// Submit this text to the core as the user's command.
+    Register(String),
+}
+
+pub fn submission(view: &View) -> Submission {
+    let Some(salon) = view
+        .callback_id
+        .strip_prefix(CALLBACK_PREFIX)
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+    else {
+        return Submission::NotOurs;
+    };
+    let get = |block: &str| view.state.text(block).unwrap_or("");
+    let mut errors = Map::new();
+    let mut check = |field: Field, block: &str, r: Result<String, Invalid>| match r {
+        Ok(v) if v.contains(['"', '“', '”']) => {
+            errors.insert(
+                block.into(),
+                "不能包含双引号。 Must not contain double quotes.".into(),
+            );
+            None
+        }
+        Ok(v) => Some(v),
+        Err(why) => {
+            errors.insert(block.into(), bilingual(field, why).into());
+            None
+        }
+    };
+    let name = check(
+        Field::Name,
+        "name",
+        PersonName::parse(get("name")).map(|v| v.as_str().to_string()),
+    );
+    let phone = check(
+        Field::Phone,
+        "phone",
+        Phone::parse(get("phone")).map(|v| v.as_str().to_string()),
+    );
+    let position = check(
+        Field::Position,
+        "position",
+        Position::parse(get("position")).map(|v| v.as_str().to_string()),
+    );
+    let years = check(
+        Field::Years,
+        "years",
+        Years::parse(get("years")).map(|v| v.get().to_string()),
+    );
+    match (name, phone, position, years) {
+        (Some(n), Some(p), Some(pos), Some(y)) => Submission::Register(format!(
+            r#"/register {salon} name="{n}" phone="{p}" position="{pos}" years="{y}""#
+        )),
+        _ => Submission::Errors(json!({"response_action": "errors", "errors": errors})),
+    }
+}
+
+/// The core's own reason, Chinese first, then English.
+fn bilingual(field: Field, why: Invalid) -> String {
+    // `InvalidAnswer` renders the reason on its first line and the question after it.
+    let reason = |l: Locale| {
+        Msg::InvalidAnswer { field, why }
+            .render(l)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    format!("{} {}", reason(Locale::Zh), reason(Locale::En))
+}
+
+#[cfg(test)]
+#[path = "modal_tests.rs"]
+mod tests;

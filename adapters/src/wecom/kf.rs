@@ -1,0 +1,215 @@
+//! Pulling 微信客服 messages (specs/wecom-external.md §2.3–2.5, §2.8): a callback only
+//! signals "account X has news"; one pull loop per account reads `kf/sync_msg` from the
+//! durable cursor, answers welcomes first (their code lives 20 s), hands each customer
+//! message to the core (which dedupes by msgid) and saves the cursor after that.
+
+use super::api::WecomApi;
+use super::api_kf::{KfMessage, SyncRequest, SYNC_LIMIT};
+use super::error::ApiError;
+use super::inbound::from_kf;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+use tokio::task::JoinHandle;
+use yunqi_bot::ports::Kv;
+use yunqi_bot::runtime::{CoreError, EventSink};
+
+/// A reply to a message older than this would fail (95002): such messages are skipped.
+const REPLY_WINDOW_SECS: i64 = 48 * 3600;
+/// errcode for an expired or forged `sync_msg` token: pull again without it.
+const BAD_SYNC_TOKEN: i64 = 95007;
+
+#[derive(Debug, Error)]
+pub enum KfError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("kv: {0}")]
+    Store(String),
+    #[error("core: {0}")]
+    Core(String),
+}
+
+/// The Kv key of an account's cursor.
+pub fn cursor_key(open_kfid: &str) -> String {
+    format!("wecom.kf.cursor.{open_kfid}")
+}
+
+/// The default welcome: a menu whose ids are commands (bilingual).
+pub fn default_welcome() -> Value {
+    json!({"msgtype": "msgmenu", "msgmenu": {
+        "head_content": "欢迎！请选择，或直接发送消息。\nWelcome! Choose below or just send a message.",
+        "list": [
+            {"type": "click", "click": {"id": "/salons", "content": "查看沙龙 / Salons"}},
+            {"type": "click", "click": {"id": "/help", "content": "帮助 / Help"}}
+        ]
+    }})
+}
+
+#[derive(Default)]
+struct Account {
+    running: bool,
+    pending: bool,
+    token: Option<String>,
+}
+
+pub struct KfPuller {
+    api: Arc<WecomApi>,
+    kv: Arc<dyn Kv>,
+    sink: Arc<dyn EventSink>,
+    welcome: Value,
+    accounts: Mutex<HashMap<String, Account>>,
+}
+
+impl KfPuller {
+    pub fn new(api: Arc<WecomApi>, kv: Arc<dyn Kv>, sink: Arc<dyn EventSink>) -> KfPuller {
+        KfPuller {
+            api,
+            kv,
+            sink,
+            welcome: default_welcome(),
+            accounts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Replaces the welcome (a kf `text` or `msgmenu` message object).
+    pub fn with_welcome(mut self, welcome: Value) -> KfPuller {
+        self.welcome = welcome;
+        self
+    }
+
+    /// News for `open_kfid`. Starts its pull loop unless one runs; a running loop pulls
+    /// once more with the newest token, so concurrent signals coalesce. The handle of a
+    /// newly started loop is returned (tests await it).
+    pub fn signal(
+        self: &Arc<Self>,
+        open_kfid: &str,
+        token: Option<String>,
+    ) -> Option<JoinHandle<()>> {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+        let acc = accounts.entry(open_kfid.to_string()).or_default();
+        acc.pending = true;
+        if token.is_some() {
+            acc.token = token;
+        }
+        if acc.running {
+            return None;
+        }
+        acc.running = true;
+        let (me, id) = (self.clone(), open_kfid.to_string());
+        Some(tokio::spawn(async move { me.run(id).await }))
+    }
+
+    async fn run(&self, open_kfid: String) {
+        loop {
+            let token = {
+                let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+                let acc = accounts.entry(open_kfid.clone()).or_default();
+                if !acc.pending {
+                    acc.running = false;
+                    return;
+                }
+                acc.pending = false;
+                acc.token.take()
+            };
+            match self.pull(&open_kfid, token.as_deref()).await {
+                Ok(n) => tracing::debug!(open_kfid, events = n, "kf pull done"),
+                Err(e) => {
+                    tracing::warn!(open_kfid, error = %e, "kf pull failed; the next signal retries from the saved cursor")
+                }
+            }
+        }
+    }
+
+    /// Pulls every page from the saved cursor; the number of events the core accepted.
+    pub async fn pull(&self, open_kfid: &str, token: Option<&str>) -> Result<usize, KfError> {
+        let key = cursor_key(open_kfid);
+        let mut cursor = self
+            .kv
+            .kv_get(&key)
+            .await
+            .map_err(|e| KfError::Store(e.to_string()))?;
+        let mut token = token.map(String::from);
+        let mut accepted = 0;
+        loop {
+            let req = SyncRequest {
+                cursor: cursor.clone(),
+                token: token.clone(),
+                limit: SYNC_LIMIT,
+                open_kfid: Some(open_kfid.to_string()),
+            };
+            let page = match self.api.kf_sync_msg(&req).await {
+                Err(e) if e.errcode() == Some(BAD_SYNC_TOKEN) && token.is_some() => {
+                    token = None;
+                    continue;
+                }
+                other => other?,
+            };
+            for m in &page.msg_list {
+                self.welcome_if_due(m).await;
+            }
+            let now = chrono::Utc::now().timestamp();
+            for m in &page.msg_list {
+                if m.send_time > 0 && now - m.send_time > REPLY_WINDOW_SECS {
+                    continue;
+                }
+                let Some(ev) = from_kf(m) else {
+                    log_event(m);
+                    continue;
+                };
+                match self.sink.submit_event(ev).await {
+                    Ok(_) => accepted += 1,
+                    // the core apologised to the user; a poison message must not stall the cursor
+                    Err(CoreError::Failed(e)) => {
+                        tracing::warn!(msgid = %m.msgid, error = %e, "kf message failed in the core")
+                    }
+                    Err(e) => return Err(KfError::Core(e.to_string())),
+                }
+            }
+            if !page.next_cursor.is_empty() && cursor.as_deref() != Some(page.next_cursor.as_str())
+            {
+                self.kv
+                    .kv_put(&key, &page.next_cursor)
+                    .await
+                    .map_err(|e| KfError::Store(e.to_string()))?;
+                cursor = Some(page.next_cursor.clone());
+            } else if page.has_more == 1 {
+                return Err(KfError::Api(ApiError::Decode(
+                    "has_more without a new cursor".into(),
+                )));
+            }
+            if page.has_more != 1 {
+                return Ok(accepted);
+            }
+        }
+    }
+
+    async fn welcome_if_due(&self, m: &KfMessage) {
+        let Some(ev) = m.event.as_ref().filter(|e| e.event_type == "enter_session") else {
+            return;
+        };
+        let Some(code) = ev.welcome_code.as_deref().filter(|c| !c.is_empty()) else {
+            return;
+        };
+        if let Err(e) = self
+            .api
+            .kf_send_msg_on_event(code, None, &self.welcome)
+            .await
+        {
+            // a replayed page reuses a spent code: expected, not alarming
+            tracing::info!(msgid = %m.msgid, error = %e, "kf welcome not sent");
+        }
+    }
+}
+
+fn log_event(m: &KfMessage) {
+    match m.event.as_ref() {
+        Some(e) if e.event_type == "msg_send_fail" => {
+            tracing::warn!(fail_msgid = ?e.fail_msgid, fail_type = ?e.fail_type, "kf message was not delivered")
+        }
+        Some(e) => tracing::debug!(event_type = %e.event_type, "kf event"),
+        None => {
+            tracing::debug!(msgtype = %m.msgtype, origin = m.origin, "kf message not for the core")
+        }
+    }
+}
