@@ -32,6 +32,10 @@ pub trait LocalTx {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
 
+    /// A hint before a group of events is handled: the store may load these accounts and
+    /// event ids at once instead of one query per event.
+    async fn prefetch(&mut self, users: &[UserRef], events: &[(Platform, String)]) -> StoreResult<()>;
+
     /// Records an inbound event id; `false` when it was seen before.
     async fn first_sighting(&mut self, platform: Platform, event_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
 

@@ -53,7 +53,7 @@ impl Store for SqliteStore {
 
     async fn begin(&self) -> StoreResult<SqliteTx> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-        Ok(SqliteTx { tx })
+        Ok(SqliteTx::new(tx))
     }
 
     async fn outbox_due(&self, platform: Platform, recipient: Option<&str>, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>> {

@@ -190,6 +190,17 @@ impl<S: Store> Writer<S> {
     async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Done>, StoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        let (users, ids): (Vec<_>, Vec<_>) = jobs
+            .iter()
+            .filter_map(|j| match &j.work {
+                Work::Event(ev) => Some((ev.user.clone(), ev.event_id.clone().map(|id| (ev.user.platform, id)))),
+                _ => None,
+            })
+            .unzip();
+        let ids: Vec<_> = ids.into_iter().flatten().collect();
+        if !users.is_empty() {
+            tx.prefetch(&users, &ids).await?;
+        }
         let mut done = Vec::with_capacity(jobs.len());
         let mut outbox = Vec::new();
         for job in jobs {
