@@ -81,6 +81,14 @@ pub struct SalonSeed {
     #[serde(default)]
     pub auto_approve: bool,
     pub group_link: Option<String>,
+    /// Event groups per platform: the WeCom customer group for join QR codes…
+    pub wecom_group_chat_id: Option<String>,
+    /// …the Slack channel approved people are invited to…
+    pub slack_channel: Option<String>,
+    /// …the Telegram chat a one-person invite link is made for…
+    pub telegram_chat_id: Option<String>,
+    /// …and the Discord role granted.
+    pub discord_role_id: Option<String>,
 }
 
 fn shanghai() -> String {
@@ -206,6 +214,15 @@ impl SalonSeed {
             min_years: self.min_years,
             auto_approve: self.auto_approve,
             group_link: self.group_link.clone().filter(|l| !l.is_empty()),
+            groups: [
+                ("wecom_group_chat_id", &self.wecom_group_chat_id),
+                ("slack_channel", &self.slack_channel),
+                ("telegram_chat_id", &self.telegram_chat_id),
+                ("discord_role_id", &self.discord_role_id),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
+            .collect(),
         })
     }
 }

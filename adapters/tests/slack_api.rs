@@ -43,6 +43,7 @@ fn fitted(conversation: Option<&str>, buttons: Vec<Button>) -> Fitted {
         buttons,
         attachment: None,
         thread: None,
+        invite: None,
     }
 }
 

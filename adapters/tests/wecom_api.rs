@@ -28,6 +28,7 @@ fn fitted(platform: Platform, user: &str, text: &str, buttons: Vec<Button>) -> F
         buttons,
         attachment: None,
         thread: None,
+        invite: None,
     }
 }
 

@@ -35,6 +35,7 @@ fn fitted(user: &str, text: &str, buttons: Vec<Button>) -> Fitted {
         buttons,
         attachment: None,
         thread: None,
+        invite: None,
     }
 }
 

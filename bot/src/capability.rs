@@ -1,6 +1,6 @@
 //! Fitting a message to what a platform can show. Presentation may degrade; privacy may not.
 
-use crate::message::{Attachment, Button, Recipient, Reply};
+use crate::message::{Attachment, Button, Invite, Recipient, Reply};
 use thiserror::Error;
 
 /// What an adapter can do, declared once by the adapter.
@@ -47,6 +47,8 @@ pub struct Fitted {
     pub attachment: Option<Attachment>,
     /// Thread to post in (only when the platform has threads).
     pub thread: Option<String>,
+    /// Group invitation for the adapter to carry out (last part only).
+    pub invite: Option<Invite>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -99,6 +101,7 @@ pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fit
             buttons: if i == last { kept.to_vec() } else { Vec::new() },
             attachment: if i == last { attachment.clone() } else { None },
             thread: thread.clone(),
+            invite: if i == last { reply.invite.clone() } else { None },
         })
         .collect())
 }

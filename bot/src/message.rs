@@ -1,6 +1,6 @@
 //! What the bot sends: platform-neutral messages, stored as JSON in the outbox.
 
-use crate::ids::UserRef;
+use crate::ids::{RegistrationId, SalonId, UserRef};
 use serde::{Deserialize, Serialize};
 
 /// A button; pressing it is the same as sending `command` as text.
@@ -29,6 +29,16 @@ pub struct Attachment {
     pub content: String,
 }
 
+/// An invitation into a salon's event group, carried out by the recipient's adapter
+/// (WeCom join QR, Telegram one-person link, Slack channel invite, Discord role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub salon: SalonId,
+    pub registration: RegistrationId,
+    /// The salon's group on the recipient's platform (`model::group_key`), if configured.
+    pub group: Option<String>,
+}
+
 /// The platform message this one answers: a thread where the platform has threads,
 /// a quote where it does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +60,8 @@ pub struct Reply {
     pub private: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<ThreadRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<Invite>,
 }
 
 impl Reply {

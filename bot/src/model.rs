@@ -1,7 +1,8 @@
 //! Records the core reads and writes through the storage port.
 
 use crate::i18n::Locale;
-use crate::ids::{MemberId, RegistrationId, SalonId, UserRef};
+use crate::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
+use std::collections::BTreeMap;
 use crate::validate::{PersonName, Phone, Position, Years};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -62,6 +63,20 @@ pub struct NewSalon {
     pub auto_approve: bool,
     /// How approved people join the event group on the console (and as a fallback).
     pub group_link: Option<String>,
+    /// Each platform's event group, keyed as in config: `wecom_group_chat_id`,
+    /// `slack_channel`, `telegram_chat_id`, `discord_role_id`.
+    pub groups: BTreeMap<String, String>,
+}
+
+/// The config key naming a salon's event group on a platform.
+pub fn group_key(p: Platform) -> &'static str {
+    match p {
+        Platform::Wecom | Platform::Wechat => "wecom_group_chat_id",
+        Platform::Slack => "slack_channel",
+        Platform::Telegram => "telegram_chat_id",
+        Platform::Discord => "discord_role_id",
+        Platform::Console => "console_group",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -184,3 +184,18 @@ async fn english_is_complete_and_chosen_per_user() {
     assert!(h.ask("eve", "/salons").await.contains("Upcoming salons"));
     assert!(h.ask("eve", "/frob").await.contains("no /frob command"));
 }
+
+#[tokio::test]
+async fn an_approval_carries_the_group_invitation_for_the_members_platform() {
+    let h = Harness::new(vec![salon(5, 0)]).await;
+    let slack_user = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U7");
+    h.core.submit(Inbound::text(slack_user, "/register 1 name=S phone=13900000007 position=dev years=3")).await.unwrap();
+    h.register("c1", 3).await;
+    let sent = h.say("admin", "/approve 1 all").await;
+    let to_slack = sent.iter().find(|s| s.to == "slack:U7").expect("slack member told");
+    let invite = to_slack.reply.invite.as_ref().expect("with an invitation");
+    assert_eq!(invite.group.as_deref(), Some("C0SALON"), "the salon's slack_channel");
+    let to_console = sent.iter().find(|s| s.to == "console:c1").unwrap();
+    assert_eq!(to_console.reply.invite.as_ref().unwrap().group, None, "no console group: the link in the text stands in");
+    assert!(to_console.text.contains("https://example.com/g/1"));
+}

@@ -103,6 +103,7 @@ mod tests {
             buttons: vec![],
             attachment: Some(Attachment { filename: "../salon-1.ics".into(), mime: "text/calendar".into(), content: "BEGIN:VCALENDAR".into() }),
             thread: None,
+            invite: None,
         };
         assert_eq!(out.deliver(&msg).await, Delivery::Sent { message_id: None });
         let printed = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();

@@ -18,6 +18,7 @@ fn fitted(text: &str, buttons: Vec<Button>) -> Fitted {
         buttons,
         attachment: None,
         thread: None,
+        invite: None,
     }
 }
 

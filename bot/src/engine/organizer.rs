@@ -107,7 +107,7 @@ impl Engine {
         reg.offered_until = None;
         tx.registration_update(reg).await?;
         self.log(tx, cx, reg, None).await?;
-        let r = approval_reply(salon, member.locale, cx.now).private();
+        let r = approval_reply(salon, reg, member.locale, cx.now).private();
         cx.out.push(Outgoing::direct(&reg.account, r));
         Ok(())
     }

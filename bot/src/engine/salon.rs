@@ -6,8 +6,8 @@ use crate::dialogue::{self, Answers, Step};
 use crate::i18n::{Locale, Msg};
 use crate::ics;
 use crate::ids::{SalonId, UserRef};
-use crate::message::{Button, ButtonStyle, Outgoing, Reply};
-use crate::model::{Decision, RegStatus, Registration, Salon, SeatCounts};
+use crate::message::{Button, ButtonStyle, Invite, Outgoing, Reply};
+use crate::model::{group_key, Decision, RegStatus, Registration, Salon, SeatCounts};
 use crate::ports::{StoreResult, Tx};
 use chrono::{DateTime, Utc};
 
@@ -107,7 +107,7 @@ impl Engine {
                 cx.say_private(Msg::Waitlisted { salon: &salon, position });
             }
             RegStatus::Approved => {
-                let r = approval_reply(&salon, cx.locale(), cx.now);
+                let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
                 cx.send_here(r.private());
             }
             _ => {
@@ -193,7 +193,7 @@ impl Engine {
         reg.offered_until = None;
         tx.registration_update(&reg).await?;
         tx.decision_log(&Decision { registration: reg.id, actor: cx.ev.user.to_string(), action: RegStatus::Approved, reason: Some("claimed offer".into()), at: cx.now }).await?;
-        let r = approval_reply(&salon, cx.locale(), cx.now);
+        let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
         cx.send_here(r.private());
         Ok(())
     }
@@ -236,13 +236,19 @@ impl Engine {
 }
 
 /// Approval: time, place, agenda, calendar invite, and the way into the event group.
-pub(crate) fn approval_reply(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Reply {
+pub(crate) fn approval_reply(salon: &Salon, reg: &Registration, l: Locale, now: DateTime<Utc>) -> Reply {
     let mut text = Msg::Approved { salon }.render(l);
     if let Some(link) = &salon.info.group_link {
         text.push('\n');
         text += &Msg::GroupLink(link).render(l);
     }
-    Reply::text(text).with_attachment(ics::invite(salon, l, now))
+    let mut r = Reply::text(text).with_attachment(ics::invite(salon, l, now));
+    r.invite = Some(Invite {
+        salon: salon.id,
+        registration: reg.id,
+        group: salon.info.groups.get(group_key(reg.account.platform)).cloned(),
+    });
+    r
 }
 
 pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec<Button> {

@@ -276,8 +276,8 @@ impl Tx for SqliteTx {
 
     async fn salon_insert(&mut self, s: &NewSalon) -> StoreResult<SalonId> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO salons (title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
+            "INSERT INTO salons (title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link, groups)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
         )
         .bind(&s.title.zh)
         .bind(&s.title.en)
@@ -292,6 +292,7 @@ impl Tx for SqliteTx {
         .bind(s.min_years as i64)
         .bind(s.auto_approve)
         .bind(&s.group_link)
+        .bind(serde_json::to_string(&s.groups).map_err(|e| StoreError::Backend(e.to_string()))?)
         .fetch_one(&mut *self.tx)
         .await
         .map_err(db_err)?;

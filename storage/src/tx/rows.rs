@@ -8,7 +8,7 @@ use yunqi_bot::ids::{MemberId, RegistrationId, SalonId};
 use yunqi_bot::model::{NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts, Text2};
 use yunqi_bot::ports::{StoreError, StoreResult};
 
-pub const SALON_COLS: &str = "id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link, checkin_code, held, pending, waitlisted";
+pub const SALON_COLS: &str = "id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link, checkin_code, held, pending, waitlisted, groups";
 
 pub fn salon(row: SqliteRow) -> StoreResult<(Salon, SeatCounts)> {
     let g = |e: sqlx::Error| StoreError::Corrupt(format!("salon: {e}"));
@@ -31,6 +31,7 @@ pub fn salon(row: SqliteRow) -> StoreResult<(Salon, SeatCounts)> {
                 min_years: n(int(11)?),
                 auto_approve: int(12)? != 0,
                 group_link: row.try_get(13).map_err(g)?,
+                groups: serde_json::from_str(&text(18)?).map_err(|e| StoreError::Corrupt(format!("salon groups: {e}")))?,
             },
             checkin_code: row.try_get(14).map_err(g)?,
         },

@@ -32,6 +32,7 @@ pub fn salon(capacity: u32, min_years: u32) -> NewSalon {
         min_years,
         auto_approve: false,
         group_link: Some("https://example.com/g/1".into()),
+        groups: [("slack_channel".to_string(), "C0SALON".to_string())].into(),
     }
 }
 
