@@ -13,8 +13,9 @@ pub struct HttpState {
     pub store: Arc<SqliteStore>,
 }
 
-pub fn router(state: HttpState) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics)).with_state(state)
+/// Health and metrics, merged with the adapters' webhook routes.
+pub fn router(state: HttpState, adapters: Router) -> Router {
+    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics)).with_state(state).merge(adapters)
 }
 
 async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {

@@ -6,5 +6,6 @@ pub mod cli;
 pub mod console;
 pub mod export;
 pub mod http;
+pub mod platforms;
 pub mod settings;
 pub mod telemetry;

@@ -64,7 +64,11 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
     let app = App::open_default(settings, table).await?;
     let (stop, stopped) = watch::channel(false);
 
-    let mut adapters: Vec<Arc<dyn Outbound>> = Vec::new();
+    let wired = yunqi::platforms::wire(&app, stopped.clone()).await?;
+    if !wired.on.is_empty() {
+        tracing::info!(platforms = ?wired.on, "adapters on");
+    }
+    let mut adapters: Vec<Arc<dyn Outbound>> = wired.outbounds;
     let console_user = app.settings.console.user.clone();
     let console_out = attach.then(|| console::adapter(&console_user, &app.settings.console.files_dir));
     if let Some(c) = &console_out {
@@ -73,7 +77,7 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
     let lanes = app.spawn_dispatcher(adapters, stopped.clone());
     let ticker = app.spawn_scheduler(stopped.clone());
 
-    let router = http::router(http::HttpState { store: app.store.clone() });
+    let router = http::router(http::HttpState { store: app.store.clone() }, wired.router);
     let listener = tokio::net::TcpListener::bind(&app.settings.http.bind).await.with_context(|| format!("binding {}", app.settings.http.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     let mut http_stop = stopped.clone();
@@ -102,6 +106,9 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
         let _ = l.await;
     }
     let _ = ticker.await;
+    for t in wired.tasks {
+        let _ = t.await;
+    }
     app.close().await;
     Ok(())
 }
