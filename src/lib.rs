@@ -7,5 +7,6 @@ pub mod console;
 pub mod export;
 pub mod http;
 pub mod platforms;
+pub mod server;
 pub mod settings;
 pub mod telemetry;

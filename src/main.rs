@@ -5,7 +5,8 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use yunqi::app::{configure, App};
 use yunqi::cli::{Cli, Command, Export};
-use yunqi::{console, export, http, telemetry};
+use yunqi::server::{Options, Running};
+use yunqi::{console, export, telemetry};
 use yunqi_bot::ports::Outbound;
 use yunqi_bot::{Locale, Platform, UserRef};
 use yunqi_storage::SqliteStore;
@@ -62,36 +63,18 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
     let attach = std::io::stdin().is_terminal();
     telemetry::init(if attach { "warn" } else { "info" });
     let app = App::open_default(settings, table).await?;
-    let (stop, stopped) = watch::channel(false);
-
-    let wired = yunqi::platforms::wire(&app, stopped.clone()).await?;
-    if !wired.on.is_empty() {
-        tracing::info!(platforms = ?wired.on, "adapters on");
-    }
-    let mut adapters: Vec<Arc<dyn Outbound>> = wired.outbounds;
     let console_user = app.settings.console.user.clone();
     let console_out = attach.then(|| console::adapter(&console_user, &app.settings.console.files_dir));
+    let mut opts = Options::default();
     if let Some(c) = &console_out {
-        adapters.push(c.clone());
+        opts.extra_outbounds.push(c.clone() as Arc<dyn Outbound>);
     }
-    let lanes = app.spawn_dispatcher(adapters, stopped.clone());
-    let ticker = app.spawn_scheduler(stopped.clone());
-
-    let router = http::router(http::HttpState { store: app.store.clone() }, wired.router);
     let listener = tokio::net::TcpListener::bind(&app.settings.http.bind).await.with_context(|| format!("binding {}", app.settings.http.bind))?;
-    tracing::info!(addr = %listener.local_addr()?, "listening");
-    let mut http_stop = stopped.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.changed().await;
-            })
-            .await
-    });
-
+    let running = Running::start(&app, listener, opts).await?;
+    tracing::info!(addr = %running.addr, platforms = ?running.platforms, "listening");
     if let Some(c) = console_out {
         let delivered = c.delivered();
-        eprintln!("yunqi-bot 已启动 / started — 以 {console_user} 身份聊天，/help 查看命令，/quit 退出 / chatting as {console_user}: /help for commands, /quit to leave");
+        eprintln!("yunqi-bot 已启动 / started — http://{} — 以 {console_user} 身份聊天，/help 查看命令，/quit 退出 / chatting as {console_user}: /help for commands, /quit to leave", running.addr);
         tokio::select! {
             r = console::chat(&app.core, &console_user, &delivered) => r?,
             _ = shutdown_signal() => {}
@@ -100,15 +83,7 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
         shutdown_signal().await;
     }
     tracing::info!("shutting down");
-    let _ = stop.send(true);
-    let _ = server.await;
-    for l in lanes {
-        let _ = l.await;
-    }
-    let _ = ticker.await;
-    for t in wired.tasks {
-        let _ = t.await;
-    }
+    running.shutdown().await;
     app.close().await;
     Ok(())
 }

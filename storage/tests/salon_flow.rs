@@ -199,3 +199,13 @@ async fn an_approval_carries_the_group_invitation_for_the_members_platform() {
     assert_eq!(to_console.reply.invite.as_ref().unwrap().group, None, "no console group: the link in the text stands in");
     assert!(to_console.text.contains("https://example.com/g/1"));
 }
+
+#[tokio::test]
+async fn chatter_in_a_shared_channel_gets_no_answer_but_a_direct_message_does() {
+    let h = Harness::new(vec![salon(5, 0)]).await;
+    let mut ev = Inbound::text(console("talker"), "hello everyone");
+    ev.conversation = Some("general".into());
+    h.core.submit(ev).await.unwrap();
+    assert!(h.sent().await.is_empty());
+    assert!(h.ask("talker", "hello bot").await.contains("/帮助"));
+}

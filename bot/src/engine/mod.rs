@@ -127,6 +127,8 @@ impl Engine {
             Parsed::Unknown(w) => cx.say(Msg::Unknown(&w)),
             Parsed::NotACommand => match tx.dialogue_get(&ev.user).await? {
                 Some(d) => self.continue_dialogue(tx, &mut cx, d, text).await?,
+                // People talk among themselves in shared channels: answer only when spoken to.
+                None if ev.conversation.is_some() => {}
                 None => cx.say(Msg::Chatter),
             },
         }

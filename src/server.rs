@@ -1,0 +1,68 @@
+//! A running bot: HTTP (health, metrics, webhooks), outbox dispatcher, scheduler and
+//! adapters. Used by `yunqi serve` and by the integration tests (`tests/common`).
+
+use crate::app::App;
+use crate::http;
+use anyhow::Result;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use yunqi_bot::ports::Outbound;
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub platforms: Vec<&'static str>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+pub struct Options {
+    /// Run the clock-driven work every `[scheduler] tick_seconds` (tests tick by hand).
+    pub scheduler: bool,
+    /// Extra sending sides, e.g. the attached console.
+    pub extra_outbounds: Vec<Arc<dyn Outbound>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { scheduler: true, extra_outbounds: Vec::new() }
+    }
+}
+
+impl Running {
+    pub async fn start(app: &App, listener: TcpListener, opts: Options) -> Result<Running> {
+        let (stop, stopped) = watch::channel(false);
+        let wired = crate::platforms::wire(app, stopped.clone()).await?;
+        let mut outbounds = wired.outbounds;
+        outbounds.extend(opts.extra_outbounds);
+        let mut tasks = app.spawn_dispatcher(outbounds, stopped.clone());
+        if opts.scheduler {
+            tasks.push(app.spawn_scheduler(stopped.clone()));
+        }
+        tasks.extend(wired.tasks);
+        let router = http::router(http::HttpState { store: app.store.clone() }, wired.router);
+        let addr = listener.local_addr()?;
+        let mut http_stop = stopped;
+        tasks.push(tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = http_stop.changed().await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "http server stopped");
+            }
+        }));
+        Ok(Running { addr, platforms: wired.on, stop, tasks })
+    }
+
+    /// Stops accepting, lets in-flight requests and deliveries finish, and waits.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
