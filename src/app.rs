@@ -34,13 +34,28 @@ pub fn configure(config: Option<&str>, db: Option<&str>) -> Result<(Settings, to
 
 impl App {
     /// Opens the database (migrating it), starts the core and seeds configured salons.
-    pub async fn open(settings: Settings, table: toml::Table, clock: Arc<dyn Clock>) -> Result<App> {
-        let store = Arc::new(SqliteStore::open(&settings.storage.url).await.with_context(|| format!("opening database {}", settings.storage.url))?);
+    pub async fn open(
+        settings: Settings,
+        table: toml::Table,
+        clock: Arc<dyn Clock>,
+    ) -> Result<App> {
+        let store = Arc::new(
+            SqliteStore::open(&settings.storage.url)
+                .await
+                .with_context(|| format!("opening database {}", settings.storage.url))?,
+        );
         let engine = Engine::new(settings.engine_config()?);
         let (core, writer) = Core::start(store.clone(), engine, clock.clone());
         let salons = settings.seed_salons(clock.now())?;
         core.seed(salons).await.context("seeding salons")?;
-        Ok(App { settings, table, store, core, clock, writer })
+        Ok(App {
+            settings,
+            table,
+            store,
+            core,
+            clock,
+            writer,
+        })
     }
 
     pub async fn open_default(settings: Settings, table: toml::Table) -> Result<App> {
@@ -48,8 +63,17 @@ impl App {
     }
 
     /// Delivers the outbox through `adapters` until `shutdown`.
-    pub fn spawn_dispatcher(&self, adapters: Vec<Arc<dyn Outbound>>, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-        let d = Dispatcher { store: self.store.clone(), clock: self.clock.clone(), changed: self.core.outbox_changed(), idle_poll: Duration::from_secs(1) };
+    pub fn spawn_dispatcher(
+        &self,
+        adapters: Vec<Arc<dyn Outbound>>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Vec<JoinHandle<()>> {
+        let d = Dispatcher {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            changed: self.core.outbox_changed(),
+            idle_poll: Duration::from_secs(1),
+        };
         d.spawn(adapters, shutdown)
     }
 
@@ -74,7 +98,12 @@ impl App {
 
     /// Stops the core after the last event: the writer finishes what it has and exits.
     pub async fn close(self) {
-        let App { core, writer, store, .. } = self;
+        let App {
+            core,
+            writer,
+            store,
+            ..
+        } = self;
         drop(core);
         let _ = writer.await;
         store.close().await;

@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "yunqi", version, about = "yunqi-bot: salons, jobs and clarification threads in chat / 云栖开发者社区机器人")]
+#[command(
+    name = "yunqi",
+    version,
+    about = "yunqi-bot: salons, jobs and clarification threads in chat / 云栖开发者社区机器人"
+)]
 pub struct Cli {
     /// Configuration file layered over the embedded defaults.
     #[arg(long, global = true, env = "YUNQI_CONFIG")]

@@ -17,7 +17,11 @@ use yunqi_storage::SqliteStore;
 const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 
 pub fn adapter(user: &str, files_dir: &str) -> Arc<ConsoleOut> {
-    Arc::new(ConsoleOut::new(user, Box::new(std::io::stdout()), files_dir))
+    Arc::new(ConsoleOut::new(
+        user,
+        Box::new(std::io::stdout()),
+        files_dir,
+    ))
 }
 
 /// Waits until nothing is queued for the console user (everything printed).

@@ -15,7 +15,11 @@ pub struct HttpState {
 
 /// Health and metrics, merged with the adapters' webhook routes.
 pub fn router(state: HttpState, adapters: Router) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics)).with_state(state).merge(adapters)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+        .merge(adapters)
 }
 
 async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
@@ -31,5 +35,8 @@ async fn sqlx_ping(store: &SqliteStore) -> bool {
 }
 
 async fn metrics() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], yunqi_bot::metrics::METRICS.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        yunqi_bot::metrics::METRICS.render(),
+    )
 }

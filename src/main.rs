@@ -13,7 +13,9 @@ use yunqi_storage::SqliteStore;
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run(cli))
 }
 
@@ -27,7 +29,9 @@ async fn run(cli: Cli) -> Result<()> {
             tracing::info!(url = %settings.storage.url, "migrations applied");
             Ok(())
         }
-        Command::Export { what: Export::Salon { id } } => {
+        Command::Export {
+            what: Export::Salon { id },
+        } => {
             telemetry::init("warn");
             let store = SqliteStore::open(&settings.storage.url).await?;
             let rows = store.export_salon(id).await?;
@@ -39,7 +43,9 @@ async fn run(cli: Cli) -> Result<()> {
             telemetry::init("warn");
             let app = App::open_default(settings, table).await?;
             if let Some(l) = locale.as_deref().and_then(Locale::parse) {
-                app.core.set_locale(UserRef::new(Platform::Console, &user), l).await?;
+                app.core
+                    .set_locale(UserRef::new(Platform::Console, &user), l)
+                    .await?;
             }
             let (stop, stopped) = watch::channel(false);
             let out = console::adapter(&user, &app.settings.console.files_dir);
@@ -64,12 +70,15 @@ async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Resul
     telemetry::init(if attach { "warn" } else { "info" });
     let app = App::open_default(settings, table).await?;
     let console_user = app.settings.console.user.clone();
-    let console_out = attach.then(|| console::adapter(&console_user, &app.settings.console.files_dir));
+    let console_out =
+        attach.then(|| console::adapter(&console_user, &app.settings.console.files_dir));
     let mut opts = Options::default();
     if let Some(c) = &console_out {
         opts.extra_outbounds.push(c.clone() as Arc<dyn Outbound>);
     }
-    let listener = tokio::net::TcpListener::bind(&app.settings.http.bind).await.with_context(|| format!("binding {}", app.settings.http.bind))?;
+    let listener = tokio::net::TcpListener::bind(&app.settings.http.bind)
+        .await
+        .with_context(|| format!("binding {}", app.settings.http.bind))?;
     let running = Running::start(&app, listener, opts).await?;
     tracing::info!(addr = %running.addr, platforms = ?running.platforms, "listening");
     if let Some(c) = console_out {

@@ -27,7 +27,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { scheduler: true, extra_outbounds: Vec::new() }
+        Options {
+            scheduler: true,
+            extra_outbounds: Vec::new(),
+        }
     }
 }
 
@@ -42,7 +45,12 @@ impl Running {
             tasks.push(app.spawn_scheduler(stopped.clone()));
         }
         tasks.extend(wired.tasks);
-        let router = http::router(http::HttpState { store: app.store.clone() }, wired.router);
+        let router = http::router(
+            http::HttpState {
+                store: app.store.clone(),
+            },
+            wired.router,
+        );
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {
@@ -55,7 +63,12 @@ impl Running {
                 tracing::error!(error = %e, "http server stopped");
             }
         }));
-        Ok(Running { addr, platforms: wired.on, stop, tasks })
+        Ok(Running {
+            addr,
+            platforms: wired.on,
+            stop,
+            tasks,
+        })
     }
 
     /// Stops accepting, lets in-flight requests and deliveries finish, and waits.

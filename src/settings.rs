@@ -111,25 +111,41 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 fn env_value(raw: &str) -> toml::Value {
     let probe = format!("v = {raw}");
     match probe.parse::<toml::Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.into())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.into())),
         Err(_) => toml::Value::String(raw.into()),
     }
 }
 
 /// The merged configuration as a TOML table; adapters read their own sections from it.
-pub fn load_table(file: Option<&str>, env: impl Iterator<Item = (String, String)>) -> Result<toml::Table> {
-    let mut table: toml::Table = DEFAULT_TOML.parse().context("embedded config/default.toml")?;
+pub fn load_table(
+    file: Option<&str>,
+    env: impl Iterator<Item = (String, String)>,
+) -> Result<toml::Table> {
+    let mut table: toml::Table = DEFAULT_TOML
+        .parse()
+        .context("embedded config/default.toml")?;
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {path}"))?;
-        let over: toml::Table = text.parse().with_context(|| format!("parsing config file {path}"))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading config file {path}"))?;
+        let over: toml::Table = text
+            .parse()
+            .with_context(|| format!("parsing config file {path}"))?;
         merge(&mut table, over);
     }
     for (k, v) in env {
-        let Some(rest) = k.strip_prefix("YUNQI_") else { continue };
-        let Some((section, key)) = rest.split_once("__") else { continue };
+        let Some(rest) = k.strip_prefix("YUNQI_") else {
+            continue;
+        };
+        let Some((section, key)) = rest.split_once("__") else {
+            continue;
+        };
         let section = section.to_lowercase();
         let key = key.to_lowercase();
-        let entry = table.entry(section).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = table
+            .entry(section)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if let toml::Value::Table(t) = entry {
             t.insert(key, env_value(&v));
         }
@@ -139,7 +155,9 @@ pub fn load_table(file: Option<&str>, env: impl Iterator<Item = (String, String)
 
 impl Settings {
     pub fn from_table(table: &toml::Table) -> Result<Settings> {
-        toml::Value::Table(table.clone()).try_into().context("configuration")
+        toml::Value::Table(table.clone())
+            .try_into()
+            .context("configuration")
     }
 
     pub fn engine_config(&self) -> Result<EngineConfig> {
@@ -147,9 +165,17 @@ impl Settings {
             .roles
             .organizers
             .iter()
-            .map(|s| UserRef::parse_with_default(s, Platform::Console).ok_or_else(|| anyhow!("bad organizer id {s:?}")))
+            .map(|s| {
+                UserRef::parse_with_default(s, Platform::Console)
+                    .ok_or_else(|| anyhow!("bad organizer id {s:?}"))
+            })
             .collect::<Result<HashSet<_>>>()?;
-        let reminders = self.salon.reminders.iter().map(|r| parse_duration(r)).collect::<Result<Vec<_>>>()?;
+        let reminders = self
+            .salon
+            .reminders
+            .iter()
+            .map(|r| parse_duration(r))
+            .collect::<Result<Vec<_>>>()?;
         Ok(EngineConfig {
             organizers,
             claim_window: parse_duration(&self.salon.claim_window)?,
@@ -167,7 +193,9 @@ impl Settings {
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().with_context(|| format!("duration {s:?}: expected a number and a unit like 12h"))?;
+    let n: i64 = num
+        .parse()
+        .with_context(|| format!("duration {s:?}: expected a number and a unit like 12h"))?;
     Ok(match unit.trim() {
         "s" => Duration::seconds(n),
         "m" | "min" => Duration::minutes(n),
@@ -179,15 +207,25 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
 
 impl SalonSeed {
     pub fn resolve(&self, now: DateTime<Utc>) -> Result<NewSalon> {
-        let tz: Tz = self.timezone.parse().map_err(|_| anyhow!("unknown timezone {:?}", self.timezone))?;
-        let start = NaiveTime::parse_from_str(&self.start, "%H:%M").with_context(|| format!("salon start {:?}", self.start))?;
-        let end = NaiveTime::parse_from_str(&self.end, "%H:%M").with_context(|| format!("salon end {:?}", self.end))?;
+        let tz: Tz = self
+            .timezone
+            .parse()
+            .map_err(|_| anyhow!("unknown timezone {:?}", self.timezone))?;
+        let start = NaiveTime::parse_from_str(&self.start, "%H:%M")
+            .with_context(|| format!("salon start {:?}", self.start))?;
+        let end = NaiveTime::parse_from_str(&self.end, "%H:%M")
+            .with_context(|| format!("salon end {:?}", self.end))?;
         let at = |d: NaiveDate, t: NaiveTime| -> Result<DateTime<Utc>> {
-            tz.from_local_datetime(&d.and_time(t)).earliest().map(|x| x.with_timezone(&Utc)).ok_or_else(|| anyhow!("no such local time"))
+            tz.from_local_datetime(&d.and_time(t))
+                .earliest()
+                .map(|x| x.with_timezone(&Utc))
+                .ok_or_else(|| anyhow!("no such local time"))
         };
         let date = match self.date.strip_prefix("next-") {
             Some(day) => {
-                let wd: Weekday = day.parse().map_err(|_| anyhow!("salon date {:?}: unknown weekday", self.date))?;
+                let wd: Weekday = day
+                    .parse()
+                    .map_err(|_| anyhow!("salon date {:?}: unknown weekday", self.date))?;
                 // The first such weekday whose start is still ahead of `now`.
                 let mut d = now.with_timezone(&tz).date_naive();
                 loop {
@@ -197,16 +235,26 @@ impl SalonSeed {
                     d = d.succ_opt().ok_or_else(|| anyhow!("date overflow"))?;
                 }
             }
-            None => NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").with_context(|| format!("salon date {:?}", self.date))?,
+            None => NaiveDate::parse_from_str(&self.date, "%Y-%m-%d")
+                .with_context(|| format!("salon date {:?}", self.date))?,
         };
         let (starts_at, ends_at) = (at(date, start)?, at(date, end)?);
         if ends_at <= starts_at {
             bail!("salon {:?} ends before it starts", self.title_zh);
         }
         Ok(NewSalon {
-            title: Text2 { zh: self.title_zh.clone(), en: self.title_en.clone() },
-            venue: Text2 { zh: self.venue_zh.clone(), en: self.venue_en.clone() },
-            agenda: Text2 { zh: self.agenda_zh.trim().to_string(), en: self.agenda_en.trim().to_string() },
+            title: Text2 {
+                zh: self.title_zh.clone(),
+                en: self.title_en.clone(),
+            },
+            venue: Text2 {
+                zh: self.venue_zh.clone(),
+                en: self.venue_en.clone(),
+            },
+            agenda: Text2 {
+                zh: self.agenda_zh.trim().to_string(),
+                en: self.agenda_en.trim().to_string(),
+            },
             starts_at,
             ends_at,
             timezone: tz,
@@ -221,7 +269,11 @@ impl SalonSeed {
                 ("discord_role_id", &self.discord_role_id),
             ]
             .into_iter()
-            .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
+            .filter_map(|(k, v)| {
+                v.as_ref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (k.to_string(), v.clone()))
+            })
             .collect(),
         })
     }
@@ -240,7 +292,9 @@ mod tests {
         assert_eq!(s.salons[0].capacity, 20);
         assert_eq!(s.salons[0].min_years, 3);
         let e = s.engine_config().unwrap();
-        assert!(e.organizers.contains(&UserRef::new(Platform::Console, "admin")));
+        assert!(e
+            .organizers
+            .contains(&UserRef::new(Platform::Console, "admin")));
         assert_eq!(e.claim_window, Duration::hours(12));
     }
 
@@ -249,7 +303,10 @@ mod tests {
         let env = vec![
             ("YUNQI_HTTP__BIND".to_string(), "0.0.0.0:9000".to_string()),
             ("YUNQI_SCHEDULER__TICK_SECONDS".to_string(), "5".to_string()),
-            ("YUNQI_ROLES__ORGANIZERS".to_string(), r#"["slack:U1", "console:boss"]"#.to_string()),
+            (
+                "YUNQI_ROLES__ORGANIZERS".to_string(),
+                r#"["slack:U1", "console:boss"]"#.to_string(),
+            ),
             ("OTHER".to_string(), "x".to_string()),
         ];
         let s = Settings::from_table(&load_table(None, env.into_iter()).unwrap()).unwrap();
@@ -264,12 +321,21 @@ mod tests {
         // Thursday 2026-11-26 12:00 UTC → Saturday 2026-11-28 14:00 +08:00.
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
         let salon = s.seed_salons(now).unwrap().remove(0);
-        assert_eq!(salon.starts_at, Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap());
-        assert_eq!(salon.ends_at, Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap());
+        assert_eq!(
+            salon.starts_at,
+            Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap()
+        );
+        assert_eq!(
+            salon.ends_at,
+            Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()
+        );
         // Saturday 15:00 Shanghai: this week's has started, so the next one.
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 7, 0, 0).unwrap();
         let salon = s.seed_salons(now).unwrap().remove(0);
-        assert_eq!(salon.starts_at, Utc.with_ymd_and_hms(2026, 12, 5, 6, 0, 0).unwrap());
+        assert_eq!(
+            salon.starts_at,
+            Utc.with_ymd_and_hms(2026, 12, 5, 6, 0, 0).unwrap()
+        );
     }
 
     #[test]

@@ -17,17 +17,29 @@ fn yunqi(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("yunqi runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "yunqi {args:?} did not finish");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "yunqi {args:?} did not finish"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "yunqi {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "yunqi {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -39,41 +51,73 @@ fn text(b: &[u8]) -> String {
 fn a_registration_dialogue_survives_a_restart_and_the_organizer_sees_it_next_time() {
     let dir = tempfile::tempdir().unwrap();
     // First process: starts registering, answers two questions, then stops (EOF).
-    let out = yunqi(dir.path(), &["console", "--as", "alice"], "/register 1\n张三\n13800001234\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "alice"],
+        "/register 1\n张三\n13800001234\n",
+    );
     let first = text(&out.stdout);
     assert!(first.contains("请输入您的职位"), "{first}");
     // Second process on the same file: resumes at the same question.
-    let out = yunqi(dir.path(), &["console", "--as", "alice"], "后端工程师\n5年\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "alice"],
+        "后端工程师\n5年\n",
+    );
     let second = text(&out.stdout);
-    assert!(second.contains("请输入您的工作年限"), "position accepted, years asked: {second}");
+    assert!(
+        second.contains("请输入您的工作年限"),
+        "position accepted, years asked: {second}"
+    );
     assert!(second.contains("等待组织者审核"), "{second}");
     // The organizer's queued notification is printed first, then the approval goes through.
-    let out = yunqi(dir.path(), &["console", "--as", "admin", "--locale", "en"], "/approve 1 alice\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "admin", "--locale", "en"],
+        "/approve 1 alice\n",
+    );
     let admin = text(&out.stdout);
-    let notice = admin.find("13800001234").expect("queued notice with the phone, for organizers");
-    let approve = admin.find("> /approve 1 alice").expect("echo of the piped line");
+    let notice = admin
+        .find("13800001234")
+        .expect("queued notice with the phone, for organizers");
+    let approve = admin
+        .find("> /approve 1 alice")
+        .expect("echo of the piped line");
     assert!(notice < approve, "queued messages come first: {admin}");
     assert!(admin.contains("Approved 1."), "{admin}");
     // Alice gets the approval with the calendar file on her next visit.
     let out = yunqi(dir.path(), &["console", "--as", "alice"], "");
     let alice = text(&out.stdout);
-    assert!(alice.contains("已通过") && alice.contains("salon-1.ics"), "{alice}");
+    assert!(
+        alice.contains("已通过") && alice.contains("salon-1.ics"),
+        "{alice}"
+    );
     assert!(dir.path().join("data/files/salon-1.ics").exists());
 
     // Export: the pinned header, the phone unmasked for organizers.
     let out = yunqi(dir.path(), &["export", "salon", "1"], "");
     let csv = text(&out.stdout);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("id,name,phone,position,years,status,platform,user,registered_at"));
+    assert_eq!(
+        lines.next(),
+        Some("id,name,phone,position,years,status,platform,user,registered_at")
+    );
     let row = lines.next().expect("one registration");
-    assert!(row.starts_with("1,张三,13800001234,后端工程师,5,approved,console,alice,20"), "{row}");
+    assert!(
+        row.starts_with("1,张三,13800001234,后端工程师,5,approved,console,alice,20"),
+        "{row}"
+    );
     assert_eq!(lines.next(), None);
 }
 
 #[test]
 fn phone_numbers_never_reach_the_logs_even_at_debug_level() {
     let dir = tempfile::tempdir().unwrap();
-    let out = yunqi(dir.path(), &["console", "--as", "bob"], "/register 1 name=Bob phone=13912345678 position=dev years=4\n/profile\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "bob"],
+        "/register 1 name=Bob phone=13912345678 position=dev years=4\n/profile\n",
+    );
     let stdout = text(&out.stdout);
     assert!(stdout.contains("139****5678"), "{stdout}");
     let stderr = text(&out.stderr);
@@ -81,7 +125,10 @@ fn phone_numbers_never_reach_the_logs_even_at_debug_level() {
     assert!(!stderr.contains("13912345678"), "{stderr}");
     let out = yunqi(dir.path(), &["console", "--as", "admin"], "/attendees 1\n");
     assert!(!text(&out.stderr).contains("13912345678"));
-    assert!(text(&out.stdout).contains("13912345678"), "organizers see it");
+    assert!(
+        text(&out.stdout).contains("13912345678"),
+        "organizers see it"
+    );
 }
 
 #[test]
@@ -90,13 +137,20 @@ fn migrate_creates_the_database_and_export_of_an_empty_salon_is_just_the_header(
     yunqi(dir.path(), &["migrate"], "");
     assert!(dir.path().join("yunqi.db").exists());
     let out = yunqi(dir.path(), &["export", "salon", "1"], "");
-    assert_eq!(text(&out.stdout), "id,name,phone,position,years,status,platform,user,registered_at\n");
+    assert_eq!(
+        text(&out.stdout),
+        "id,name,phone,position,years,status,platform,user,registered_at\n"
+    );
 }
 
 #[test]
 fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_yunqi"))
         .current_dir(dir.path())
         .args(["--db", "yunqi.db"])
@@ -110,24 +164,38 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
     let ok = loop {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
-            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
             let mut buf = String::new();
             let _ = s.read_to_string(&mut buf);
             break buf;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "server did not come up");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not come up"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(ok.starts_with("HTTP/1.1 200") && ok.ends_with("ok"), "{ok}");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "did not stop on SIGTERM");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "did not stop on SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert!(status.success(), "graceful exit: {}", text(&child.wait_with_output().unwrap().stderr));
+    assert!(
+        status.success(),
+        "graceful exit: {}",
+        text(&child.wait_with_output().unwrap().stderr)
+    );
 }

@@ -81,7 +81,11 @@ pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fit
         }
     }
     text.push_str(&reply.text);
-    let n_buttons = if caps.buttons { caps.max_buttons.min(reply.buttons.len()) } else { 0 };
+    let n_buttons = if caps.buttons {
+        caps.max_buttons.min(reply.buttons.len())
+    } else {
+        0
+    };
     let (kept, as_text) = reply.buttons.split_at(n_buttons);
     for b in as_text {
         text.push_str(&format!("\n[{}] {}", b.label, b.command));
@@ -101,7 +105,11 @@ pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fit
             buttons: if i == last { kept.to_vec() } else { Vec::new() },
             attachment: if i == last { attachment.clone() } else { None },
             thread: thread.clone(),
-            invite: if i == last { reply.invite.clone() } else { None },
+            invite: if i == last {
+                reply.invite.clone()
+            } else {
+                None
+            },
         })
         .collect())
 }
@@ -165,8 +173,16 @@ mod tests {
 
     fn approve_reply() -> Reply {
         Reply::text("新报名 New registration").with_buttons(vec![
-            Button { label: "批准".into(), command: "/approve 1 alice".into(), style: Default::default() },
-            Button { label: "拒绝".into(), command: "/reject 1 alice".into(), style: Default::default() },
+            Button {
+                label: "批准".into(),
+                command: "/approve 1 alice".into(),
+                style: Default::default(),
+            },
+            Button {
+                label: "拒绝".into(),
+                command: "/reject 1 alice".into(),
+                style: Default::default(),
+            },
         ])
     }
 
@@ -183,7 +199,11 @@ mod tests {
 
     #[test]
     fn buttons_stay_buttons_up_to_the_platform_maximum() {
-        let caps = Capabilities { buttons: true, max_buttons: 1, ..Capabilities::PLAIN };
+        let caps = Capabilities {
+            buttons: true,
+            max_buttons: 1,
+            ..Capabilities::PLAIN
+        };
         let out = fit(&approve_reply(), &to_channel(), &caps).unwrap();
         assert_eq!(out[0].buttons.len(), 1);
         assert!(out[0].text.ends_with("[拒绝] /reject 1 alice"));
@@ -194,18 +214,30 @@ mod tests {
         let r = Reply::text("secret").private();
         let out = fit(&r, &to_channel(), &Capabilities::PLAIN).unwrap();
         assert_eq!(out[0].to.conversation, None);
-        let no_dm = Capabilities { direct_messages: false, ..Capabilities::PLAIN };
-        assert_eq!(fit(&r, &to_channel(), &no_dm), Err(FitError::PrivateWithoutDm));
+        let no_dm = Capabilities {
+            direct_messages: false,
+            ..Capabilities::PLAIN
+        };
+        assert_eq!(
+            fit(&r, &to_channel(), &no_dm),
+            Err(FitError::PrivateWithoutDm)
+        );
     }
 
     #[test]
     fn a_thread_reply_becomes_a_quote_without_threads() {
         let mut r = Reply::text("answer");
-        r.reply_to = Some(ThreadRef { message_id: "m1".into(), quote: Some("question?".into()) });
+        r.reply_to = Some(ThreadRef {
+            message_id: "m1".into(),
+            quote: Some("question?".into()),
+        });
         let plain = fit(&r, &to_channel(), &Capabilities::PLAIN).unwrap();
         assert_eq!(plain[0].text, "> question?\nanswer");
         assert_eq!(plain[0].thread, None);
-        let threads = Capabilities { threads: true, ..Capabilities::PLAIN };
+        let threads = Capabilities {
+            threads: true,
+            ..Capabilities::PLAIN
+        };
         let th = fit(&r, &to_channel(), &threads).unwrap();
         assert_eq!(th[0].text, "answer");
         assert_eq!(th[0].thread.as_deref(), Some("m1"));
@@ -213,15 +245,26 @@ mod tests {
 
     #[test]
     fn long_text_is_split_at_line_ends_within_the_limit() {
-        let text = (0..10).map(|i| format!("line {i} 行")).collect::<Vec<_>>().join("\n");
+        let text = (0..10)
+            .map(|i| format!("line {i} 行"))
+            .collect::<Vec<_>>()
+            .join("\n");
         for unit in [LenUnit::Chars, LenUnit::Bytes] {
-            let caps = Capabilities { max_len: 20, len_unit: unit, ..Capabilities::PLAIN };
+            let caps = Capabilities {
+                max_len: 20,
+                len_unit: unit,
+                ..Capabilities::PLAIN
+            };
             let out = fit(&approve_reply_with(&text), &to_channel(), &caps).unwrap();
             assert!(out.len() > 1);
             for p in &out {
                 assert!(measure(&p.text, unit) <= 20, "{:?}", p.text);
             }
-            let joined: String = out.iter().map(|p| p.text.clone()).collect::<Vec<_>>().join("\n");
+            let joined: String = out
+                .iter()
+                .map(|p| p.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
             assert!(joined.starts_with(&text), "nothing is lost");
             assert!(out[..out.len() - 1].iter().all(|p| p.buttons.is_empty()));
         }
@@ -230,9 +273,16 @@ mod tests {
     #[test]
     fn a_line_longer_than_the_limit_is_cut_on_character_boundaries() {
         let text = "报".repeat(30);
-        let caps = Capabilities { max_len: 20, len_unit: LenUnit::Bytes, ..Capabilities::PLAIN };
+        let caps = Capabilities {
+            max_len: 20,
+            len_unit: LenUnit::Bytes,
+            ..Capabilities::PLAIN
+        };
         let out = fit(&Reply::text(text.clone()), &to_channel(), &caps).unwrap();
-        assert_eq!(out.iter().map(|p| p.text.as_str()).collect::<String>(), text);
+        assert_eq!(
+            out.iter().map(|p| p.text.as_str()).collect::<String>(),
+            text
+        );
         assert!(out.iter().all(|p| p.text.len() <= 20));
     }
 

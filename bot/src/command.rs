@@ -15,7 +15,10 @@ pub struct ProfileFields {
 
 impl ProfileFields {
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.phone.is_none() && self.position.is_none() && self.years.is_none()
+        self.name.is_none()
+            && self.phone.is_none()
+            && self.position.is_none()
+            && self.years.is_none()
     }
 }
 
@@ -31,18 +34,31 @@ pub enum Command {
     Lang(Locale),
     Salons,
     Salon(SalonId),
-    Register { salon: SalonId, fields: ProfileFields },
+    Register {
+        salon: SalonId,
+        fields: ProfileFields,
+    },
     /// `/cancel` alone leaves a running dialogue.
     Cancel(Option<SalonId>),
     Confirm(SalonId),
     CheckIn(String),
     /// Organizer check-in by name: `/checkin <salon> <user>`.
-    CheckInUser { salon: SalonId, user: String },
+    CheckInUser {
+        salon: SalonId,
+        user: String,
+    },
     Profile(ProfileFields),
     Link(Option<String>),
     Pending(SalonId),
-    Approve { salon: SalonId, who: Who },
-    Reject { salon: SalonId, user: String, reason: Option<String> },
+    Approve {
+        salon: SalonId,
+        who: Who,
+    },
+    Reject {
+        salon: SalonId,
+        user: String,
+        reason: Option<String>,
+    },
     CheckinCode(SalonId),
     Attendees(SalonId),
 }
@@ -91,7 +107,11 @@ impl Name {
         NAMES.iter().map(|(n, _, _)| *n)
     }
     pub fn english(self) -> &'static str {
-        NAMES.iter().find(|(n, _, _)| *n == self).map(|e| e.1).unwrap_or("help")
+        NAMES
+            .iter()
+            .find(|(n, _, _)| *n == self)
+            .map(|e| e.1)
+            .unwrap_or("help")
     }
     pub fn chinese(self) -> &'static str {
         NAMES
@@ -186,12 +206,17 @@ fn build(name: Name, rest: &str) -> Option<Command> {
             if users.is_empty() {
                 return None;
             }
-            let who = if users.len() == 1 && matches!(users[0].to_lowercase().as_str(), "all" | "全部") {
+            let who = if users.len() == 1
+                && matches!(users[0].to_lowercase().as_str(), "all" | "全部")
+            {
                 Who::All
             } else {
                 Who::Users(users.to_vec())
             };
-            Command::Approve { salon: salon(0)?, who }
+            Command::Approve {
+                salon: salon(0)?,
+                who,
+            }
         }
         Name::Reject => {
             let reason = toks.get(2..).filter(|r| !r.is_empty()).map(|r| r.join(" "));
@@ -271,10 +296,21 @@ mod tests {
 
     #[test]
     fn english_names_chinese_aliases_and_plain_text_give_the_same_command() {
-        for s in ["/register 1", "/报名 1", "register 1", "报名 1", "／报名 1", "/REGISTER 1", "/register@yunqi_bot 1"] {
+        for s in [
+            "/register 1",
+            "/报名 1",
+            "register 1",
+            "报名 1",
+            "／报名 1",
+            "/REGISTER 1",
+            "/register@yunqi_bot 1",
+        ] {
             assert_eq!(
                 cmd(s),
-                Command::Register { salon: SalonId(1), fields: ProfileFields::default() },
+                Command::Register {
+                    salon: SalonId(1),
+                    fields: ProfileFields::default()
+                },
                 "{s}"
             );
         }
@@ -300,7 +336,9 @@ mod tests {
             }
         );
         let c = cmd("/报名 1 姓名=“韩 梅梅” 手机=13900000000");
-        let Command::Register { fields, .. } = c else { panic!() };
+        let Command::Register { fields, .. } = c else {
+            panic!()
+        };
         assert_eq!(fields.name.as_deref(), Some("韩 梅梅"));
     }
 
@@ -327,7 +365,10 @@ mod tests {
     fn organizer_commands_name_users_or_all() {
         assert_eq!(
             cmd("/approve 1 all"),
-            Command::Approve { salon: SalonId(1), who: Who::All }
+            Command::Approve {
+                salon: SalonId(1),
+                who: Who::All
+            }
         );
         assert_eq!(
             cmd("/批准 1 alice slack:U1"),
@@ -346,12 +387,19 @@ mod tests {
         );
         assert_eq!(
             cmd("/reject 1 bob"),
-            Command::Reject { salon: SalonId(1), user: "bob".into(), reason: None }
+            Command::Reject {
+                salon: SalonId(1),
+                user: "bob".into(),
+                reason: None
+            }
         );
         assert_eq!(cmd("/checkin 483920"), Command::CheckIn("483920".into()));
         assert_eq!(
             cmd("/checkin 1 alice"),
-            Command::CheckInUser { salon: SalonId(1), user: "alice".into() }
+            Command::CheckInUser {
+                salon: SalonId(1),
+                user: "alice".into()
+            }
         );
         assert_eq!(cmd("/checkin-code 1"), Command::CheckinCode(SalonId(1)));
     }
@@ -367,6 +415,9 @@ mod tests {
 
     #[test]
     fn tokenize_groups_quoted_words_and_keeps_empty_quotes() {
-        assert_eq!(tokenize(r#"a "b c" d="e f" """#), vec!["a", "b c", "d=e f", ""]);
+        assert_eq!(
+            tokenize(r#"a "b c" d="e f" """#),
+            vec!["a", "b c", "d=e f", ""]
+        );
     }
 }

@@ -105,8 +105,15 @@ pub enum Step {
         field: Field,
         error: Option<Invalid>,
     },
-    RegisterDone { salon: SalonId, answers: Answers },
-    RejectDone { salon: SalonId, user: UserRef, reason: String },
+    RegisterDone {
+        salon: SalonId,
+        answers: Answers,
+    },
+    RejectDone {
+        salon: SalonId,
+        user: UserRef,
+        reason: String,
+    },
     /// An empty reason: ask again.
     AskReason(Dialogue),
 }
@@ -116,7 +123,11 @@ pub fn start_register(salon: SalonId, member: &Member, inline: &ProfileFields) -
     let mut answers = Answers::from_member(member);
     if let Err((field, why)) = answers.apply(inline) {
         return Step::Ask {
-            state: Dialogue::Register { salon, answers, asking: field },
+            state: Dialogue::Register {
+                salon,
+                answers,
+                asking: field,
+            },
             field,
             error: Some(why),
         };
@@ -127,7 +138,11 @@ pub fn start_register(salon: SalonId, member: &Member, inline: &ProfileFields) -
 fn ask_next(salon: SalonId, answers: Answers) -> Step {
     match answers.next_missing() {
         Some(field) => Step::Ask {
-            state: Dialogue::Register { salon, answers, asking: field },
+            state: Dialogue::Register {
+                salon,
+                answers,
+                asking: field,
+            },
             field,
             error: None,
         },
@@ -138,10 +153,18 @@ fn ask_next(salon: SalonId, answers: Answers) -> Step {
 /// One answer in, the next state out. Pure: no I/O, no clock.
 pub fn step(state: Dialogue, input: &str) -> Step {
     match state {
-        Dialogue::Register { salon, mut answers, asking } => match answers.set(asking, input) {
+        Dialogue::Register {
+            salon,
+            mut answers,
+            asking,
+        } => match answers.set(asking, input) {
             Ok(()) => ask_next(salon, answers),
             Err(why) => Step::Ask {
-                state: Dialogue::Register { salon, answers, asking },
+                state: Dialogue::Register {
+                    salon,
+                    answers,
+                    asking,
+                },
                 field: asking,
                 error: Some(why),
             },
@@ -151,7 +174,11 @@ pub fn step(state: Dialogue, input: &str) -> Step {
             if reason.is_empty() {
                 Step::AskReason(Dialogue::RejectReason { salon, user })
             } else {
-                Step::RejectDone { salon, user, reason: reason.to_string() }
+                Step::RejectDone {
+                    salon,
+                    user,
+                    reason: reason.to_string(),
+                }
             }
         }
     }
@@ -234,8 +261,14 @@ mod tests {
             position: Some("dev".into()),
             years: Some("7 years".into()),
         };
-        assert!(matches!(start_register(SalonId(1), &blank(), &full), Step::RegisterDone { .. }));
-        let bad = ProfileFields { years: Some("many".into()), ..full };
+        assert!(matches!(
+            start_register(SalonId(1), &blank(), &full),
+            Step::RegisterDone { .. }
+        ));
+        let bad = ProfileFields {
+            years: Some("many".into()),
+            ..full
+        };
         assert_eq!(
             asked(&start_register(SalonId(1), &blank(), &bad)),
             (Field::Years, Some(Invalid::YearsNotWhole))
@@ -245,19 +278,31 @@ mod tests {
     #[test]
     fn a_dialogue_state_survives_serialisation() {
         let s = state(step(
-            state(start_register(SalonId(1), &blank(), &ProfileFields::default())),
+            state(start_register(
+                SalonId(1),
+                &blank(),
+                &ProfileFields::default(),
+            )),
             "张三",
         ));
         let json = serde_json::to_string(&s).unwrap();
         let back: Dialogue = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
-        assert_eq!(asked(&step(back, "bad")), (Field::Phone, Some(Invalid::PhoneFormat)));
+        assert_eq!(
+            asked(&step(back, "bad")),
+            (Field::Phone, Some(Invalid::PhoneFormat))
+        );
     }
 
     #[test]
     fn a_reject_reason_must_not_be_empty() {
-        let d = Dialogue::RejectReason { salon: SalonId(1), user: UserRef::new(crate::ids::Platform::Console, "bob") };
+        let d = Dialogue::RejectReason {
+            salon: SalonId(1),
+            user: UserRef::new(crate::ids::Platform::Console, "bob"),
+        };
         assert!(matches!(step(d.clone(), "  "), Step::AskReason(_)));
-        assert!(matches!(step(d, "年限不足"), Step::RejectDone { reason, .. } if reason == "年限不足"));
+        assert!(
+            matches!(step(d, "年限不足"), Step::RejectDone { reason, .. } if reason == "年限不足")
+        );
     }
 }

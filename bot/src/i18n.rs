@@ -53,7 +53,9 @@ pub enum Field {
 }
 
 pub enum Msg<'a> {
-    Help { organizer: bool },
+    Help {
+        organizer: bool,
+    },
     Unknown(&'a str),
     Usage(Name),
     Chatter,
@@ -61,50 +63,105 @@ pub enum Msg<'a> {
     OrganizerOnly,
     InternalError,
     SalonsNone,
-    SalonLine { salon: &'a Salon, seats_left: u32 },
+    SalonLine {
+        salon: &'a Salon,
+        seats_left: u32,
+    },
     SalonsHeader,
-    SalonDetail { salon: &'a Salon, seats_left: u32 },
+    SalonDetail {
+        salon: &'a Salon,
+        seats_left: u32,
+    },
     SalonNotFound(i64),
     SalonClosed(&'a Salon),
     RegisterIntro(&'a Salon),
     Ask(Field),
-    InvalidAnswer { field: Field, why: Invalid },
+    InvalidAnswer {
+        field: Field,
+        why: Invalid,
+    },
     DialogueCancelled,
     NoDialogue,
-    AlreadyRegistered { salon: &'a Salon, status: RegStatus },
-    Ineligible { salon: &'a Salon, min: u32, years: u32 },
+    AlreadyRegistered {
+        salon: &'a Salon,
+        status: RegStatus,
+    },
+    Ineligible {
+        salon: &'a Salon,
+        min: u32,
+        years: u32,
+    },
     Pending(&'a Salon),
-    Waitlisted { salon: &'a Salon, position: u32 },
-    Approved { salon: &'a Salon },
+    Waitlisted {
+        salon: &'a Salon,
+        position: u32,
+    },
+    Approved {
+        salon: &'a Salon,
+    },
     GroupLink(&'a str),
-    Rejected { salon: &'a Salon, reason: &'a str },
-    Offered { salon: &'a Salon, until: DateTime<Utc> },
+    Rejected {
+        salon: &'a Salon,
+        reason: &'a str,
+    },
+    Offered {
+        salon: &'a Salon,
+        until: DateTime<Utc>,
+    },
     OfferExpired(&'a Salon),
     NoOffer(&'a Salon),
     CancelledOk(&'a Salon),
     NothingToCancel(&'a Salon),
-    Reminder { salon: &'a Salon, hours: i64 },
+    Reminder {
+        salon: &'a Salon,
+        hours: i64,
+    },
     CheckedIn(&'a Salon),
     CheckinBadCode,
     CheckinNotApproved(&'a Salon),
-    CheckinCode { salon: &'a Salon, code: &'a str },
+    CheckinCode {
+        salon: &'a Salon,
+        code: &'a str,
+    },
     Profile(&'a Member),
     ProfileUpdated,
-    LinkCode { code: &'a str, minutes: i64 },
+    LinkCode {
+        code: &'a str,
+        minutes: i64,
+    },
     Linked,
     LinkBadCode,
     LinkSame,
-    NewPending { salon: &'a Salon, who: &'a str, member: &'a Member, no_shows: u32, status: RegStatus },
-    PendingHeader { salon: &'a Salon, count: usize },
+    NewPending {
+        salon: &'a Salon,
+        who: &'a str,
+        member: &'a Member,
+        no_shows: u32,
+        status: RegStatus,
+    },
+    PendingHeader {
+        salon: &'a Salon,
+        count: usize,
+    },
     PendingNone(&'a Salon),
-    ApproveResult { approved: usize, waitlisted: usize, full: bool },
+    ApproveResult {
+        approved: usize,
+        waitlisted: usize,
+        full: bool,
+    },
     ApproveFull(&'a str),
     UserUnknown(&'a str),
-    NotApprovable { who: &'a str, status: RegStatus },
+    NotApprovable {
+        who: &'a str,
+        status: RegStatus,
+    },
     RejectAskReason(&'a str),
     RejectDone(&'a str),
     CheckInUserDone(&'a str),
-    AttendeesHeader { salon: &'a Salon, held: u32 },
+    AttendeesHeader {
+        salon: &'a Salon,
+        held: u32,
+    },
     Approve,
     ApproveAll,
     Reject,
@@ -163,13 +220,23 @@ fn detail(s: &Salon, seats_left: u32, l: Locale) -> String {
     match l {
         Locale::Zh => {
             out += &format!("时间：{}\n地点：{}\n", when(s, l), s.info.venue.get(l));
-            out += &format!("名额：{} 人，剩余 {}；要求至少 {} 年工作经验\n", s.info.capacity, seats_left, s.info.min_years);
+            out += &format!(
+                "名额：{} 人，剩余 {}；要求至少 {} 年工作经验\n",
+                s.info.capacity, seats_left, s.info.min_years
+            );
             out += &format!("议程：\n{}\n报名：/报名 {}", s.info.agenda.get(l), s.id);
         }
         Locale::En => {
             out += &format!("When: {}\nWhere: {}\n", when(s, l), s.info.venue.get(l));
-            out += &format!("Seats: {} ({} left); at least {} years of experience\n", s.info.capacity, seats_left, s.info.min_years);
-            out += &format!("Agenda:\n{}\nRegister: /register {}", s.info.agenda.get(l), s.id);
+            out += &format!(
+                "Seats: {} ({} left); at least {} years of experience\n",
+                s.info.capacity, seats_left, s.info.min_years
+            );
+            out += &format!(
+                "Agenda:\n{}\nRegister: /register {}",
+                s.info.agenda.get(l),
+                s.id
+            );
         }
     }
     out
@@ -177,13 +244,23 @@ fn detail(s: &Salon, seats_left: u32, l: Locale) -> String {
 
 fn profile(m: &Member, l: Locale) -> String {
     let dash = "—".to_string();
-    let name = m.name.as_ref().map(|n| n.as_str().to_string()).unwrap_or(dash.clone());
+    let name = m
+        .name
+        .as_ref()
+        .map(|n| n.as_str().to_string())
+        .unwrap_or(dash.clone());
     let phone = m.phone.as_ref().map(|p| p.masked()).unwrap_or(dash.clone());
-    let pos = m.position.as_ref().map(|p| p.as_str().to_string()).unwrap_or(dash.clone());
+    let pos = m
+        .position
+        .as_ref()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or(dash.clone());
     let years = m.years.map(|y| y.to_string()).unwrap_or(dash);
     match l {
         Locale::Zh => format!("姓名：{name}\n手机：{phone}\n职位：{pos}\n工作年限：{years}"),
-        Locale::En => format!("Name: {name}\nPhone: {phone}\nPosition: {pos}\nYears of experience: {years}"),
+        Locale::En => {
+            format!("Name: {name}\nPhone: {phone}\nPosition: {pos}\nYears of experience: {years}")
+        }
     }
 }
 
@@ -452,8 +529,14 @@ pub fn usage(n: Name, l: Locale) -> String {
     let args = match (n, zh) {
         (Name::Help | Name::Salons, _) => "",
         (Name::Lang, _) => " zh|en",
-        (Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees, true) => " <沙龙编号>",
-        (Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees, false) => " <salon id>",
+        (
+            Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees,
+            true,
+        ) => " <沙龙编号>",
+        (
+            Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees,
+            false,
+        ) => " <salon id>",
         (Name::Register, true) => " <沙龙编号> [姓名=… 手机=… 职位=… 年限=…]",
         (Name::Register, false) => " <salon id> [name=… phone=… position=… years=…]",
         (Name::Cancel, true) => " <沙龙编号>",

@@ -89,7 +89,9 @@ impl fmt::Display for UserRef {
 
 macro_rules! id_type {
     ($name:ident) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
         #[serde(transparent)]
         pub struct $name(pub i64);
         impl fmt::Display for $name {
@@ -115,7 +117,10 @@ mod tests {
             ("alice", Some(UserRef::new(Platform::Console, "alice"))),
             ("@alice", Some(UserRef::new(Platform::Console, "alice"))),
             ("slack:U0123", Some(UserRef::new(Platform::Slack, "U0123"))),
-            ("WECOM:zhangsan", Some(UserRef::new(Platform::Wecom, "zhangsan"))),
+            (
+                "WECOM:zhangsan",
+                Some(UserRef::new(Platform::Wecom, "zhangsan")),
+            ),
             // an unknown prefix is part of the id
             ("foo:bar", Some(UserRef::new(Platform::Console, "foo:bar"))),
             ("slack:", None),

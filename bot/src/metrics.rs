@@ -4,7 +4,9 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Upper bounds (seconds) of the handling-latency histogram.
-const BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5];
+const BUCKETS: [f64; 10] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5,
+];
 
 #[derive(Default)]
 pub struct Metrics {
@@ -35,32 +37,76 @@ impl Metrics {
             }
         }
         self.latency_count.fetch_add(1, Ordering::Relaxed);
-        self.latency_sum_us.fetch_add((secs * 1e6) as u64, Ordering::Relaxed);
+        self.latency_sum_us
+            .fetch_add((secs * 1e6) as u64, Ordering::Relaxed);
     }
 
     pub fn render(&self) -> String {
         let mut s = String::new();
         let counters = [
             ("yunqi_events_total", "Inbound events handled", &self.events),
-            ("yunqi_events_duplicate_total", "Inbound events dropped as already seen", &self.events_duplicate),
-            ("yunqi_events_failed_total", "Inbound events whose handling failed", &self.events_failed),
-            ("yunqi_write_batches_total", "Transactions committed by the writer", &self.batches),
-            ("yunqi_outbox_queued_total", "Messages written to the outbox", &self.outbox_queued),
-            ("yunqi_outbox_sent_total", "Messages delivered", &self.outbox_sent),
-            ("yunqi_outbox_retried_total", "Delivery attempts that will be retried", &self.outbox_retried),
-            ("yunqi_outbox_failed_total", "Messages failed permanently", &self.outbox_failed),
+            (
+                "yunqi_events_duplicate_total",
+                "Inbound events dropped as already seen",
+                &self.events_duplicate,
+            ),
+            (
+                "yunqi_events_failed_total",
+                "Inbound events whose handling failed",
+                &self.events_failed,
+            ),
+            (
+                "yunqi_write_batches_total",
+                "Transactions committed by the writer",
+                &self.batches,
+            ),
+            (
+                "yunqi_outbox_queued_total",
+                "Messages written to the outbox",
+                &self.outbox_queued,
+            ),
+            (
+                "yunqi_outbox_sent_total",
+                "Messages delivered",
+                &self.outbox_sent,
+            ),
+            (
+                "yunqi_outbox_retried_total",
+                "Delivery attempts that will be retried",
+                &self.outbox_retried,
+            ),
+            (
+                "yunqi_outbox_failed_total",
+                "Messages failed permanently",
+                &self.outbox_failed,
+            ),
         ];
         for (name, help, c) in counters {
-            let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", c.load(Ordering::Relaxed));
+            let _ = writeln!(
+                s,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                c.load(Ordering::Relaxed)
+            );
         }
         let name = "yunqi_event_handle_seconds";
-        let _ = writeln!(s, "# HELP {name} Time from submit to commit of an event\n# TYPE {name} histogram");
+        let _ = writeln!(
+            s,
+            "# HELP {name} Time from submit to commit of an event\n# TYPE {name} histogram"
+        );
         for (i, b) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(s, "{name}_bucket{{le=\"{b}\"}} {}", self.latency_buckets[i].load(Ordering::Relaxed));
+            let _ = writeln!(
+                s,
+                "{name}_bucket{{le=\"{b}\"}} {}",
+                self.latency_buckets[i].load(Ordering::Relaxed)
+            );
         }
         let count = self.latency_count.load(Ordering::Relaxed);
         let _ = writeln!(s, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(s, "{name}_sum {}", self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6);
+        let _ = writeln!(
+            s,
+            "{name}_sum {}",
+            self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
+        );
         let _ = writeln!(s, "{name}_count {count}");
         s
     }

@@ -2,11 +2,11 @@
 
 use crate::i18n::Locale;
 use crate::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
-use std::collections::BTreeMap;
 use crate::validate::{PersonName, Phone, Position, Years};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A person, possibly with accounts on several platforms (`/link`).
 #[derive(Debug, Clone, PartialEq)]
@@ -138,7 +138,10 @@ impl RegStatus {
 
     /// Holds a seat.
     pub fn holds_seat(self) -> bool {
-        matches!(self, RegStatus::Approved | RegStatus::Offered | RegStatus::CheckedIn)
+        matches!(
+            self,
+            RegStatus::Approved | RegStatus::Offered | RegStatus::CheckedIn
+        )
     }
 
     /// Still in the running: a new `/register` is refused while one of these exists.

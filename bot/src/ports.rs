@@ -6,7 +6,9 @@ use crate::dialogue::Dialogue;
 use crate::i18n::Locale;
 use crate::ids::{MemberId, OutboxId, Platform, RegistrationId, SalonId, UserRef};
 use crate::message::{Outgoing, Recipient, Reply};
-use crate::model::{Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts};
+use crate::model::{
+    Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
+};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use std::time::Duration;
@@ -34,25 +36,53 @@ pub trait LocalTx {
 
     /// A hint before a group of events is handled: the store may load these accounts and
     /// event ids at once instead of one query per event.
-    async fn prefetch(&mut self, users: &[UserRef], events: &[(Platform, String)]) -> StoreResult<()>;
+    async fn prefetch(
+        &mut self,
+        users: &[UserRef],
+        events: &[(Platform, String)],
+    ) -> StoreResult<()>;
 
     /// Records an inbound event id; `false` when it was seen before.
-    async fn first_sighting(&mut self, platform: Platform, event_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn first_sighting(
+        &mut self,
+        platform: Platform,
+        event_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     /// The member behind an account, created (with `locale`) on first contact; `true` if new.
-    async fn member_for(&mut self, user: &UserRef, locale: Locale, at: DateTime<Utc>) -> StoreResult<(Member, bool)>;
+    async fn member_for(
+        &mut self,
+        user: &UserRef,
+        locale: Locale,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Member, bool)>;
     async fn member_find(&mut self, user: &UserRef) -> StoreResult<Option<Member>>;
     async fn member_get(&mut self, id: MemberId) -> StoreResult<Option<Member>>;
     async fn member_save(&mut self, m: &Member) -> StoreResult<()>;
     async fn member_accounts(&mut self, id: MemberId) -> StoreResult<Vec<UserRef>>;
     /// Moves every account and registration of `from` to `into`; `from` is removed.
     async fn member_merge(&mut self, from: MemberId, into: MemberId) -> StoreResult<()>;
-    async fn link_code_put(&mut self, code: &str, member: MemberId, expires: DateTime<Utc>) -> StoreResult<()>;
+    async fn link_code_put(
+        &mut self,
+        code: &str,
+        member: MemberId,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Takes a code once; `None` when unknown or expired.
-    async fn link_code_take(&mut self, code: &str, now: DateTime<Utc>) -> StoreResult<Option<MemberId>>;
+    async fn link_code_take(
+        &mut self,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MemberId>>;
 
     async fn dialogue_get(&mut self, user: &UserRef) -> StoreResult<Option<Dialogue>>;
-    async fn dialogue_put(&mut self, user: &UserRef, d: &Dialogue, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn dialogue_put(
+        &mut self,
+        user: &UserRef,
+        d: &Dialogue,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn dialogue_delete(&mut self, user: &UserRef) -> StoreResult<()>;
 
     async fn salon_insert(&mut self, s: &NewSalon) -> StoreResult<SalonId>;
@@ -60,26 +90,49 @@ pub trait LocalTx {
     /// The salon with its seat counts.
     async fn salon_get(&mut self, id: SalonId) -> StoreResult<Option<(Salon, SeatCounts)>>;
     /// Salons that have not started yet, soonest first.
-    async fn salons_upcoming(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<(Salon, SeatCounts)>>;
+    async fn salons_upcoming(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Salon, SeatCounts)>>;
     async fn salon_set_checkin_code(&mut self, id: SalonId, code: &str) -> StoreResult<()>;
     async fn salon_by_checkin_code(&mut self, code: &str) -> StoreResult<Option<Salon>>;
     /// Ended salons whose no-shows have not been recorded yet.
     async fn salons_ended_unsettled(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Salon>>;
     async fn salon_mark_settled(&mut self, id: SalonId) -> StoreResult<()>;
 
-    async fn registration_latest(&mut self, salon: SalonId, member: MemberId) -> StoreResult<Option<Registration>>;
-    async fn registration_insert(&mut self, salon: SalonId, member: MemberId, account: &UserRef, status: RegStatus, at: DateTime<Utc>) -> StoreResult<Registration>;
+    async fn registration_latest(
+        &mut self,
+        salon: SalonId,
+        member: MemberId,
+    ) -> StoreResult<Option<Registration>>;
+    async fn registration_insert(
+        &mut self,
+        salon: SalonId,
+        member: MemberId,
+        account: &UserRef,
+        status: RegStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Registration>;
     /// Writes status, offer deadline and reason.
     async fn registration_update(&mut self, r: &Registration) -> StoreResult<()>;
     /// The latest registration of each member in one of `statuses`, oldest first (FIFO).
-    async fn registrations(&mut self, salon: SalonId, statuses: &[RegStatus]) -> StoreResult<Vec<RegistrationRow>>;
+    async fn registrations(
+        &mut self,
+        salon: SalonId,
+        statuses: &[RegStatus],
+    ) -> StoreResult<Vec<RegistrationRow>>;
     /// 1-based place on the waitlist.
     async fn waitlist_position(&mut self, salon: SalonId, id: RegistrationId) -> StoreResult<u32>;
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>>;
     async fn no_show_count(&mut self, member: MemberId) -> StoreResult<u32>;
     async fn decision_log(&mut self, d: &Decision) -> StoreResult<()>;
     /// Records that reminder `kind` went out for a registration; `false` if it had already.
-    async fn reminder_once(&mut self, id: RegistrationId, kind: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn reminder_once(
+        &mut self,
+        id: RegistrationId,
+        kind: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     /// Queues messages in this transaction.
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()>;
@@ -97,11 +150,18 @@ pub struct OutboxRow {
 /// What happened to one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    Sent { message_id: Option<String> },
+    Sent {
+        message_id: Option<String>,
+    },
     /// Transient: try again, after `after` when the platform said so (Retry-After).
-    Retry { after: Option<Duration>, error: String },
+    Retry {
+        after: Option<Duration>,
+        error: String,
+    },
     /// Permanent: recorded with the reason, never retried.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 /// The store outside domain transactions: the outbox dispatcher's side.
@@ -110,12 +170,30 @@ pub trait LocalStore: Sync + 'static {
     type Tx: Tx;
     async fn begin(&self) -> StoreResult<Self::Tx>;
     /// Pending messages due now on a platform, oldest first; only for `recipient` if given.
-    async fn outbox_due(&self, platform: Platform, recipient: Option<&str>, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>>;
-    async fn outbox_settle(&self, id: OutboxId, attempts: u32, outcome: &Delivery, now: DateTime<Utc>, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    async fn outbox_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxRow>>;
+    async fn outbox_settle(
+        &self,
+        id: OutboxId,
+        attempts: u32,
+        outcome: &Delivery,
+        now: DateTime<Utc>,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Messages not yet delivered on a platform (for one recipient if given).
-    async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>) -> StoreResult<i64>;
+    async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>)
+        -> StoreResult<i64>;
     /// The earliest time a pending message becomes due, if any.
-    async fn outbox_next_due(&self, platform: Platform, recipient: Option<&str>) -> StoreResult<Option<DateTime<Utc>>>;
+    async fn outbox_next_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+    ) -> StoreResult<Option<DateTime<Utc>>>;
 }
 
 /// A platform's sending side.

@@ -46,7 +46,11 @@ impl Phone {
             return Ok(Phone(cn.to_string()));
         }
         // +86 must be a Chinese mobile; other country codes are taken as E.164.
-        if plus && !digits.starts_with("86") && (8..=15).contains(&digits.len()) && !digits.starts_with('0') {
+        if plus
+            && !digits.starts_with("86")
+            && (8..=15).contains(&digits.len())
+            && !digits.starts_with('0')
+        {
             return Ok(Phone(format!("+{digits}")));
         }
         Err(Invalid::PhoneFormat)
@@ -124,7 +128,9 @@ impl Years {
         if num.is_empty() || !suffix_ok {
             return Err(Invalid::YearsNotWhole);
         }
-        let n: u32 = num.parse().map_err(|_| Invalid::YearsRange { max: Self::MAX })?;
+        let n: u32 = num
+            .parse()
+            .map_err(|_| Invalid::YearsRange { max: Self::MAX })?;
         if n > Self::MAX {
             return Err(Invalid::YearsRange { max: Self::MAX });
         }
@@ -204,7 +210,11 @@ mod tests {
             ("+1 (415) 555-0100", "+14155550100"),
         ];
         for (input, want) in ok {
-            assert_eq!(Phone::parse(input).map(|p| p.0), Ok(want.to_string()), "{input}");
+            assert_eq!(
+                Phone::parse(input).map(|p| p.0),
+                Ok(want.to_string()),
+                "{input}"
+            );
         }
     }
 
@@ -286,6 +296,9 @@ mod tests {
             Position::parse(&"x".repeat(61)),
             Err(Invalid::TooLong { max: 60 })
         );
-        assert_eq!(Position::parse("后端工程师").unwrap().as_str(), "后端工程师");
+        assert_eq!(
+            Position::parse("后端工程师").unwrap().as_str(),
+            "后端工程师"
+        );
     }
 }

@@ -44,15 +44,25 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 async fn main() -> Result<()> {
     let args = Args::parse();
     let dir = tempfile::tempdir()?;
-    let path = args.db.clone().unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
+    let path = args
+        .db
+        .clone()
+        .unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
     let store = Arc::new(SqliteStore::open(&path).await?);
     let mut cfg = EngineConfig::default();
-    cfg.organizers.insert(UserRef::new(Platform::Console, "admin"));
+    cfg.organizers
+        .insert(UserRef::new(Platform::Console, "admin"));
     let (core, writer) = Core::start(store.clone(), Engine::new(cfg), Arc::new(SystemClock));
     let start = Utc::now() + Duration::days(7);
     core.seed(vec![NewSalon {
-        title: Text2 { zh: "压测沙龙".into(), en: "Bench salon".into() },
-        venue: Text2 { zh: "杭州".into(), en: "Hangzhou".into() },
+        title: Text2 {
+            zh: "压测沙龙".into(),
+            en: "Bench salon".into(),
+        },
+        venue: Text2 {
+            zh: "杭州".into(),
+            en: "Hangzhou".into(),
+        },
         agenda: Text2::default(),
         starts_at: start,
         ends_at: start + Duration::hours(3),
@@ -76,7 +86,10 @@ async fn main() -> Result<()> {
             for i in (t * per_task)..((t + 1) * per_task).min(n) {
                 let ev = Inbound::text(
                     UserRef::new(Platform::Slack, format!("U{i:07}")),
-                    format!("/register 1 name=用户{i} phone=139{:08} position=backend years=5", i),
+                    format!(
+                        "/register 1 name=用户{i} phone=139{:08} position=backend years=5",
+                        i
+                    ),
                 )
                 .with_event_id(format!("bench-{i}"));
                 let s = Instant::now();
@@ -94,21 +107,54 @@ async fn main() -> Result<()> {
     lat.sort_by(f64::total_cmp);
 
     let rows = store.export_salon(1).await?;
-    let done = rows.iter().filter(|r| r.status == if args.auto_approve { "approved" } else { "pending" }).count();
+    let done = rows
+        .iter()
+        .filter(|r| {
+            r.status
+                == if args.auto_approve {
+                    "approved"
+                } else {
+                    "pending"
+                }
+        })
+        .count();
     let batches = METRICS.batches.load(std::sync::atomic::Ordering::Relaxed);
-    let queued = METRICS.outbox_queued.load(std::sync::atomic::Ordering::Relaxed);
+    let queued = METRICS
+        .outbox_queued
+        .load(std::sync::atomic::Ordering::Relaxed);
     drop(core);
     let _ = writer.await;
     println!("yunqi-bench: core + SQLite (WAL, synchronous=FULL), in-process");
     println!("database            {path}");
-    println!("registrations       {} completed ({} in the database), concurrency {}", lat.len(), done, args.concurrency);
-    println!("throughput          {:.0} registrations/s ({:.2} s)", lat.len() as f64 / secs, secs);
-    println!("latency per event   p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(&lat, 0.5), pct(&lat, 0.99), pct(&lat, 1.0));
-    println!("write transactions  {batches} ({:.1} events each)", lat.len() as f64 / batches.max(1) as f64);
+    println!(
+        "registrations       {} completed ({} in the database), concurrency {}",
+        lat.len(),
+        done,
+        args.concurrency
+    );
+    println!(
+        "throughput          {:.0} registrations/s ({:.2} s)",
+        lat.len() as f64 / secs,
+        secs
+    );
+    println!(
+        "latency per event   p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        pct(&lat, 1.0)
+    );
+    println!(
+        "write transactions  {batches} ({:.1} events each)",
+        lat.len() as f64 / batches.max(1) as f64
+    );
     println!("outbox rows queued  {queued}");
     if let Some(kib) = peak_rss_kib() {
         println!("peak RSS            {:.1} MiB", kib as f64 / 1024.0);
     }
-    anyhow::ensure!(done == args.registrations, "only {done} of {} registrations are in the database", args.registrations);
+    anyhow::ensure!(
+        done == args.registrations,
+        "only {done} of {} registrations are in the database",
+        args.registrations
+    );
     Ok(())
 }

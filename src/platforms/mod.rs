@@ -22,7 +22,10 @@ pub struct Wired {
 }
 
 /// A section of the merged configuration, deserialized into an adapter's config type.
-pub(crate) fn section<T: serde::de::DeserializeOwned + Default>(app: &App, name: &str) -> Result<T> {
+pub(crate) fn section<T: serde::de::DeserializeOwned + Default>(
+    app: &App,
+    name: &str,
+) -> Result<T> {
     match app.table.get(name) {
         Some(v) => Ok(v.clone().try_into()?),
         None => Ok(T::default()),

@@ -6,7 +6,9 @@ use crate::app::App;
 use anyhow::{Context, Result};
 use std::sync::Arc;
 use tokio::sync::watch;
-use yunqi_adapters::slack::{routes, run_socket_mode, SlackApi, SlackConfig, SlackOutbound, SlackState, SocketOptions};
+use yunqi_adapters::slack::{
+    routes, run_socket_mode, SlackApi, SlackConfig, SlackOutbound, SlackState, SocketOptions,
+};
 use yunqi_bot::runtime::EventSink;
 
 pub async fn wire(app: &App, w: &mut Wired, shutdown: watch::Receiver<bool>) -> Result<()> {

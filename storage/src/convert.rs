@@ -28,7 +28,14 @@ fn corrupt<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> StoreError {
 }
 
 /// (id, name, phone, position, years, locale)
-pub type MemberCols = (i64, Option<String>, Option<String>, Option<String>, Option<i64>, String);
+pub type MemberCols = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+);
 
 pub const MEMBER_COLS: &str = "m.id, m.name, m.phone, m.position, m.years, m.locale";
 
@@ -36,9 +43,18 @@ pub fn member(c: MemberCols) -> Result<Member, StoreError> {
     let (id, name, phone, position, years, locale) = c;
     Ok(Member {
         id: MemberId(id),
-        name: name.map(|s| PersonName::parse(&s)).transpose().map_err(corrupt("name"))?,
-        phone: phone.map(|s| Phone::parse(&s)).transpose().map_err(corrupt("phone"))?,
-        position: position.map(|s| Position::parse(&s)).transpose().map_err(corrupt("position"))?,
+        name: name
+            .map(|s| PersonName::parse(&s))
+            .transpose()
+            .map_err(corrupt("name"))?,
+        phone: phone
+            .map(|s| Phone::parse(&s))
+            .transpose()
+            .map_err(corrupt("phone"))?,
+        position: position
+            .map(|s| Position::parse(&s))
+            .transpose()
+            .map_err(corrupt("position"))?,
         years: years
             .map(|y| u32::try_from(y).ok().and_then(Years::new).ok_or(y))
             .transpose()

@@ -34,19 +34,29 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite://path.db`, a plain path,
     /// or `sqlite::memory:`), in WAL mode with full sync, and applies migrations.
     pub async fn open(url: &str) -> StoreResult<SqliteStore> {
-        let url = if url.starts_with("sqlite:") { url.to_string() } else { format!("sqlite://{url}") };
+        let url = if url.starts_with("sqlite:") {
+            url.to_string()
+        } else {
+            format!("sqlite://{url}")
+        };
         let memory = url.contains(":memory:");
         if !memory {
             if let Some(dir) = std::path::Path::new(url.trim_start_matches("sqlite://")).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Backend(format!("create {}: {e}", dir.display()))
+                    })?;
                 }
             }
         }
         let opts = SqliteConnectOptions::from_str(&url)
             .map_err(db_err)?
             .create_if_missing(true)
-            .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
             // FULL: a commit that returned survives power loss, not only a crash.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -89,22 +99,27 @@ impl SqliteStore {
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, phone, position, years, status, platform, user, at)| ExportRow {
-                id,
-                name: name.unwrap_or_default(),
-                phone: phone.unwrap_or_default(),
-                position: position.unwrap_or_default(),
-                years: years.map(|y| y.to_string()).unwrap_or_default(),
-                status,
-                platform,
-                user,
-                registered_at: convert::time(at),
-            })
+            .map(
+                |(id, name, phone, position, years, status, platform, user, at)| ExportRow {
+                    id,
+                    name: name.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                    position: position.unwrap_or_default(),
+                    years: years.map(|y| y.to_string()).unwrap_or_default(),
+                    status,
+                    platform,
+                    user,
+                    registered_at: convert::time(at),
+                },
+            )
             .collect())
     }
 
     /// Decisions recorded for a salon's registrations, oldest first: (registration, actor, action, reason).
-    pub async fn decisions(&self, salon: i64) -> StoreResult<Vec<(i64, String, String, Option<String>)>> {
+    pub async fn decisions(
+        &self,
+        salon: i64,
+    ) -> StoreResult<Vec<(i64, String, String, Option<String>)>> {
         sqlx::query_as(
             "SELECT d.registration_id, d.actor, d.action, d.reason FROM decisions d
              JOIN registrations r ON r.id = d.registration_id WHERE r.salon_id = ?1 ORDER BY d.id",

@@ -11,12 +11,18 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Store, StoreError, StoreResult};
 /// Rows per INSERT: 7 parameters each, well under SQLite's variable limit.
 const CHUNK: usize = 500;
 
-pub(crate) async fn push(tx: &mut Transaction<'static, Sqlite>, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn push(
+    tx: &mut Transaction<'static, Sqlite>,
+    msgs: &[Outgoing],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let now = ms(at);
     for chunk in msgs.chunks(CHUNK) {
         let payloads = chunk
             .iter()
-            .map(|m| serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string())))
+            .map(|m| {
+                serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))
+            })
             .collect::<StoreResult<Vec<_>>>()?;
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key) ",
@@ -39,10 +45,14 @@ type Cols = (i64, String, String, Option<String>, String, i64);
 
 fn row(c: Cols) -> StoreResult<OutboxRow> {
     let (id, platform, recipient, conversation, payload, attempts) = c;
-    let reply: Reply = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
+    let reply: Reply = serde_json::from_str(&payload)
+        .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
     Ok(OutboxRow {
         id: OutboxId(id),
-        to: Recipient { user: user(&platform, recipient)?, conversation },
+        to: Recipient {
+            user: user(&platform, recipient)?,
+            conversation,
+        },
         reply,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
     })
@@ -52,11 +62,21 @@ impl Store for SqliteStore {
     type Tx = SqliteTx;
 
     async fn begin(&self) -> StoreResult<SqliteTx> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        let tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
         Ok(SqliteTx::new(tx))
     }
 
-    async fn outbox_due(&self, platform: Platform, recipient: Option<&str>, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>> {
+    async fn outbox_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxRow>> {
         let rows: Vec<Cols> = sqlx::query_as(
             // A message waits while an earlier one to the same recipient waits for a retry:
             // a chat is read in order.
@@ -76,7 +96,14 @@ impl Store for SqliteStore {
         rows.into_iter().map(row).collect()
     }
 
-    async fn outbox_settle(&self, id: OutboxId, attempts: u32, outcome: &Delivery, now: DateTime<Utc>, retry_at: DateTime<Utc>) -> StoreResult<()> {
+    async fn outbox_settle(
+        &self,
+        id: OutboxId,
+        attempts: u32,
+        outcome: &Delivery,
+        now: DateTime<Utc>,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let q = match outcome {
             Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, platform_msg_id = ?4 WHERE id = ?1")
                 .bind(id.0)
@@ -97,7 +124,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>) -> StoreResult<i64> {
+    async fn outbox_pending(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+    ) -> StoreResult<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)")
             .bind(platform.as_str())
             .bind(recipient)
@@ -106,7 +137,11 @@ impl Store for SqliteStore {
             .map_err(db_err)
     }
 
-    async fn outbox_next_due(&self, platform: Platform, recipient: Option<&str>) -> StoreResult<Option<DateTime<Utc>>> {
+    async fn outbox_next_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
         let t: Option<i64> = sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)")
             .bind(platform.as_str())
             .bind(recipient)

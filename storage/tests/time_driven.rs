@@ -16,16 +16,26 @@ async fn an_unclaimed_offer_expires_and_moves_to_the_next_waitlisted_person() {
     assert_eq!(h.status("b").await, "offered");
 
     h.advance(Duration::hours(11));
-    assert!(h.tick().await.iter().all(|s| s.to != "console:c"), "still inside b's window");
+    assert!(
+        h.tick().await.iter().all(|s| s.to != "console:c"),
+        "still inside b's window"
+    );
     assert_eq!(h.status("b").await, "offered");
 
     h.advance(Duration::hours(1));
     let sent = h.tick().await;
-    assert!(sent.iter().any(|s| s.to == "console:b" && s.text.contains("已过领取时间")));
-    assert!(sent.iter().any(|s| s.to == "console:c" && s.text.contains("/确认 1")));
+    assert!(sent
+        .iter()
+        .any(|s| s.to == "console:b" && s.text.contains("已过领取时间")));
+    assert!(sent
+        .iter()
+        .any(|s| s.to == "console:c" && s.text.contains("/确认 1")));
     assert_eq!(h.status("b").await, "cancelled");
     assert_eq!(h.status("c").await, "offered");
-    assert!(h.ask("b", "/confirm 1").await.contains("没有待领取"), "too late for b");
+    assert!(
+        h.ask("b", "/confirm 1").await.contains("没有待领取"),
+        "too late for b"
+    );
     assert!(h.tick().await.is_empty(), "a second tick changes nothing");
 }
 
@@ -55,7 +65,10 @@ async fn reminders_go_to_approved_attendees_only_once_each_even_across_a_restart
     assert!(h2.tick().await.is_empty(), "no repeat after restart");
     h2.advance(Duration::hours(22));
     let sent = h2.tick().await;
-    assert_eq!(sent.iter().map(|s| s.to.as_str()).collect::<Vec<_>>(), vec!["console:in"]);
+    assert_eq!(
+        sent.iter().map(|s| s.to.as_str()).collect::<Vec<_>>(),
+        vec!["console:in"]
+    );
     assert!(sent[0].text.contains("约 2 小时后"), "{}", sent[0].text);
     assert!(h2.tick().await.is_empty());
 }
@@ -82,7 +95,15 @@ async fn after_the_salon_no_shows_are_recorded_and_shown_to_organizers_next_time
         h.register(u, 5).await;
     }
     h.ask("admin", "/approve 1 all").await;
-    let code = h.ask("admin", "/checkin-code 1").await.split("签到码：").nth(1).unwrap().chars().take(6).collect::<String>();
+    let code = h
+        .ask("admin", "/checkin-code 1")
+        .await
+        .split("签到码：")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(6)
+        .collect::<String>();
     h.advance(Duration::hours(52));
     h.ask("came", &format!("/checkin {code}")).await;
     h.advance(Duration::hours(4));
@@ -90,7 +111,10 @@ async fn after_the_salon_no_shows_are_recorded_and_shown_to_organizers_next_time
     assert_eq!(h.status("came").await, "checked_in");
     assert_eq!(h.status("skipped").await, "no_show");
     let sent = h.say("skipped", "/register 2").await;
-    let note = sent.iter().find(|s| s.to == "console:admin").expect("organizers are told");
+    let note = sent
+        .iter()
+        .find(|s| s.to == "console:admin")
+        .expect("organizers are told");
     assert!(note.text.contains("以往爽约 1 次"), "{}", note.text);
     let sent = h.say("came", "/register 2").await;
     assert!(!sent.iter().any(|s| s.text.contains("爽约")));
@@ -107,7 +131,10 @@ async fn a_dialogue_interrupted_by_a_restart_resumes_at_the_same_question() {
     drop(h.core);
     let h2 = Harness::open(&path, now).await;
     let reply = h2.ask("ann", "not-a-phone").await;
-    assert!(reply.contains("请输入您的手机号"), "the phone question again: {reply}");
+    assert!(
+        reply.contains("请输入您的手机号"),
+        "the phone question again: {reply}"
+    );
     h2.ask("ann", "13700000000").await;
     h2.ask("ann", "PM").await;
     assert!(h2.ask("ann", "4").await.contains("等待组织者审核"));

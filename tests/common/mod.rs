@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi::app::{App, configure};
+use yunqi::app::{configure, App};
 use yunqi::server::{Options, Running};
 use yunqi_bot::ports::{Clock, ManualClock};
 
@@ -24,15 +24,39 @@ pub async fn spawn_app_with(extra: &str, clock: Arc<dyn Clock>) -> TestApp {
     let db = dir.path().join("yunqi.db");
     let files = dir.path().join("files");
     let cfg = dir.path().join("test.toml");
-    let toml = format!("[console]\nfiles_dir = {:?}\n\n{extra}\n", files.display().to_string());
+    let toml = format!(
+        "[console]\nfiles_dir = {:?}\n\n{extra}\n",
+        files.display().to_string()
+    );
     std::fs::write(&cfg, toml).expect("write test config");
-    let (settings, table) = configure(Some(cfg.to_str().unwrap()), Some(db.to_str().unwrap())).expect("config");
+    let (settings, table) =
+        configure(Some(cfg.to_str().unwrap()), Some(db.to_str().unwrap())).expect("config");
     let app = App::open(settings, table, clock).await.expect("app");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let running = Running::start(&app, listener, Options { scheduler: false, extra_outbounds: Vec::new() }).await.expect("start");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running = Running::start(
+        &app,
+        listener,
+        Options {
+            scheduler: false,
+            extra_outbounds: Vec::new(),
+        },
+    )
+    .await
+    .expect("start");
     let base = format!("http://{}", running.addr);
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-    TestApp { app, running, base, http, dir }
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    TestApp {
+        app,
+        running,
+        base,
+        http,
+        dir,
+    }
 }
 
 pub async fn spawn_app(extra: &str) -> TestApp {

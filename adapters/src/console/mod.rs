@@ -19,8 +19,17 @@ pub struct ConsoleOut {
 }
 
 impl ConsoleOut {
-    pub fn new(user: impl Into<String>, out: Box<dyn Write + Send>, files_dir: impl Into<PathBuf>) -> ConsoleOut {
-        ConsoleOut { user: user.into(), out: Mutex::new(out), files_dir: files_dir.into(), delivered: Arc::new(Notify::new()) }
+    pub fn new(
+        user: impl Into<String>,
+        out: Box<dyn Write + Send>,
+        files_dir: impl Into<PathBuf>,
+    ) -> ConsoleOut {
+        ConsoleOut {
+            user: user.into(),
+            out: Mutex::new(out),
+            files_dir: files_dir.into(),
+            delivered: Arc::new(Notify::new()),
+        }
     }
 
     /// Notified after every delivery, so the reader can wait for its replies.
@@ -33,7 +42,17 @@ impl ConsoleOut {
         if let Some(a) = &msg.attachment {
             std::fs::create_dir_all(&self.files_dir)?;
             // Attachment names come from the core, but keep them inside files_dir anyway.
-            let name: String = a.filename.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+            let name: String = a
+                .filename
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || ".-_".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
             let path = self.files_dir.join(name);
             std::fs::write(&path, &a.content)?;
             text.push_str(&format!("\n📎 {}", path.display()));
@@ -68,7 +87,10 @@ impl Outbound for ConsoleOut {
             match result {
                 Ok(()) => Delivery::Sent { message_id: None },
                 // A closed stdout will not come back in this process; try again later.
-                Err(e) => Delivery::Retry { after: None, error: e.to_string() },
+                Err(e) => Delivery::Retry {
+                    after: None,
+                    error: e.to_string(),
+                },
             }
         })
     }
@@ -101,7 +123,11 @@ mod tests {
             to: Recipient::direct(UserRef::new(Platform::Console, "alice")),
             text: "您好".into(),
             buttons: vec![],
-            attachment: Some(Attachment { filename: "../salon-1.ics".into(), mime: "text/calendar".into(), content: "BEGIN:VCALENDAR".into() }),
+            attachment: Some(Attachment {
+                filename: "../salon-1.ics".into(),
+                mime: "text/calendar".into(),
+                content: "BEGIN:VCALENDAR".into(),
+            }),
             thread: None,
             invite: None,
         };

@@ -6,13 +6,22 @@ use crate::ports::{StoreResult, Tx};
 use rand::Rng;
 
 impl Engine {
-    pub(crate) async fn link<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, code: Option<&str>) -> StoreResult<()> {
+    pub(crate) async fn link<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        code: Option<&str>,
+    ) -> StoreResult<()> {
         match code {
             None => {
                 let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-                tx.link_code_put(&code, cx.member.id, cx.now + self.cfg.link_code_ttl).await?;
+                tx.link_code_put(&code, cx.member.id, cx.now + self.cfg.link_code_ttl)
+                    .await?;
                 let minutes = self.cfg.link_code_ttl.num_minutes();
-                cx.say_private(Msg::LinkCode { code: &code, minutes });
+                cx.say_private(Msg::LinkCode {
+                    code: &code,
+                    minutes,
+                });
             }
             Some(code) => match tx.link_code_take(code.trim(), cx.now).await? {
                 None => cx.say(Msg::LinkBadCode),

@@ -97,7 +97,13 @@ impl Engine {
     }
 
     /// Sets a user's language (the console's `--locale`), creating the member if new.
-    pub async fn set_locale<T: Tx>(&self, tx: &mut T, user: &UserRef, locale: Locale, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_locale<T: Tx>(
+        &self,
+        tx: &mut T,
+        user: &UserRef,
+        locale: Locale,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let (mut m, _) = tx.member_for(user, locale, now).await?;
         if m.locale != locale {
             m.locale = locale;
@@ -107,7 +113,12 @@ impl Engine {
     }
 
     /// Handles one event. `Ok` with no messages for a duplicate.
-    pub async fn handle<T: Tx>(&self, tx: &mut T, ev: &Inbound, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
+    pub async fn handle<T: Tx>(
+        &self,
+        tx: &mut T,
+        ev: &Inbound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Outgoing>> {
         if let Some(id) = &ev.event_id {
             if !tx.first_sighting(ev.user.platform, id, now).await? {
                 return Ok(Vec::new());
@@ -119,7 +130,12 @@ impl Engine {
         };
         let locale = ev.locale_hint.unwrap_or_default();
         let (member, _new) = tx.member_for(&ev.user, locale, now).await?;
-        let mut cx = Ctx { ev, member, now, out: Vec::new() };
+        let mut cx = Ctx {
+            ev,
+            member,
+            now,
+            out: Vec::new(),
+        };
         match command::parse(text) {
             Parsed::Command(Command::Cancel(None)) => self.leave_dialogue(tx, &mut cx).await?,
             Parsed::Command(c) => self.command(tx, &mut cx, c).await?,
@@ -169,7 +185,11 @@ impl Engine {
             Command::Link(code) => self.link(tx, cx, code.as_deref()).await?,
             Command::Pending(id) => self.pending(tx, cx, id).await?,
             Command::Approve { salon, who } => self.approve(tx, cx, salon, who).await?,
-            Command::Reject { salon, user, reason } => self.reject(tx, cx, salon, &user, reason).await?,
+            Command::Reject {
+                salon,
+                user,
+                reason,
+            } => self.reject(tx, cx, salon, &user, reason).await?,
             Command::CheckinCode(id) => self.checkin_code(tx, cx, id).await?,
             Command::Attendees(id) => self.attendees(tx, cx, id).await?,
         }
@@ -186,15 +206,30 @@ impl Engine {
         Ok(())
     }
 
-    async fn continue_dialogue<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, d: Dialogue, input: &str) -> StoreResult<()> {
+    async fn continue_dialogue<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        d: Dialogue,
+        input: &str,
+    ) -> StoreResult<()> {
         let step = dialogue::step(d, input);
         self.apply_step(tx, cx, step).await
     }
 
     /// Stores the dialogue's next state (or ends it) and acts on a finished one.
-    pub(crate) async fn apply_step<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, step: Step) -> StoreResult<()> {
+    pub(crate) async fn apply_step<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        step: Step,
+    ) -> StoreResult<()> {
         match step {
-            Step::Ask { state, field, error } => {
+            Step::Ask {
+                state,
+                field,
+                error,
+            } => {
                 tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
                 match error {
                     Some(why) => cx.say_private(Msg::InvalidAnswer { field, why }),
@@ -202,7 +237,9 @@ impl Engine {
                 }
             }
             Step::AskReason(state) => {
-                let Dialogue::RejectReason { user, .. } = &state else { return Ok(()) };
+                let Dialogue::RejectReason { user, .. } = &state else {
+                    return Ok(());
+                };
                 let who = user.to_string();
                 tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
                 cx.say(Msg::RejectAskReason(&who));
@@ -211,7 +248,11 @@ impl Engine {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.complete_registration(tx, cx, salon, answers).await?;
             }
-            Step::RejectDone { salon, user, reason } => {
+            Step::RejectDone {
+                salon,
+                user,
+                reason,
+            } => {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.reject_user(tx, cx, salon, &user, &reason).await?;
             }
@@ -232,12 +273,19 @@ impl Engine {
     }
 
     /// Organizer accounts with their language, for notifications.
-    pub(crate) async fn organizers<T: Tx>(&self, tx: &mut T) -> StoreResult<Vec<(UserRef, Locale)>> {
+    pub(crate) async fn organizers<T: Tx>(
+        &self,
+        tx: &mut T,
+    ) -> StoreResult<Vec<(UserRef, Locale)>> {
         let mut out = Vec::with_capacity(self.cfg.organizers.len());
         let mut orgs: Vec<&UserRef> = self.cfg.organizers.iter().collect();
         orgs.sort();
         for o in orgs {
-            let locale = tx.member_find(o).await?.map(|m| m.locale).unwrap_or_default();
+            let locale = tx
+                .member_find(o)
+                .await?
+                .map(|m| m.locale)
+                .unwrap_or_default();
             out.push((o.clone(), locale));
         }
         Ok(out)

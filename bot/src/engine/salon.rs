@@ -26,21 +26,39 @@ impl Engine {
         let mut text = Msg::SalonsHeader.render(l);
         for (s, c) in &salons {
             text.push('\n');
-            text += &Msg::SalonLine { salon: s, seats_left: seats_left(s, c) }.render(l);
+            text += &Msg::SalonLine {
+                salon: s,
+                seats_left: seats_left(s, c),
+            }
+            .render(l);
         }
         cx.send_here(Reply::text(text));
         Ok(())
     }
 
-    pub(crate) async fn show_salon<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+    pub(crate) async fn show_salon<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: SalonId,
+    ) -> StoreResult<()> {
         match tx.salon_get(id).await? {
-            Some((s, c)) => cx.say(Msg::SalonDetail { salon: &s, seats_left: seats_left(&s, &c) }),
+            Some((s, c)) => cx.say(Msg::SalonDetail {
+                salon: &s,
+                seats_left: seats_left(&s, &c),
+            }),
             None => cx.say(Msg::SalonNotFound(id.0)),
         }
         Ok(())
     }
 
-    pub(crate) async fn register<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId, fields: &ProfileFields) -> StoreResult<()> {
+    pub(crate) async fn register<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: SalonId,
+        fields: &ProfileFields,
+    ) -> StoreResult<()> {
         let Some((salon, _)) = tx.salon_get(id).await? else {
             cx.say(Msg::SalonNotFound(id.0));
             return Ok(());
@@ -51,7 +69,10 @@ impl Engine {
         }
         if let Some(r) = tx.registration_latest(id, cx.member.id).await? {
             if r.status.is_active() {
-                cx.say(Msg::AlreadyRegistered { salon: &salon, status: r.status });
+                cx.say(Msg::AlreadyRegistered {
+                    salon: &salon,
+                    status: r.status,
+                });
                 return Ok(());
             }
         }
@@ -63,7 +84,13 @@ impl Engine {
     }
 
     /// Every answer is in: save the profile, screen, and place the registration.
-    pub(crate) async fn complete_registration<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId, answers: Answers) -> StoreResult<()> {
+    pub(crate) async fn complete_registration<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: SalonId,
+        answers: Answers,
+    ) -> StoreResult<()> {
         answers.write_to(&mut cx.member);
         tx.member_save(&cx.member).await?;
         let Some((salon, counts)) = tx.salon_get(id).await? else {
@@ -77,7 +104,10 @@ impl Engine {
         // A dialogue may have finished after another registration went in.
         if let Some(r) = tx.registration_latest(id, cx.member.id).await? {
             if r.status.is_active() {
-                cx.say(Msg::AlreadyRegistered { salon: &salon, status: r.status });
+                cx.say(Msg::AlreadyRegistered {
+                    salon: &salon,
+                    status: r.status,
+                });
                 return Ok(());
             }
         }
@@ -92,19 +122,35 @@ impl Engine {
         } else {
             RegStatus::Pending
         };
-        let mut reg = tx.registration_insert(id, cx.member.id, &account, status, cx.now).await?;
+        let mut reg = tx
+            .registration_insert(id, cx.member.id, &account, status, cx.now)
+            .await?;
         match status {
             RegStatus::Rejected => {
                 reg.reason = Some(format!("ineligible: {years} < {}", salon.info.min_years));
                 tx.registration_update(&reg).await?;
-                tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: status, reason: reg.reason.clone(), at: cx.now }).await?;
-                cx.say_private(Msg::Ineligible { salon: &salon, min: salon.info.min_years, years });
+                tx.decision_log(&Decision {
+                    registration: reg.id,
+                    actor: "system".into(),
+                    action: status,
+                    reason: reg.reason.clone(),
+                    at: cx.now,
+                })
+                .await?;
+                cx.say_private(Msg::Ineligible {
+                    salon: &salon,
+                    min: salon.info.min_years,
+                    years,
+                });
                 // Organizers may still approve by hand.
                 self.notify_organizers(tx, cx, &salon, &reg).await?;
             }
             RegStatus::Waitlisted => {
                 let position = counts.waitlisted + 1;
-                cx.say_private(Msg::Waitlisted { salon: &salon, position });
+                cx.say_private(Msg::Waitlisted {
+                    salon: &salon,
+                    position,
+                });
             }
             RegStatus::Approved => {
                 let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
@@ -118,24 +164,48 @@ impl Engine {
         Ok(())
     }
 
-    async fn notify_organizers<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, salon: &Salon, reg: &Registration) -> StoreResult<()> {
+    async fn notify_organizers<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        salon: &Salon,
+        reg: &Registration,
+    ) -> StoreResult<()> {
         let no_shows = tx.no_show_count(cx.member.id).await?;
         let who = reg.account.to_string();
         for (org, l) in self.organizers(tx).await? {
-            let text = Msg::NewPending { salon, who: &who, member: &cx.member, no_shows, status: reg.status }.render(l);
-            let r = Reply::text(text).private().with_buttons(decision_buttons(salon.id, &reg.account, l));
+            let text = Msg::NewPending {
+                salon,
+                who: &who,
+                member: &cx.member,
+                no_shows,
+                status: reg.status,
+            }
+            .render(l);
+            let r = Reply::text(text).private().with_buttons(decision_buttons(
+                salon.id,
+                &reg.account,
+                l,
+            ));
             cx.send(&org, r);
         }
         Ok(())
     }
 
-    pub(crate) async fn cancel<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+    pub(crate) async fn cancel<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: SalonId,
+    ) -> StoreResult<()> {
         let Some((salon, _)) = tx.salon_get(id).await? else {
             cx.say(Msg::SalonNotFound(id.0));
             return Ok(());
         };
         let reg = tx.registration_latest(id, cx.member.id).await?;
-        let Some(mut reg) = reg.filter(|r| r.status.is_active() && r.status != RegStatus::CheckedIn) else {
+        let Some(mut reg) =
+            reg.filter(|r| r.status.is_active() && r.status != RegStatus::CheckedIn)
+        else {
             cx.say(Msg::NothingToCancel(&salon));
             return Ok(());
         };
@@ -143,7 +213,14 @@ impl Engine {
         reg.status = RegStatus::Cancelled;
         reg.offered_until = None;
         tx.registration_update(&reg).await?;
-        tx.decision_log(&Decision { registration: reg.id, actor: cx.ev.user.to_string(), action: RegStatus::Cancelled, reason: None, at: cx.now }).await?;
+        tx.decision_log(&Decision {
+            registration: reg.id,
+            actor: cx.ev.user.to_string(),
+            action: RegStatus::Cancelled,
+            reason: None,
+            at: cx.now,
+        })
+        .await?;
         cx.say(Msg::CancelledOk(&salon));
         if freed {
             let out = self.offer_free_seats(tx, id, cx.now).await?;
@@ -153,9 +230,16 @@ impl Engine {
     }
 
     /// Offers every free seat to the head of the waitlist, FIFO, with a claim window.
-    pub(crate) async fn offer_free_seats<T: Tx>(&self, tx: &mut T, id: SalonId, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
+    pub(crate) async fn offer_free_seats<T: Tx>(
+        &self,
+        tx: &mut T,
+        id: SalonId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Outgoing>> {
         let mut out = Vec::new();
-        let Some((salon, counts)) = tx.salon_get(id).await? else { return Ok(out) };
+        let Some((salon, counts)) = tx.salon_get(id).await? else {
+            return Ok(out);
+        };
         if now >= salon.info.starts_at {
             return Ok(out);
         }
@@ -170,21 +254,46 @@ impl Engine {
             reg.status = RegStatus::Offered;
             reg.offered_until = Some(until);
             tx.registration_update(&reg).await?;
-            tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: RegStatus::Offered, reason: None, at: now }).await?;
-            let text = Msg::Offered { salon: &salon, until }.render(row.member.locale);
-            let confirm = Button { label: confirm_label(row.member.locale), command: format!("/confirm {}", salon.id), style: ButtonStyle::Primary };
-            out.push(Outgoing::direct(&reg.account, Reply::text(text).private().with_buttons(vec![confirm])));
+            tx.decision_log(&Decision {
+                registration: reg.id,
+                actor: "system".into(),
+                action: RegStatus::Offered,
+                reason: None,
+                at: now,
+            })
+            .await?;
+            let text = Msg::Offered {
+                salon: &salon,
+                until,
+            }
+            .render(row.member.locale);
+            let confirm = Button {
+                label: confirm_label(row.member.locale),
+                command: format!("/confirm {}", salon.id),
+                style: ButtonStyle::Primary,
+            };
+            out.push(Outgoing::direct(
+                &reg.account,
+                Reply::text(text).private().with_buttons(vec![confirm]),
+            ));
         }
         Ok(out)
     }
 
-    pub(crate) async fn confirm<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: SalonId) -> StoreResult<()> {
+    pub(crate) async fn confirm<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: SalonId,
+    ) -> StoreResult<()> {
         let Some((salon, _)) = tx.salon_get(id).await? else {
             cx.say(Msg::SalonNotFound(id.0));
             return Ok(());
         };
         let reg = tx.registration_latest(id, cx.member.id).await?;
-        let offered = reg.filter(|r| r.status == RegStatus::Offered && r.offered_until.is_some_and(|u| u > cx.now));
+        let offered = reg.filter(|r| {
+            r.status == RegStatus::Offered && r.offered_until.is_some_and(|u| u > cx.now)
+        });
         let Some(mut reg) = offered else {
             cx.say(Msg::NoOffer(&salon));
             return Ok(());
@@ -192,13 +301,25 @@ impl Engine {
         reg.status = RegStatus::Approved;
         reg.offered_until = None;
         tx.registration_update(&reg).await?;
-        tx.decision_log(&Decision { registration: reg.id, actor: cx.ev.user.to_string(), action: RegStatus::Approved, reason: Some("claimed offer".into()), at: cx.now }).await?;
+        tx.decision_log(&Decision {
+            registration: reg.id,
+            actor: cx.ev.user.to_string(),
+            action: RegStatus::Approved,
+            reason: Some("claimed offer".into()),
+            at: cx.now,
+        })
+        .await?;
         let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
         cx.send_here(r.private());
         Ok(())
     }
 
-    pub(crate) async fn check_in<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, code: &str) -> StoreResult<()> {
+    pub(crate) async fn check_in<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        code: &str,
+    ) -> StoreResult<()> {
         let Some(salon) = tx.salon_by_checkin_code(code.trim()).await? else {
             cx.say(Msg::CheckinBadCode);
             return Ok(());
@@ -216,7 +337,12 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn profile<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, fields: &ProfileFields) -> StoreResult<()> {
+    pub(crate) async fn profile<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        fields: &ProfileFields,
+    ) -> StoreResult<()> {
         if fields.is_empty() {
             let m = cx.member.clone();
             cx.say_private(Msg::Profile(&m));
@@ -236,7 +362,12 @@ impl Engine {
 }
 
 /// Approval: time, place, agenda, calendar invite, and the way into the event group.
-pub(crate) fn approval_reply(salon: &Salon, reg: &Registration, l: Locale, now: DateTime<Utc>) -> Reply {
+pub(crate) fn approval_reply(
+    salon: &Salon,
+    reg: &Registration,
+    l: Locale,
+    now: DateTime<Utc>,
+) -> Reply {
     let mut text = Msg::Approved { salon }.render(l);
     if let Some(link) = &salon.info.group_link {
         text.push('\n');
@@ -246,15 +377,27 @@ pub(crate) fn approval_reply(salon: &Salon, reg: &Registration, l: Locale, now: 
     r.invite = Some(Invite {
         salon: salon.id,
         registration: reg.id,
-        group: salon.info.groups.get(group_key(reg.account.platform)).cloned(),
+        group: salon
+            .info
+            .groups
+            .get(group_key(reg.account.platform))
+            .cloned(),
     });
     r
 }
 
 pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec<Button> {
     vec![
-        Button { label: Msg::Approve.render(l), command: format!("/approve {salon} {user}"), style: ButtonStyle::Primary },
-        Button { label: Msg::Reject.render(l), command: format!("/reject {salon} {user}"), style: ButtonStyle::Danger },
+        Button {
+            label: Msg::Approve.render(l),
+            command: format!("/approve {salon} {user}"),
+            style: ButtonStyle::Primary,
+        },
+        Button {
+            label: Msg::Reject.render(l),
+            command: format!("/reject {salon} {user}"),
+            style: ButtonStyle::Danger,
+        },
     ]
 }
 

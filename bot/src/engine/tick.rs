@@ -17,7 +17,12 @@ impl Engine {
         Ok(out)
     }
 
-    async fn expire_offers<T: Tx>(&self, tx: &mut T, now: DateTime<Utc>, out: &mut Vec<Outgoing>) -> StoreResult<()> {
+    async fn expire_offers<T: Tx>(
+        &self,
+        tx: &mut T,
+        now: DateTime<Utc>,
+        out: &mut Vec<Outgoing>,
+    ) -> StoreResult<()> {
         let expired = tx.offers_expired(now).await?;
         let mut salons = Vec::new();
         for mut reg in expired {
@@ -25,8 +30,18 @@ impl Engine {
             reg.reason = Some("offer expired".into());
             reg.offered_until = None;
             tx.registration_update(&reg).await?;
-            tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: RegStatus::Cancelled, reason: reg.reason.clone(), at: now }).await?;
-            if let (Some((salon, _)), Some(m)) = (tx.salon_get(reg.salon).await?, tx.member_get(reg.member).await?) {
+            tx.decision_log(&Decision {
+                registration: reg.id,
+                actor: "system".into(),
+                action: RegStatus::Cancelled,
+                reason: reg.reason.clone(),
+                at: now,
+            })
+            .await?;
+            if let (Some((salon, _)), Some(m)) = (
+                tx.salon_get(reg.salon).await?,
+                tx.member_get(reg.member).await?,
+            ) {
                 let text = Msg::OfferExpired(&salon).render(m.locale);
                 out.push(Outgoing::direct(&reg.account, Reply::text(text).private()));
             }
@@ -42,8 +57,15 @@ impl Engine {
 
     /// Sends the nearest reminder that is due; earlier ones that were missed (the bot was
     /// down, or the person was approved late) are marked done without a message.
-    async fn remind<T: Tx>(&self, tx: &mut T, now: DateTime<Utc>, out: &mut Vec<Outgoing>) -> StoreResult<()> {
-        let Some(longest) = self.cfg.reminders.iter().max().copied() else { return Ok(()) };
+    async fn remind<T: Tx>(
+        &self,
+        tx: &mut T,
+        now: DateTime<Utc>,
+        out: &mut Vec<Outgoing>,
+    ) -> StoreResult<()> {
+        let Some(longest) = self.cfg.reminders.iter().max().copied() else {
+            return Ok(());
+        };
         let mut offsets = self.cfg.reminders.clone();
         offsets.sort();
         for (salon, _) in tx.salons_upcoming(now).await? {
@@ -63,8 +85,15 @@ impl Engine {
                 }
                 if send {
                     let hours = ((start - now).num_minutes() + 30) / 60;
-                    let text = Msg::Reminder { salon: &salon, hours: hours.max(1) }.render(row.member.locale);
-                    out.push(Outgoing::direct(&row.reg.account, Reply::text(text).private()));
+                    let text = Msg::Reminder {
+                        salon: &salon,
+                        hours: hours.max(1),
+                    }
+                    .render(row.member.locale);
+                    out.push(Outgoing::direct(
+                        &row.reg.account,
+                        Reply::text(text).private(),
+                    ));
                 }
             }
         }
@@ -74,13 +103,27 @@ impl Engine {
     /// After a salon ends, approved people who never checked in are recorded as no-shows.
     async fn settle_ended<T: Tx>(&self, tx: &mut T, now: DateTime<Utc>) -> StoreResult<()> {
         for salon in tx.salons_ended_unsettled(now).await? {
-            for row in tx.registrations(salon.id, &[RegStatus::Approved, RegStatus::Offered]).await? {
+            for row in tx
+                .registrations(salon.id, &[RegStatus::Approved, RegStatus::Offered])
+                .await?
+            {
                 let mut reg = row.reg;
                 let was = reg.status;
-                reg.status = if was == RegStatus::Approved { RegStatus::NoShow } else { RegStatus::Cancelled };
+                reg.status = if was == RegStatus::Approved {
+                    RegStatus::NoShow
+                } else {
+                    RegStatus::Cancelled
+                };
                 reg.offered_until = None;
                 tx.registration_update(&reg).await?;
-                tx.decision_log(&Decision { registration: reg.id, actor: "system".into(), action: reg.status, reason: Some("salon ended".into()), at: now }).await?;
+                tx.decision_log(&Decision {
+                    registration: reg.id,
+                    actor: "system".into(),
+                    action: reg.status,
+                    reason: Some("salon ended".into()),
+                    at: now,
+                })
+                .await?;
             }
             tx.salon_mark_settled(salon.id).await?;
         }

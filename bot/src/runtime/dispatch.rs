@@ -25,7 +25,11 @@ pub struct Dispatcher<S: Store> {
 
 impl<S: Store> Dispatcher<S> {
     /// One task per adapter; each ends when `shutdown` turns true.
-    pub fn spawn(&self, adapters: Vec<Arc<dyn Outbound>>, shutdown: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+    pub fn spawn(
+        &self,
+        adapters: Vec<Arc<dyn Outbound>>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         adapters
             .into_iter()
             .map(|a| {
@@ -69,7 +73,11 @@ impl<S: Store> Lane<S> {
                 return;
             }
             let now = self.clock.now();
-            let rows = match self.store.outbox_due(platform, filter.as_deref(), now, 64).await {
+            let rows = match self
+                .store
+                .outbox_due(platform, filter.as_deref(), now, 64)
+                .await
+            {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::error!(error = %e, %platform, "outbox read failed");
@@ -78,7 +86,12 @@ impl<S: Store> Lane<S> {
                 }
             };
             if rows.is_empty() {
-                let next = self.store.outbox_next_due(platform, filter.as_deref()).await.ok().flatten();
+                let next = self
+                    .store
+                    .outbox_next_due(platform, filter.as_deref())
+                    .await
+                    .ok()
+                    .flatten();
                 let wait = next
                     .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO))
                     .unwrap_or(self.idle_poll)
@@ -105,7 +118,11 @@ impl<S: Store> Lane<S> {
                         tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
                     }
                 }
-                if let Err(e) = self.store.outbox_settle(row.id, row.attempts + 1, &outcome, now, retry_at).await {
+                if let Err(e) = self
+                    .store
+                    .outbox_settle(row.id, row.attempts + 1, &outcome, now, retry_at)
+                    .await
+                {
                     tracing::error!(error = %e, "could not record a delivery; it may be sent again");
                 }
                 if matches!(outcome, Delivery::Retry { .. }) {
@@ -127,7 +144,11 @@ impl<S: Store> Lane<S> {
     async fn deliver(&self, row: &OutboxRow, gap: Duration, last_send: &mut Instant) -> Delivery {
         let parts = match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
             Ok(p) => p,
-            Err(e @ FitError::PrivateWithoutDm) => return Delivery::Failed { error: e.to_string() },
+            Err(e @ FitError::PrivateWithoutDm) => {
+                return Delivery::Failed {
+                    error: e.to_string(),
+                }
+            }
         };
         let mut first_id = None;
         for part in &parts {
@@ -143,7 +164,9 @@ impl<S: Store> Lane<S> {
                 other => return other,
             }
         }
-        Delivery::Sent { message_id: first_id }
+        Delivery::Sent {
+            message_id: first_id,
+        }
     }
 }
 
@@ -169,9 +192,15 @@ mod tests {
     #[test]
     fn a_platforms_retry_after_wins_over_the_backoff() {
         let now = Utc::now();
-        let d = Delivery::Retry { after: Some(Duration::from_secs(30)), error: "429".into() };
+        let d = Delivery::Retry {
+            after: Some(Duration::from_secs(30)),
+            error: "429".into(),
+        };
         assert_eq!(retry_time(now, 1, &d), now + chrono::Duration::seconds(30));
-        let d = Delivery::Retry { after: None, error: "timeout".into() };
+        let d = Delivery::Retry {
+            after: None,
+            error: "timeout".into(),
+        };
         assert_eq!(retry_time(now, 3, &d), now + chrono::Duration::seconds(8));
     }
 }

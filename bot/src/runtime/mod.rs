@@ -63,18 +63,38 @@ pub struct Core<S: Store> {
 
 impl<S: Store> Clone for Core<S> {
     fn clone(&self) -> Self {
-        Core { store: self.store.clone(), jobs: self.jobs.clone(), outbox_changed: self.outbox_changed.clone() }
+        Core {
+            store: self.store.clone(),
+            jobs: self.jobs.clone(),
+            outbox_changed: self.outbox_changed.clone(),
+        }
     }
 }
 
 impl<S: Store> Core<S> {
     /// Starts the writer task. It ends when every `Core` handle is dropped.
-    pub fn start(store: Arc<S>, engine: Engine, clock: Arc<dyn Clock>) -> (Core<S>, tokio::task::JoinHandle<()>) {
+    pub fn start(
+        store: Arc<S>,
+        engine: Engine,
+        clock: Arc<dyn Clock>,
+    ) -> (Core<S>, tokio::task::JoinHandle<()>) {
         let (jobs, rx) = mpsc::channel(4096);
         let (changed_tx, changed_rx) = watch::channel(0u64);
-        let writer = Writer { store: store.clone(), engine, clock, changed: changed_tx };
+        let writer = Writer {
+            store: store.clone(),
+            engine,
+            clock,
+            changed: changed_tx,
+        };
         let handle = tokio::spawn(writer.run(rx));
-        (Core { store, jobs, outbox_changed: changed_rx }, handle)
+        (
+            Core {
+                store,
+                jobs,
+                outbox_changed: changed_rx,
+            },
+            handle,
+        )
     }
 
     pub fn store(&self) -> &Arc<S> {
@@ -88,7 +108,14 @@ impl<S: Store> Core<S> {
 
     async fn send(&self, work: Work) -> Result<Handled, CoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(Job { work, reply, submitted: Instant::now() }).await.map_err(|_| CoreError::Stopped)?;
+        self.jobs
+            .send(Job {
+                work,
+                reply,
+                submitted: Instant::now(),
+            })
+            .await
+            .map_err(|_| CoreError::Stopped)?;
         rx.await.map_err(|_| CoreError::Stopped)?
     }
 
@@ -113,11 +140,17 @@ impl<S: Store> Core<S> {
 
 /// Where adapters push events; `Core` is one. Object-safe so adapters need not know the store.
 pub trait EventSink: Send + Sync + 'static {
-    fn submit_event(&self, ev: Inbound) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>>;
+    fn submit_event(
+        &self,
+        ev: Inbound,
+    ) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>>;
 }
 
 impl<S: Store> EventSink for Core<S> {
-    fn submit_event(&self, ev: Inbound) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>> {
+    fn submit_event(
+        &self,
+        ev: Inbound,
+    ) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>> {
         Box::pin(self.submit(ev))
     }
 }
@@ -157,7 +190,11 @@ impl<S: Store> Writer<S> {
                 tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying its events one by one");
                 let mut out = Vec::with_capacity(batch.len());
                 for job in &batch {
-                    out.push(self.try_together(std::slice::from_ref(job)).await.map(|mut d| d.remove(0)));
+                    out.push(
+                        self.try_together(std::slice::from_ref(job))
+                            .await
+                            .map(|mut d| d.remove(0)),
+                    );
                 }
                 out
             }
@@ -193,7 +230,10 @@ impl<S: Store> Writer<S> {
         let (users, ids): (Vec<_>, Vec<_>) = jobs
             .iter()
             .filter_map(|j| match &j.work {
-                Work::Event(ev) => Some((ev.user.clone(), ev.event_id.clone().map(|id| (ev.user.platform, id)))),
+                Work::Event(ev) => Some((
+                    ev.user.clone(),
+                    ev.event_id.clone().map(|id| (ev.user.platform, id)),
+                )),
                 _ => None,
             })
             .unzip();
@@ -204,7 +244,9 @@ impl<S: Store> Writer<S> {
         let mut done = Vec::with_capacity(jobs.len());
         let mut outbox = Vec::new();
         for job in jobs {
-            let run = AssertUnwindSafe(self.run_one(&mut tx, &job.work, now)).catch_unwind().await;
+            let run = AssertUnwindSafe(self.run_one(&mut tx, &job.work, now))
+                .catch_unwind()
+                .await;
             let out = match run {
                 Ok(Ok(out)) => out,
                 Ok(Err(e)) => {
@@ -217,10 +259,17 @@ impl<S: Store> Writer<S> {
                 }
             };
             let (inline, queued): (Vec<_>, Vec<_>) = match &job.work {
-                Work::Event(ev) if ev.reply_inline => out.into_iter().partition(|o| o.to.user == ev.user && o.to.conversation == ev.conversation),
+                Work::Event(ev) if ev.reply_inline => out
+                    .into_iter()
+                    .partition(|o| o.to.user == ev.user && o.to.conversation == ev.conversation),
                 _ => (Vec::new(), out),
             };
-            done.push(Done { handled: Handled { inline, queued: queued.len() } });
+            done.push(Done {
+                handled: Handled {
+                    inline,
+                    queued: queued.len(),
+                },
+            });
             outbox.extend(queued);
         }
         if !outbox.is_empty() {
@@ -228,12 +277,20 @@ impl<S: Store> Writer<S> {
         }
         tx.commit().await?;
         Metrics::inc(&METRICS.batches, 1);
-        let events = jobs.iter().filter(|j| matches!(j.work, Work::Event(_))).count();
+        let events = jobs
+            .iter()
+            .filter(|j| matches!(j.work, Work::Event(_)))
+            .count();
         Metrics::inc(&METRICS.events, events as u64);
         Ok(done)
     }
 
-    async fn run_one(&self, tx: &mut S::Tx, work: &Work, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<Outgoing>, StoreError> {
+    async fn run_one(
+        &self,
+        tx: &mut S::Tx,
+        work: &Work,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Outgoing>, StoreError> {
         match work {
             Work::Event(ev) => {
                 let span = tracing::debug_span!("event", conversation = %ev.conversation_key());
@@ -266,8 +323,12 @@ impl<S: Store> Writer<S> {
                 None => ev.locale_hint.unwrap_or_default(),
             };
             let text = crate::i18n::Msg::InternalError.render(locale);
-            let to = crate::message::Recipient { user: ev.user.clone(), conversation: ev.conversation.clone() };
-            tx.outbox_push(&[Outgoing::new(to, crate::message::Reply::text(text))], now).await?;
+            let to = crate::message::Recipient {
+                user: ev.user.clone(),
+                conversation: ev.conversation.clone(),
+            };
+            tx.outbox_push(&[Outgoing::new(to, crate::message::Reply::text(text))], now)
+                .await?;
             tx.commit().await
         }
         .await;

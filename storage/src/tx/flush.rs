@@ -18,9 +18,15 @@ impl SqliteTx {
         let w = std::mem::take(&mut self.c.w);
         let conn = &mut *self.tx;
 
-        let members: Vec<_> = w.members.iter().filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at))).collect();
+        let members: Vec<_> = w
+            .members
+            .iter()
+            .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
+            .collect();
         for chunk in members.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO members (id, name, phone, position, years, locale, created_at) ");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO members (id, name, phone, position, years, locale, created_at) ",
+            );
             q.push_values(chunk, |mut b, (m, at)| {
                 b.push_bind(m.id.0)
                     .push_bind(m.name.as_ref().map(|v| v.as_str().to_string()))
@@ -38,9 +44,14 @@ impl SqliteTx {
         }
 
         for chunk in w.accounts.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO accounts (platform, user_id, member_id, created_at) ");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO accounts (platform, user_id, member_id, created_at) ",
+            );
             q.push_values(chunk, |mut b, (u, m, at)| {
-                b.push_bind(u.platform.as_str()).push_bind(u.id.clone()).push_bind(m.0).push_bind(*at);
+                b.push_bind(u.platform.as_str())
+                    .push_bind(u.id.clone())
+                    .push_bind(m.0)
+                    .push_bind(*at);
             });
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
@@ -74,15 +85,23 @@ impl SqliteTx {
         }
 
         for chunk in w.decisions.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO decisions (registration_id, actor, action, reason, at) ");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO decisions (registration_id, actor, action, reason, at) ",
+            );
             q.push_values(chunk, |mut b, d| {
-                b.push_bind(d.registration.0).push_bind(d.actor.clone()).push_bind(d.action.as_str()).push_bind(d.reason.clone()).push_bind(ms(d.at));
+                b.push_bind(d.registration.0)
+                    .push_bind(d.actor.clone())
+                    .push_bind(d.action.as_str())
+                    .push_bind(d.reason.clone())
+                    .push_bind(ms(d.at));
             });
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
         for chunk in w.seen.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO inbound_events (platform, event_id, at) ");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT OR IGNORE INTO inbound_events (platform, event_id, at) ",
+            );
             q.push_values(chunk, |mut b, (p, id, at)| {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
@@ -92,7 +111,8 @@ impl SqliteTx {
         for (u, (d, at)) in &w.dialogues {
             match d {
                 Some(d) => {
-                    let state = serde_json::to_string(d).map_err(|e| StoreError::Backend(e.to_string()))?;
+                    let state =
+                        serde_json::to_string(d).map_err(|e| StoreError::Backend(e.to_string()))?;
                     sqlx::query("INSERT OR REPLACE INTO dialogues (platform, user_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)")
                         .bind(u.platform.as_str())
                         .bind(&u.id)

@@ -18,7 +18,9 @@ use yunqi_bot::dialogue::Dialogue;
 use yunqi_bot::i18n::Locale;
 use yunqi_bot::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
 use yunqi_bot::message::Outgoing;
-use yunqi_bot::model::{Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts};
+use yunqi_bot::model::{
+    Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
+};
 use yunqi_bot::ports::{StoreError, StoreResult, Tx};
 
 pub struct SqliteTx {
@@ -31,26 +33,45 @@ const PREFETCH_CHUNK: usize = 400;
 
 impl SqliteTx {
     pub(crate) fn new(tx: Transaction<'static, Sqlite>) -> SqliteTx {
-        SqliteTx { tx, c: Cache::default() }
+        SqliteTx {
+            tx,
+            c: Cache::default(),
+        }
     }
 
     async fn next_id(&mut self, table: &str) -> StoreResult<i64> {
-        let slot = if table == "members" { &mut self.c.next_member } else { &mut self.c.next_registration };
+        let slot = if table == "members" {
+            &mut self.c.next_member
+        } else {
+            &mut self.c.next_registration
+        };
         let id = match *slot {
             Some(id) => id,
             None => {
                 let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-                sqlx::query_scalar(&sql).fetch_one(&mut *self.tx).await.map_err(db_err)?
+                sqlx::query_scalar(&sql)
+                    .fetch_one(&mut *self.tx)
+                    .await
+                    .map_err(db_err)?
             }
         };
-        let slot = if table == "members" { &mut self.c.next_member } else { &mut self.c.next_registration };
+        let slot = if table == "members" {
+            &mut self.c.next_member
+        } else {
+            &mut self.c.next_registration
+        };
         *slot = Some(id + 1);
         Ok(id)
     }
 
     async fn load_member_by_account(&mut self, u: &UserRef) -> StoreResult<Option<Member>> {
         let sql = format!("SELECT {MEMBER_COLS} FROM accounts a JOIN members m ON m.id = a.member_id WHERE a.platform = ?1 AND a.user_id = ?2");
-        let row: Option<MemberCols> = sqlx::query_as(&sql).bind(u.platform.as_str()).bind(&u.id).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+        let row: Option<MemberCols> = sqlx::query_as(&sql)
+            .bind(u.platform.as_str())
+            .bind(&u.id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         row.map(member).transpose()
     }
 
@@ -72,17 +93,40 @@ impl Tx for SqliteTx {
         self.tx.rollback().await.map_err(db_err)
     }
 
-    async fn prefetch(&mut self, users: &[UserRef], events: &[(Platform, String)]) -> StoreResult<()> {
-        let users: Vec<&UserRef> = users.iter().filter(|u| !self.c.accounts.contains_key(*u)).collect();
+    async fn prefetch(
+        &mut self,
+        users: &[UserRef],
+        events: &[(Platform, String)],
+    ) -> StoreResult<()> {
+        let users: Vec<&UserRef> = users
+            .iter()
+            .filter(|u| !self.c.accounts.contains_key(*u))
+            .collect();
         for chunk in users.chunks(PREFETCH_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {MEMBER_COLS}, a.platform, a.user_id FROM accounts a JOIN members m ON m.id = a.member_id WHERE (a.platform, a.user_id) IN (VALUES "));
             let mut sep = q.separated(", ");
             for u in chunk {
-                sep.push("(").push_bind_unseparated(u.platform.as_str()).push_unseparated(", ").push_bind_unseparated(u.id.clone()).push_unseparated(")");
+                sep.push("(")
+                    .push_bind_unseparated(u.platform.as_str())
+                    .push_unseparated(", ")
+                    .push_bind_unseparated(u.id.clone())
+                    .push_unseparated(")");
             }
             q.push(")");
-            let rows: Vec<(i64, Option<String>, Option<String>, Option<String>, Option<i64>, String, String, String)> =
-                q.build_query_as().fetch_all(&mut *self.tx).await.map_err(db_err)?;
+            let rows: Vec<(
+                i64,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<i64>,
+                String,
+                String,
+                String,
+            )> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
             for u in chunk {
                 self.c.accounts.insert((*u).clone(), None);
             }
@@ -94,15 +138,24 @@ impl Tx for SqliteTx {
             let mut q = QueryBuilder::<Sqlite>::new("SELECT platform, user_id, state FROM dialogues WHERE (platform, user_id) IN (VALUES ");
             let mut sep = q.separated(", ");
             for u in chunk {
-                sep.push("(").push_bind_unseparated(u.platform.as_str()).push_unseparated(", ").push_bind_unseparated(u.id.clone()).push_unseparated(")");
+                sep.push("(")
+                    .push_bind_unseparated(u.platform.as_str())
+                    .push_unseparated(", ")
+                    .push_bind_unseparated(u.id.clone())
+                    .push_unseparated(")");
             }
             q.push(")");
-            let rows: Vec<(String, String, String)> = q.build_query_as().fetch_all(&mut *self.tx).await.map_err(db_err)?;
+            let rows: Vec<(String, String, String)> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
             for u in chunk {
                 self.c.dialogues.entry((*u).clone()).or_insert(None);
             }
             for (p, uid, state) in rows {
-                let d: Dialogue = serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(format!("dialogue: {e}")))?;
+                let d: Dialogue = serde_json::from_str(&state)
+                    .map_err(|e| StoreError::Corrupt(format!("dialogue: {e}")))?;
                 self.c.dialogues.insert(user(&p, uid)?, Some(d));
             }
         }
@@ -110,10 +163,18 @@ impl Tx for SqliteTx {
             let mut q = QueryBuilder::<Sqlite>::new("SELECT platform, event_id FROM inbound_events WHERE (platform, event_id) IN (VALUES ");
             let mut sep = q.separated(", ");
             for (p, id) in chunk {
-                sep.push("(").push_bind_unseparated(p.as_str()).push_unseparated(", ").push_bind_unseparated(id.clone()).push_unseparated(")");
+                sep.push("(")
+                    .push_bind_unseparated(p.as_str())
+                    .push_unseparated(", ")
+                    .push_bind_unseparated(id.clone())
+                    .push_unseparated(")");
             }
             q.push(")");
-            let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *self.tx).await.map_err(db_err)?;
+            let rows: Vec<(String, String)> = q
+                .build_query_as()
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
             for (p, id) in chunk {
                 self.c.looked_up.insert((*p, id.clone()));
             }
@@ -124,18 +185,25 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
-    async fn first_sighting(&mut self, platform: Platform, event_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+    async fn first_sighting(
+        &mut self,
+        platform: Platform,
+        event_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let key = (platform, event_id.to_string());
         if self.c.seen.contains(&key) {
             return Ok(false);
         }
         if !self.c.looked_up.contains(&key) {
-            let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM inbound_events WHERE platform = ?1 AND event_id = ?2")
-                .bind(platform.as_str())
-                .bind(event_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .map_err(db_err)?;
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM inbound_events WHERE platform = ?1 AND event_id = ?2",
+            )
+            .bind(platform.as_str())
+            .bind(event_id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
             if found.is_some() {
                 self.c.seen.insert(key);
                 return Ok(false);
@@ -146,7 +214,12 @@ impl Tx for SqliteTx {
         Ok(true)
     }
 
-    async fn member_for(&mut self, u: &UserRef, locale: Locale, at: DateTime<Utc>) -> StoreResult<(Member, bool)> {
+    async fn member_for(
+        &mut self,
+        u: &UserRef,
+        locale: Locale,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Member, bool)> {
         if let Some(m) = self.member_find(u).await? {
             return Ok((m, false));
         }
@@ -183,7 +256,11 @@ impl Tx for SqliteTx {
             return Ok(Some(m.clone()));
         }
         let sql = format!("SELECT {MEMBER_COLS} FROM members m WHERE m.id = ?1");
-        let row: Option<MemberCols> = sqlx::query_as(&sql).bind(id.0).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+        let row: Option<MemberCols> = sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         let m = row.map(member).transpose()?;
         if let Some(m) = &m {
             self.c.members.insert(m.id, m.clone());
@@ -199,11 +276,13 @@ impl Tx for SqliteTx {
 
     async fn member_accounts(&mut self, id: MemberId) -> StoreResult<Vec<UserRef>> {
         self.flush().await?;
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT platform, user_id FROM accounts WHERE member_id = ?1 ORDER BY created_at")
-            .bind(id.0)
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT platform, user_id FROM accounts WHERE member_id = ?1 ORDER BY created_at",
+        )
+        .bind(id.0)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
         rows.into_iter().map(|(p, u)| user(&p, u)).collect()
     }
 
@@ -215,24 +294,40 @@ impl Tx for SqliteTx {
             "UPDATE link_codes SET member_id = ?2 WHERE member_id = ?1",
             "DELETE FROM members WHERE id = ?1",
         ] {
-            sqlx::query(sql).bind(from.0).bind(into.0).execute(&mut *self.tx).await.map_err(db_err)?;
+            sqlx::query(sql)
+                .bind(from.0)
+                .bind(into.0)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
         }
         self.reset().await
     }
 
-    async fn link_code_put(&mut self, code: &str, m: MemberId, expires: DateTime<Utc>) -> StoreResult<()> {
+    async fn link_code_put(
+        &mut self,
+        code: &str,
+        m: MemberId,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.flush().await?;
-        sqlx::query("INSERT OR REPLACE INTO link_codes (code, member_id, expires_at) VALUES (?1, ?2, ?3)")
-            .bind(code)
-            .bind(m.0)
-            .bind(ms(expires))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO link_codes (code, member_id, expires_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(code)
+        .bind(m.0)
+        .bind(ms(expires))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 
-    async fn link_code_take(&mut self, code: &str, now: DateTime<Utc>) -> StoreResult<Option<MemberId>> {
+    async fn link_code_take(
+        &mut self,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MemberId>> {
         let id: Option<i64> = sqlx::query_scalar("DELETE FROM link_codes WHERE code = ?1 RETURNING CASE WHEN expires_at > ?2 THEN member_id END")
             .bind(code)
             .bind(ms(now))
@@ -247,20 +342,33 @@ impl Tx for SqliteTx {
         if let Some(d) = self.c.dialogues.get(u) {
             return Ok(d.clone());
         }
-        let s: Option<String> = sqlx::query_scalar("SELECT state FROM dialogues WHERE platform = ?1 AND user_id = ?2")
-            .bind(u.platform.as_str())
-            .bind(&u.id)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
-        let d: Option<Dialogue> = s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("dialogue: {e}")))).transpose()?;
+        let s: Option<String> =
+            sqlx::query_scalar("SELECT state FROM dialogues WHERE platform = ?1 AND user_id = ?2")
+                .bind(u.platform.as_str())
+                .bind(&u.id)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
+        let d: Option<Dialogue> = s
+            .map(|s| {
+                serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("dialogue: {e}")))
+            })
+            .transpose()?;
         self.c.dialogues.insert(u.clone(), d.clone());
         Ok(d)
     }
 
-    async fn dialogue_put(&mut self, u: &UserRef, d: &Dialogue, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn dialogue_put(
+        &mut self,
+        u: &UserRef,
+        d: &Dialogue,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.c.dialogues.insert(u.clone(), Some(d.clone()));
-        self.c.w.dialogues.insert(u.clone(), (Some(d.clone()), ms(at)));
+        self.c
+            .w
+            .dialogues
+            .insert(u.clone(), (Some(d.clone()), ms(at)));
         Ok(())
     }
 
@@ -300,7 +408,10 @@ impl Tx for SqliteTx {
     }
 
     async fn salon_count(&mut self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM salons").fetch_one(&mut *self.tx).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM salons")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(db_err)
     }
 
     async fn salon_get(&mut self, id: SalonId) -> StoreResult<Option<(Salon, SeatCounts)>> {
@@ -310,7 +421,11 @@ impl Tx for SqliteTx {
         // Counts in the table lag behind buffered registrations until a flush.
         self.flush().await?;
         let sql = format!("SELECT {SALON_COLS} FROM salons WHERE id = ?1");
-        let row: Option<SqliteRow> = sqlx::query(&sql).bind(id.0).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+        let row: Option<SqliteRow> = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         let s = row.map(salon).transpose()?;
         if let Some(s) = &s {
             self.c.salons.insert(id, s.clone());
@@ -318,11 +433,22 @@ impl Tx for SqliteTx {
         Ok(s)
     }
 
-    async fn salons_upcoming(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<(Salon, SeatCounts)>> {
+    async fn salons_upcoming(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Salon, SeatCounts)>> {
         self.flush().await?;
-        let sql = format!("SELECT {SALON_COLS} FROM salons WHERE starts_at > ?1 ORDER BY starts_at, id");
-        let rows: Vec<SqliteRow> = sqlx::query(&sql).bind(ms(now)).fetch_all(&mut *self.tx).await.map_err(db_err)?;
-        let salons = rows.into_iter().map(salon).collect::<StoreResult<Vec<_>>>()?;
+        let sql =
+            format!("SELECT {SALON_COLS} FROM salons WHERE starts_at > ?1 ORDER BY starts_at, id");
+        let rows: Vec<SqliteRow> = sqlx::query(&sql)
+            .bind(ms(now))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        let salons = rows
+            .into_iter()
+            .map(salon)
+            .collect::<StoreResult<Vec<_>>>()?;
         for s in &salons {
             self.c.salons.insert(s.0.id, s.clone());
         }
@@ -330,7 +456,12 @@ impl Tx for SqliteTx {
     }
 
     async fn salon_set_checkin_code(&mut self, id: SalonId, code: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE salons SET checkin_code = ?1 WHERE id = ?2").bind(code).bind(id.0).execute(&mut *self.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE salons SET checkin_code = ?1 WHERE id = ?2")
+            .bind(code)
+            .bind(id.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         if let Some((s, _)) = self.c.salons.get_mut(&id) {
             s.checkin_code = Some(code.to_string());
         }
@@ -339,22 +470,40 @@ impl Tx for SqliteTx {
 
     async fn salon_by_checkin_code(&mut self, code: &str) -> StoreResult<Option<Salon>> {
         let sql = format!("SELECT {SALON_COLS} FROM salons WHERE checkin_code = ?1 AND settled = 0 ORDER BY starts_at DESC LIMIT 1");
-        let row: Option<SqliteRow> = sqlx::query(&sql).bind(code).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+        let row: Option<SqliteRow> = sqlx::query(&sql)
+            .bind(code)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         Ok(row.map(salon).transpose()?.map(|(s, _)| s))
     }
 
     async fn salons_ended_unsettled(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Salon>> {
-        let sql = format!("SELECT {SALON_COLS} FROM salons WHERE ends_at <= ?1 AND settled = 0 ORDER BY id");
-        let rows: Vec<SqliteRow> = sqlx::query(&sql).bind(ms(now)).fetch_all(&mut *self.tx).await.map_err(db_err)?;
+        let sql = format!(
+            "SELECT {SALON_COLS} FROM salons WHERE ends_at <= ?1 AND settled = 0 ORDER BY id"
+        );
+        let rows: Vec<SqliteRow> = sqlx::query(&sql)
+            .bind(ms(now))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         rows.into_iter().map(|r| salon(r).map(|(s, _)| s)).collect()
     }
 
     async fn salon_mark_settled(&mut self, id: SalonId) -> StoreResult<()> {
-        sqlx::query("UPDATE salons SET settled = 1 WHERE id = ?1").bind(id.0).execute(&mut *self.tx).await.map_err(db_err)?;
+        sqlx::query("UPDATE salons SET settled = 1 WHERE id = ?1")
+            .bind(id.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    async fn registration_latest(&mut self, s: SalonId, m: MemberId) -> StoreResult<Option<Registration>> {
+    async fn registration_latest(
+        &mut self,
+        s: SalonId,
+        m: MemberId,
+    ) -> StoreResult<Option<Registration>> {
         if let Some(r) = self.c.latest.get(&(s, m)) {
             return Ok(r.clone());
         }
@@ -363,19 +512,40 @@ impl Tx for SqliteTx {
         }
         self.flush().await?;
         let sql = format!("SELECT {REG_COLS} FROM registrations r WHERE r.member_id = ?1 AND r.salon_id = ?2 ORDER BY r.id DESC LIMIT 1");
-        let row: Option<RegCols> = sqlx::query_as(&sql).bind(m.0).bind(s.0).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
+        let row: Option<RegCols> = sqlx::query_as(&sql)
+            .bind(m.0)
+            .bind(s.0)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         let r = row.map(registration).transpose()?;
         self.c.latest.insert((s, m), r.clone());
         Ok(r)
     }
 
-    async fn registration_insert(&mut self, s: SalonId, m: MemberId, account: &UserRef, status: RegStatus, at: DateTime<Utc>) -> StoreResult<Registration> {
+    async fn registration_insert(
+        &mut self,
+        s: SalonId,
+        m: MemberId,
+        account: &UserRef,
+        status: RegStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Registration> {
         // Loads the salon's counts before the buffered row changes them.
         let counts = self.salon_get(s).await?.map(|(_, c)| c);
         let id = RegistrationId(self.next_id("registrations").await?);
         // Stored in milliseconds: hand back exactly what a later read returns.
         let at = Utc.timestamp_millis_opt(ms(at)).single().unwrap_or(at);
-        let r = Registration { id, salon: s, member: m, account: account.clone(), status, created_at: at, offered_until: None, reason: None };
+        let r = Registration {
+            id,
+            salon: s,
+            member: m,
+            account: account.clone(),
+            status,
+            created_at: at,
+            offered_until: None,
+            reason: None,
+        };
         if let (Some(mut c), Some((salon, _))) = (counts, self.c.salons.get(&s).cloned()) {
             count_move(&mut c, None, Some(status));
             self.c.salons.insert(s, (salon, c));
@@ -386,7 +556,13 @@ impl Tx for SqliteTx {
     }
 
     async fn registration_update(&mut self, r: &Registration) -> StoreResult<()> {
-        let before = match self.c.w.new_regs.get(&r.id).or_else(|| self.c.w.changed_regs.get(&r.id)) {
+        let before = match self
+            .c
+            .w
+            .new_regs
+            .get(&r.id)
+            .or_else(|| self.c.w.changed_regs.get(&r.id))
+        {
             Some(b) => Some(b.status),
             None => match self.c.latest.get(&(r.salon, r.member)) {
                 Some(Some(b)) if b.id == r.id => Some(b.status),
@@ -396,8 +572,14 @@ impl Tx for SqliteTx {
         let before = match before {
             Some(b) => b,
             None => {
-                let st: Option<String> = sqlx::query_scalar("SELECT status FROM registrations WHERE id = ?1").bind(r.id.0).fetch_optional(&mut *self.tx).await.map_err(db_err)?;
-                st.and_then(|s| RegStatus::parse(&s)).ok_or_else(|| StoreError::Corrupt(format!("registration {} vanished", r.id)))?
+                let st: Option<String> =
+                    sqlx::query_scalar("SELECT status FROM registrations WHERE id = ?1")
+                        .bind(r.id.0)
+                        .fetch_optional(&mut *self.tx)
+                        .await
+                        .map_err(db_err)?;
+                st.and_then(|s| RegStatus::parse(&s))
+                    .ok_or_else(|| StoreError::Corrupt(format!("registration {} vanished", r.id)))?
             }
         };
         if let Some((salon, mut c)) = self.c.salons.get(&r.salon).cloned() {
@@ -418,14 +600,26 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
-    async fn registrations(&mut self, s: SalonId, statuses: &[RegStatus]) -> StoreResult<Vec<RegistrationRow>> {
+    async fn registrations(
+        &mut self,
+        s: SalonId,
+        statuses: &[RegStatus],
+    ) -> StoreResult<Vec<RegistrationRow>> {
         self.flush().await?;
-        let list = statuses.iter().map(|st| format!("'{}'", st.as_str())).collect::<Vec<_>>().join(",");
+        let list = statuses
+            .iter()
+            .map(|st| format!("'{}'", st.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!(
             "SELECT {REG_COLS}, {MEMBER_COLS} FROM registrations r JOIN members m ON m.id = r.member_id
              WHERE r.salon_id = ?1 AND r.status IN ({list}) ORDER BY r.id"
         );
-        let rows: Vec<SqliteRow> = sqlx::query(&sql).bind(s.0).fetch_all(&mut *self.tx).await.map_err(db_err)?;
+        let rows: Vec<SqliteRow> = sqlx::query(&sql)
+            .bind(s.0)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(registration_row).collect()
     }
 
@@ -443,7 +637,11 @@ impl Tx for SqliteTx {
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>> {
         self.flush().await?;
         let sql = format!("SELECT {REG_COLS} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= ?1 ORDER BY r.id");
-        let rows: Vec<RegCols> = sqlx::query_as(&sql).bind(ms(now)).fetch_all(&mut *self.tx).await.map_err(db_err)?;
+        let rows: Vec<RegCols> = sqlx::query_as(&sql)
+            .bind(ms(now))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         rows.into_iter().map(registration).collect()
     }
 
@@ -452,11 +650,13 @@ impl Tx for SqliteTx {
             return Ok(0);
         }
         self.flush().await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE member_id = ?1 AND status = 'no_show'")
-            .bind(m.0)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registrations WHERE member_id = ?1 AND status = 'no_show'",
+        )
+        .bind(m.0)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
@@ -465,14 +665,21 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
-    async fn reminder_once(&mut self, id: RegistrationId, kind: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let r = sqlx::query("INSERT OR IGNORE INTO reminders (registration_id, kind, at) VALUES (?1, ?2, ?3)")
-            .bind(id.0)
-            .bind(kind)
-            .bind(ms(at))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+    async fn reminder_once(
+        &mut self,
+        id: RegistrationId,
+        kind: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT OR IGNORE INTO reminders (registration_id, kind, at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(id.0)
+        .bind(kind)
+        .bind(ms(at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 

@@ -22,9 +22,18 @@ pub fn t0() -> DateTime<Utc> {
 /// Saturday 2026-11-28 14:00–17:00 Asia/Shanghai, like the first salon.
 pub fn salon(capacity: u32, min_years: u32) -> NewSalon {
     NewSalon {
-        title: Text2 { zh: "第一期沙龙".into(), en: "Salon #1".into() },
-        venue: Text2 { zh: "杭州云计算产业园".into(), en: "Hangzhou Cloud Park".into() },
-        agenda: Text2 { zh: "14:00 签到".into(), en: "14:00 sign-in".into() },
+        title: Text2 {
+            zh: "第一期沙龙".into(),
+            en: "Salon #1".into(),
+        },
+        venue: Text2 {
+            zh: "杭州云计算产业园".into(),
+            en: "Hangzhou Cloud Park".into(),
+        },
+        agenda: Text2 {
+            zh: "14:00 签到".into(),
+            en: "14:00 sign-in".into(),
+        },
         starts_at: Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap(),
         ends_at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
         timezone: chrono_tz::Asia::Shanghai,
@@ -90,42 +99,79 @@ impl Harness {
     pub async fn open(path: &std::path::Path, now: DateTime<Utc>) -> Harness {
         let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
         let clock = Arc::new(ManualClock::new(now));
-        let (core, _writer) = Core::start(store.clone(), Engine::new(engine_config()), clock.clone());
-        let seen: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(store.pool()).await.unwrap();
-        Harness { core, store, clock, path: path.to_path_buf(), seen: Mutex::new(seen), _dir: None }
+        let (core, _writer) =
+            Core::start(store.clone(), Engine::new(engine_config()), clock.clone());
+        let seen: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        Harness {
+            core,
+            store,
+            clock,
+            path: path.to_path_buf(),
+            seen: Mutex::new(seen),
+            _dir: None,
+        }
     }
 
     /// Everything queued since the last call.
     pub async fn sent(&self) -> Vec<Sent> {
         let last = *self.seen.lock().unwrap();
-        let rows: Vec<(i64, String, String, String)> =
-            sqlx::query_as("SELECT id, platform, recipient, payload FROM outbox WHERE id > ?1 ORDER BY id").bind(last).fetch_all(self.store.pool()).await.unwrap();
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, platform, recipient, payload FROM outbox WHERE id > ?1 ORDER BY id",
+        )
+        .bind(last)
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap();
         if let Some((id, ..)) = rows.last() {
             *self.seen.lock().unwrap() = *id;
         }
         rows.into_iter()
             .map(|(_, p, r, payload)| {
                 let reply: Reply = serde_json::from_str(&payload).unwrap();
-                Sent { to: format!("{p}:{r}"), text: reply.text.clone(), commands: reply.buttons.iter().map(|b| b.command.clone()).collect(), reply }
+                Sent {
+                    to: format!("{p}:{r}"),
+                    text: reply.text.clone(),
+                    commands: reply.buttons.iter().map(|b| b.command.clone()).collect(),
+                    reply,
+                }
             })
             .collect()
     }
 
     /// `user` (a console id) says `text`; returns what was queued because of it.
     pub async fn say(&self, user: &str, text: &str) -> Vec<Sent> {
-        self.core.submit(Inbound::text(console(user), text)).await.unwrap();
+        self.core
+            .submit(Inbound::text(console(user), text))
+            .await
+            .unwrap();
         self.sent().await
     }
 
     /// The texts sent to `user` because they said `text`.
     pub async fn ask(&self, user: &str, text: &str) -> String {
         let to = format!("console:{user}");
-        self.say(user, text).await.into_iter().filter(|s| s.to == to).map(|s| s.text).collect::<Vec<_>>().join("\n")
+        self.say(user, text)
+            .await
+            .into_iter()
+            .filter(|s| s.to == to)
+            .map(|s| s.text)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub async fn register(&self, user: &str, years: u32) -> String {
-        let phone = format!("1380000{:04}", user.bytes().map(|b| b as u32).sum::<u32>() % 10_000);
-        self.ask(user, &format!("/register 1 name={user} phone={phone} position=dev years={years}")).await
+        let phone = format!(
+            "1380000{:04}",
+            user.bytes().map(|b| b as u32).sum::<u32>() % 10_000
+        );
+        self.ask(
+            user,
+            &format!("/register 1 name={user} phone={phone} position=dev years={years}"),
+        )
+        .await
     }
 
     pub async fn tick(&self) -> Vec<Sent> {
@@ -140,10 +186,19 @@ impl Harness {
     /// Latest status of each console user's registration for salon 1.
     pub async fn status(&self, user: &str) -> String {
         let rows = self.store.export_salon(1).await.unwrap();
-        rows.into_iter().find(|r| r.platform == "console" && r.user == user).map(|r| r.status).unwrap_or_else(|| "none".into())
+        rows.into_iter()
+            .find(|r| r.platform == "console" && r.user == user)
+            .map(|r| r.status)
+            .unwrap_or_else(|| "none".into())
     }
 
     pub async fn count(&self, status: &str) -> usize {
-        self.store.export_salon(1).await.unwrap().into_iter().filter(|r| r.status == status).count()
+        self.store
+            .export_salon(1)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.status == status)
+            .count()
     }
 }
