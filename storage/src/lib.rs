@@ -87,7 +87,7 @@ impl SqliteStore {
 
     /// For export and tests: every registration's latest row, with profile, oldest first.
     pub async fn export_salon(&self, salon: i64) -> StoreResult<Vec<ExportRow>> {
-        let rows: Vec<(i64, Option<String>, Option<String>, Option<String>, Option<i64>, String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<ExportCols> = sqlx::query_as(
             "SELECT r.id, m.name, m.phone, m.position, m.years, r.status, r.platform, r.user_id, r.created_at
              FROM registrations r JOIN members m ON m.id = r.member_id
              WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE salon_id = ?1 GROUP BY member_id)
@@ -134,6 +134,19 @@ impl SqliteStore {
         &self.pool
     }
 }
+
+/// (id, name, phone, position, years, status, platform, user, registered_at)
+type ExportCols = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    i64,
+);
 
 /// One line of `yunqi export salon`.
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,18 @@ pub struct SqliteTx {
     c: Cache,
 }
 
+/// A member with the account it was found by: `MEMBER_COLS, a.platform, a.user_id`.
+type AccountMemberCols = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    String,
+    String,
+);
+
 /// Row values per prefetch statement (two parameters each).
 const PREFETCH_CHUNK: usize = 400;
 
@@ -113,16 +125,7 @@ impl Tx for SqliteTx {
                     .push_unseparated(")");
             }
             q.push(")");
-            let rows: Vec<(
-                i64,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<i64>,
-                String,
-                String,
-                String,
-            )> = q
+            let rows: Vec<AccountMemberCols> = q
                 .build_query_as()
                 .fetch_all(&mut *self.tx)
                 .await
