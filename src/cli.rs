@@ -45,4 +45,6 @@ pub enum Command {
 pub enum Export {
     /// Registrations of a salon, with phone numbers (organizers only: keep it safe).
     Salon { id: i64 },
+    /// Every job with its client, status, tags, budget and assignee (operators).
+    Jobs,
 }

@@ -1,7 +1,7 @@
 //! `yunqi export salon <id>`: CSV with the pinned header.
 
 use std::io::Write;
-use yunqi_storage::ExportRow;
+use yunqi_storage::{ExportRow, JobExportRow};
 
 pub const SALON_HEADER: &str = "id,name,phone,position,years,status,platform,user,registered_at";
 
@@ -33,6 +33,31 @@ pub fn write_salon(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<
             r.platform.clone(),
             field(&r.user),
             r.registered_at.to_rfc3339(),
+        ];
+        writeln!(out, "{}", cols.join(","))?;
+    }
+    Ok(())
+}
+
+pub const JOBS_HEADER: &str = "id,title,status,client_platform,client_user,tags,budget_min,budget_max,deadline,assignee,applicants,created_at,published_at";
+
+pub fn write_jobs(out: &mut impl Write, rows: &[JobExportRow]) -> std::io::Result<()> {
+    writeln!(out, "{JOBS_HEADER}")?;
+    for r in rows {
+        let cols = [
+            r.id.to_string(),
+            field(&r.title),
+            r.status.clone(),
+            r.client_platform.clone(),
+            field(&r.client_user),
+            field(&r.tags),
+            r.budget_min.to_string(),
+            r.budget_max.to_string(),
+            r.deadline.clone(),
+            field(&r.assignee),
+            r.applicants.to_string(),
+            r.created_at.to_rfc3339(),
+            r.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ];
         writeln!(out, "{}", cols.join(","))?;
     }

@@ -39,6 +39,14 @@ async fn run(cli: Cli) -> Result<()> {
             export::write_salon(&mut out, &rows)?;
             Ok(())
         }
+        Command::Export { what: Export::Jobs } => {
+            telemetry::init("warn");
+            let store = SqliteStore::open(&settings.storage.url).await?;
+            let rows = store.export_jobs().await?;
+            let mut out = std::io::stdout().lock();
+            export::write_jobs(&mut out, &rows)?;
+            Ok(())
+        }
         Command::Console { user, locale } => {
             telemetry::init("warn");
             let app = App::open_default(settings, table).await?;

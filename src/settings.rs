@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::HashSet;
 use yunqi_bot::model::{NewSalon, Text2};
+use yunqi_bot::engine::JobsConfig;
 use yunqi_bot::{EngineConfig, Platform, UserRef};
 
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -20,6 +21,7 @@ pub struct Settings {
     pub scheduler: Scheduler,
     #[serde(default)]
     pub roles: Roles,
+    pub jobs: JobsSettings,
     #[serde(default)]
     pub salons: Vec<SalonSeed>,
 }
@@ -55,6 +57,17 @@ pub struct Scheduler {
 pub struct Roles {
     #[serde(default)]
     pub organizers: Vec<String>,
+    /// Moderate job posts (organizers may too).
+    #[serde(default)]
+    pub operators: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobsSettings {
+    pub moderation: bool,
+    /// sec min hour day-of-month month day-of-week, in `timezone`.
+    pub digest_cron: String,
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,25 +174,19 @@ impl Settings {
     }
 
     pub fn engine_config(&self) -> Result<EngineConfig> {
-        let organizers = self
-            .roles
-            .organizers
-            .iter()
-            .map(|s| {
-                UserRef::parse_with_default(s, Platform::Console)
-                    .ok_or_else(|| anyhow!("bad organizer id {s:?}"))
-            })
-            .collect::<Result<HashSet<_>>>()?;
-        let reminders = self
-            .salon
-            .reminders
-            .iter()
-            .map(|r| parse_duration(r))
-            .collect::<Result<Vec<_>>>()?;
+        let accounts = |list: &[String]| {
+            list.iter()
+                .map(|s| UserRef::parse_with_default(s, Platform::Console).ok_or_else(|| anyhow!("bad account id {s:?} in [roles]")))
+                .collect::<Result<HashSet<_>>>()
+        };
+        let reminders = self.salon.reminders.iter().map(|r| parse_duration(r)).collect::<Result<Vec<_>>>()?;
+        let digest = self.jobs.digest_cron.parse().map_err(|e| anyhow!("[jobs] digest_cron {:?}: {e}", self.jobs.digest_cron))?;
+        let timezone = self.jobs.timezone.parse().map_err(|_| anyhow!("[jobs] timezone {:?} is unknown", self.jobs.timezone))?;
         Ok(EngineConfig {
-            organizers,
+            organizers: accounts(&self.roles.organizers)?,
             claim_window: parse_duration(&self.salon.claim_window)?,
             reminders,
+            jobs: JobsConfig { moderation: self.jobs.moderation, operators: accounts(&self.roles.operators)?, digest, timezone },
             ..EngineConfig::default()
         })
     }

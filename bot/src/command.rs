@@ -3,6 +3,7 @@
 
 use crate::i18n::Locale;
 use crate::ids::SalonId;
+use crate::job::{DigestMode, JobId, Quiet};
 
 /// Raw `key=value` profile fields given inline; validated later by the domain types.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,6 +12,18 @@ pub struct ProfileFields {
     pub phone: Option<String>,
     pub position: Option<String>,
     pub years: Option<String>,
+    pub skills: Option<String>,
+}
+
+/// Raw inline job fields (`/post title="…" …`), validated by the job types.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFields {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<String>,
+    pub budget: Option<String>,
+    pub deadline: Option<String>,
+    pub acceptance: Option<String>,
 }
 
 impl ProfileFields {
@@ -61,6 +74,25 @@ pub enum Command {
     },
     CheckinCode(SalonId),
     Attendees(SalonId),
+    Post(JobFields),
+    MyJobs,
+    Applicants(JobId),
+    Assign { job: JobId, user: String },
+    Accept(JobId),
+    Close(JobId),
+    Jobs(Option<String>),
+    Job(JobId),
+    Subscribe(Vec<String>),
+    /// Empty = all.
+    Unsubscribe(Vec<String>),
+    Digest(DigestMode),
+    /// `None` = off.
+    Quiet(Option<Quiet>),
+    Apply { job: JobId, pitch: String },
+    Deliver(JobId),
+    Moderate,
+    Publish(JobId),
+    Decline { job: JobId, reason: String },
 }
 
 /// The command names, for help texts and platform command menus.
@@ -81,6 +113,23 @@ pub enum Name {
     Reject,
     CheckinCode,
     Attendees,
+    Post,
+    MyJobs,
+    Applicants,
+    Assign,
+    Accept,
+    Close,
+    Jobs,
+    Job,
+    Subscribe,
+    Unsubscribe,
+    Digest,
+    Quiet,
+    Apply,
+    Deliver,
+    Moderate,
+    Publish,
+    Decline,
 }
 
 /// (name, English, Chinese aliases)
@@ -100,6 +149,23 @@ const NAMES: &[(Name, &str, &[&str])] = &[
     (Name::Reject, "reject", &["拒绝"]),
     (Name::CheckinCode, "checkin-code", &["签到码"]),
     (Name::Attendees, "attendees", &["名单", "参会名单"]),
+    (Name::Post, "post", &["发需求", "发布"]),
+    (Name::MyJobs, "myjobs", &["我的需求"]),
+    (Name::Applicants, "applicants", &["申请人"]),
+    (Name::Assign, "assign", &["指派"]),
+    (Name::Accept, "accept", &["验收"]),
+    (Name::Close, "close", &["关闭"]),
+    (Name::Jobs, "jobs", &["需求", "需求列表"]),
+    (Name::Job, "job", &["需求详情"]),
+    (Name::Subscribe, "subscribe", &["订阅"]),
+    (Name::Unsubscribe, "unsubscribe", &["退订", "取消订阅"]),
+    (Name::Digest, "digest", &["摘要"]),
+    (Name::Quiet, "quiet", &["免打扰"]),
+    (Name::Apply, "apply", &["申请"]),
+    (Name::Deliver, "deliver", &["交付"]),
+    (Name::Moderate, "moderate", &["审核需求", "待审需求"]),
+    (Name::Publish, "publish", &["上线", "通过需求"]),
+    (Name::Decline, "decline", &["驳回"]),
 ];
 
 impl Name {
@@ -125,6 +191,10 @@ impl Name {
             self,
             Name::Pending | Name::Approve | Name::Reject | Name::CheckinCode | Name::Attendees
         )
+    }
+    /// Operators moderate jobs (organizers are operators too).
+    pub fn operator_only(self) -> bool {
+        matches!(self, Name::Moderate | Name::Publish | Name::Decline)
     }
     fn lookup(word: &str) -> Option<Name> {
         let w = word.to_lowercase();
@@ -176,6 +246,7 @@ fn build(name: Name, rest: &str) -> Option<Command> {
     let toks = tokenize(rest);
     let arg = |i: usize| toks.get(i).map(String::as_str);
     let salon = |i: usize| arg(i).and_then(parse_id).map(SalonId);
+    let job = |i: usize| arg(i).and_then(parse_id).map(JobId);
     let c = match name {
         Name::Help => Command::Help,
         Name::Lang => Command::Lang(Locale::parse(arg(0)?)?),
@@ -228,6 +299,40 @@ fn build(name: Name, rest: &str) -> Option<Command> {
         }
         Name::CheckinCode => Command::CheckinCode(salon(0)?),
         Name::Attendees => Command::Attendees(salon(0)?),
+        Name::Post => Command::Post(job_fields(&toks)?),
+        Name::MyJobs => Command::MyJobs,
+        Name::Applicants => Command::Applicants(job(0)?),
+        Name::Assign => Command::Assign { job: job(0)?, user: arg(1)?.to_string() },
+        Name::Accept => Command::Accept(job(0)?),
+        Name::Close => Command::Close(job(0)?),
+        Name::Jobs => Command::Jobs(arg(0).map(str::to_string)),
+        Name::Job => Command::Job(job(0)?),
+        Name::Subscribe => Command::Subscribe(toks.clone()),
+        Name::Unsubscribe => match toks.as_slice() {
+            [] => return None,
+            [one] if matches!(one.to_lowercase().as_str(), "all" | "全部") => Command::Unsubscribe(Vec::new()),
+            _ => Command::Unsubscribe(toks.clone()),
+        },
+        Name::Digest => Command::Digest(match arg(0)?.to_lowercase().as_str() {
+            "instant" | "即时" => DigestMode::Instant,
+            "daily" | "每日" | "每天" => DigestMode::Daily,
+            _ => return None,
+        }),
+        Name::Quiet => match arg(0)?.to_lowercase().as_str() {
+            "off" | "关闭" | "关" => Command::Quiet(None),
+            q => Command::Quiet(Some(Quiet::parse(q)?)),
+        },
+        Name::Apply => {
+            let pitch = rest.splitn(2, char::is_whitespace).nth(1).map(str::trim).filter(|p| !p.is_empty())?;
+            Command::Apply { job: job(0)?, pitch: pitch.to_string() }
+        }
+        Name::Deliver => Command::Deliver(job(0)?),
+        Name::Moderate => Command::Moderate,
+        Name::Publish => Command::Publish(job(0)?),
+        Name::Decline => {
+            let reason = rest.splitn(2, char::is_whitespace).nth(1).map(str::trim).filter(|p| !p.is_empty())?;
+            Command::Decline { job: job(0)?, reason: reason.to_string() }
+        }
     };
     Some(c)
 }
@@ -247,6 +352,25 @@ fn fields(toks: &[String]) -> Option<ProfileFields> {
             "phone" | "mobile" | "手机" | "电话" => f.phone = v,
             "position" | "title" | "职位" => f.position = v,
             "years" | "年限" | "工作年限" => f.years = v,
+            "skills" | "技能" => f.skills = v,
+            _ => return None,
+        }
+    }
+    Some(f)
+}
+
+fn job_fields(toks: &[String]) -> Option<JobFields> {
+    let mut f = JobFields::default();
+    for t in toks {
+        let (k, v) = t.split_once('=').or_else(|| t.split_once('＝'))?;
+        let v = Some(v.to_string());
+        match k.to_lowercase().as_str() {
+            "title" | "标题" => f.title = v,
+            "description" | "desc" | "描述" => f.description = v,
+            "tags" | "标签" => f.tags = v,
+            "budget" | "预算" => f.budget = v,
+            "deadline" | "截止" | "截止日期" => f.deadline = v,
+            "acceptance" | "验收" | "验收标准" => f.acceptance = v,
             _ => return None,
         }
     }
@@ -332,6 +456,7 @@ mod tests {
                     phone: Some("13800000000".into()),
                     position: Some("后端".into()),
                     years: Some("5年".into()),
+                    skills: None,
                 }
             }
         );
@@ -411,6 +536,29 @@ mod tests {
         assert_eq!(parse("13800000000"), Parsed::NotACommand);
         assert_eq!(parse("/frobnicate"), Parsed::Unknown("frobnicate".into()));
         assert_eq!(parse("/"), Parsed::NotACommand);
+    }
+
+    #[test]
+    fn job_commands_parse_with_quoted_inline_fields_and_chinese_aliases() {
+        let c = cmd(r#"/post title="Rust CLI tool" description="A tool" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance="runs on linux""#);
+        let Command::Post(f) = c else { panic!() };
+        assert_eq!(f.title.as_deref(), Some("Rust CLI tool"));
+        assert_eq!(f.tags.as_deref(), Some("rust,cli"));
+        assert_eq!(f.acceptance.as_deref(), Some("runs on linux"));
+        assert_eq!(cmd("/发需求"), Command::Post(JobFields::default()));
+        assert_eq!(cmd("/apply 3 我做过五个 Rust CLI"), Command::Apply { job: JobId(3), pitch: "我做过五个 Rust CLI".into() });
+        assert_eq!(parse("/apply 3"), Parsed::Usage(Name::Apply));
+        assert_eq!(cmd("/订阅 rust react"), Command::Subscribe(vec!["rust".into(), "react".into()]));
+        assert_eq!(cmd("/unsubscribe all"), Command::Unsubscribe(vec![]));
+        assert_eq!(cmd("/digest daily"), Command::Digest(DigestMode::Daily));
+        assert_eq!(cmd("/免打扰 关闭"), Command::Quiet(None));
+        assert_eq!(cmd("/quiet 22:00-08:00"), Command::Quiet(Quiet::parse("22:00-08:00")));
+        assert_eq!(parse("/quiet sometimes"), Parsed::Usage(Name::Quiet));
+        assert_eq!(cmd("/jobs"), Command::Jobs(None));
+        assert_eq!(cmd("/需求 rust"), Command::Jobs(Some("rust".into())));
+        assert_eq!(cmd("/assign 2 bob"), Command::Assign { job: JobId(2), user: "bob".into() });
+        assert_eq!(cmd("/decline 2 不是软件需求"), Command::Decline { job: JobId(2), reason: "不是软件需求".into() });
+        assert_eq!(parse("/post colour=red"), Parsed::Usage(Name::Post));
     }
 
     #[test]

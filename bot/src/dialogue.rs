@@ -1,8 +1,11 @@
 //! Dialogues: an enum of states carrying their data and a pure step function. The state is
 //! stored after every step, so a restart resumes at the same question.
 
-use crate::command::ProfileFields;
-use crate::i18n::Field;
+use crate::command::{JobFields, ProfileFields};
+use crate::i18n::{Field, JobField};
+use crate::job::{parse_deadline, Budget, JobDraft, JobInvalid, Tag};
+use crate::validate::long_text;
+use chrono::NaiveDate;
 use crate::ids::{SalonId, UserRef};
 use crate::model::Member;
 use crate::validate::{Invalid, PersonName, Phone, Position, Years};
@@ -95,6 +98,75 @@ pub enum Dialogue {
     },
     /// An organizer pressed "reject" and is asked for the reason.
     RejectReason { salon: SalonId, user: UserRef },
+    /// A client posting a job.
+    Post { answers: JobAnswers, asking: JobField },
+}
+
+/// A job being written; each field validated as it comes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobAnswers {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub budget: Option<Budget>,
+    pub deadline: Option<NaiveDate>,
+    pub acceptance: Option<String>,
+}
+
+impl JobAnswers {
+    pub fn set(&mut self, field: JobField, input: &str, today: NaiveDate) -> Result<(), JobInvalid> {
+        match field {
+            JobField::Title => self.title = Some(long_text(input, 80)?),
+            JobField::Description => self.description = Some(long_text(input, 2000)?),
+            JobField::Tags => self.tags = Some(Tag::parse_list(input)?),
+            JobField::Budget => self.budget = Some(Budget::parse(input)?),
+            JobField::Deadline => self.deadline = Some(parse_deadline(input, today)?),
+            JobField::Acceptance => self.acceptance = Some(long_text(input, 1000)?),
+        }
+        Ok(())
+    }
+
+    pub fn apply(&mut self, f: &JobFields, today: NaiveDate) -> Result<(), (JobField, JobInvalid)> {
+        let given = [
+            (JobField::Title, &f.title),
+            (JobField::Description, &f.description),
+            (JobField::Tags, &f.tags),
+            (JobField::Budget, &f.budget),
+            (JobField::Deadline, &f.deadline),
+            (JobField::Acceptance, &f.acceptance),
+        ];
+        for (field, value) in given {
+            if let Some(v) = value {
+                self.set(field, v, today).map_err(|e| (field, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn next_missing(&self) -> Option<JobField> {
+        [
+            (JobField::Title, self.title.is_none()),
+            (JobField::Description, self.description.is_none()),
+            (JobField::Tags, self.tags.is_none()),
+            (JobField::Budget, self.budget.is_none()),
+            (JobField::Deadline, self.deadline.is_none()),
+            (JobField::Acceptance, self.acceptance.is_none()),
+        ]
+        .into_iter()
+        .find(|(_, missing)| *missing)
+        .map(|(f, _)| f)
+    }
+
+    fn draft(self) -> Option<JobDraft> {
+        Some(JobDraft {
+            title: self.title?,
+            description: self.description?,
+            tags: self.tags?,
+            budget: self.budget?,
+            deadline: self.deadline?,
+            acceptance: self.acceptance?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +188,31 @@ pub enum Step {
     },
     /// An empty reason: ask again.
     AskReason(Dialogue),
+    AskJob {
+        state: Dialogue,
+        field: JobField,
+        error: Option<JobInvalid>,
+    },
+    PostDone(JobDraft),
+}
+
+/// The first step of posting a job: inline fields applied, then the first open question.
+pub fn start_post(inline: &JobFields, today: NaiveDate) -> Step {
+    let mut answers = JobAnswers::default();
+    if let Err((field, why)) = answers.apply(inline, today) {
+        return Step::AskJob { state: Dialogue::Post { answers, asking: field }, field, error: Some(why) };
+    }
+    ask_next_job(answers)
+}
+
+fn ask_next_job(answers: JobAnswers) -> Step {
+    match answers.next_missing() {
+        Some(field) => Step::AskJob { state: Dialogue::Post { answers, asking: field }, field, error: None },
+        None => match answers.clone().draft() {
+            Some(d) => Step::PostDone(d),
+            None => Step::AskJob { state: Dialogue::Post { answers, asking: JobField::Title }, field: JobField::Title, error: None },
+        },
+    }
 }
 
 /// The first step of a registration: inline fields applied, then the first open question.
@@ -150,8 +247,9 @@ fn ask_next(salon: SalonId, answers: Answers) -> Step {
     }
 }
 
-/// One answer in, the next state out. Pure: no I/O, no clock.
-pub fn step(state: Dialogue, input: &str) -> Step {
+/// One answer in, the next state out. Pure: no I/O; `today` (the caller's clock, local
+/// date) only judges deadlines.
+pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
     match state {
         Dialogue::Register {
             salon,
@@ -181,6 +279,10 @@ pub fn step(state: Dialogue, input: &str) -> Step {
                 }
             }
         }
+        Dialogue::Post { mut answers, asking } => match answers.set(asking, input, today) {
+            Ok(()) => ask_next_job(answers),
+            Err(why) => Step::AskJob { state: Dialogue::Post { answers, asking }, field: asking, error: Some(why) },
+        },
     }
 }
 
@@ -189,6 +291,10 @@ mod tests {
     use super::*;
     use crate::i18n::Locale;
     use crate::ids::MemberId;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
 
     fn blank() -> Member {
         Member::new(MemberId(1), Locale::Zh)
@@ -212,13 +318,13 @@ mod tests {
     fn a_blank_profile_is_asked_name_phone_position_years_in_order() {
         let s = start_register(SalonId(1), &blank(), &ProfileFields::default());
         assert_eq!(asked(&s), (Field::Name, None));
-        let s = step(state(s), "张三");
+        let s = step(state(s), "张三", today());
         assert_eq!(asked(&s), (Field::Phone, None));
-        let s = step(state(s), "13800000000");
+        let s = step(state(s), "13800000000", today());
         assert_eq!(asked(&s), (Field::Position, None));
-        let s = step(state(s), "后端工程师");
+        let s = step(state(s), "后端工程师", today());
         assert_eq!(asked(&s), (Field::Years, None));
-        match step(state(s), "5年") {
+        match step(state(s), "5年", today()) {
             Step::RegisterDone { salon, answers } => {
                 assert_eq!(salon, SalonId(1));
                 assert_eq!(answers.years.map(Years::get), Some(5));
@@ -231,10 +337,10 @@ mod tests {
     #[test]
     fn a_bad_answer_is_explained_and_the_same_question_asked_again() {
         let s = start_register(SalonId(1), &blank(), &ProfileFields::default());
-        let s = step(state(s), "张三");
-        let s = step(state(s), "12345");
+        let s = step(state(s), "张三", today());
+        let s = step(state(s), "12345", today());
         assert_eq!(asked(&s), (Field::Phone, Some(Invalid::PhoneFormat)));
-        let s = step(state(s), "13800000000");
+        let s = step(state(s), "13800000000", today());
         assert_eq!(asked(&s), (Field::Position, None));
     }
 
@@ -260,6 +366,7 @@ mod tests {
             phone: Some("+4915112345678".into()),
             position: Some("dev".into()),
             years: Some("7 years".into()),
+            skills: None,
         };
         assert!(matches!(
             start_register(SalonId(1), &blank(), &full),
@@ -284,14 +391,72 @@ mod tests {
                 &ProfileFields::default(),
             )),
             "张三",
+            today(),
         ));
         let json = serde_json::to_string(&s).unwrap();
         let back: Dialogue = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
         assert_eq!(
-            asked(&step(back, "bad")),
+            asked(&step(back, "bad", today())),
             (Field::Phone, Some(Invalid::PhoneFormat))
         );
+    }
+
+    fn ask_job(s: &Step) -> (JobField, Option<JobInvalid>) {
+        match s {
+            Step::AskJob { field, error, .. } => (*field, *error),
+            other => panic!("expected a job question, got {other:?}"),
+        }
+    }
+
+    fn job_state(s: Step) -> Dialogue {
+        match s {
+            Step::AskJob { state, .. } => state,
+            other => panic!("expected a job question, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn posting_a_job_asks_each_field_in_order_and_re_asks_bad_answers() {
+        let s = start_post(&JobFields::default(), today());
+        assert_eq!(ask_job(&s), (JobField::Title, None));
+        let s = step(job_state(s), "Rust 命令行工具", today());
+        assert_eq!(ask_job(&s), (JobField::Description, None));
+        let s = step(job_state(s), "把 CSV 转成报表", today());
+        assert_eq!(ask_job(&s), (JobField::Tags, None));
+        let s = step(job_state(s), "rust, CLI", today());
+        assert_eq!(ask_job(&s), (JobField::Budget, None));
+        let s = step(job_state(s), "8000-5000", today());
+        assert_eq!(ask_job(&s), (JobField::Budget, Some(JobInvalid::BudgetOrder)));
+        let s = step(job_state(s), "5k-8k", today());
+        assert_eq!(ask_job(&s), (JobField::Deadline, None));
+        let s = step(job_state(s), "2026-01-01", today());
+        assert_eq!(ask_job(&s), (JobField::Deadline, Some(JobInvalid::DeadlinePast)));
+        let s = step(job_state(s), "30天", today());
+        assert_eq!(ask_job(&s), (JobField::Acceptance, None));
+        match step(job_state(s), "Linux 上跑通示例", today()) {
+            Step::PostDone(d) => {
+                assert_eq!(d.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>(), vec!["rust", "cli"]);
+                assert_eq!(d.budget, Budget { min: 5000, max: 8000 });
+                assert_eq!(d.deadline, NaiveDate::from_ymd_opt(2026, 12, 26).unwrap());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_inline_post_with_every_field_needs_no_questions() {
+        let f = JobFields {
+            title: Some("Rust CLI tool".into()),
+            description: Some("…".into()),
+            tags: Some("rust,cli".into()),
+            budget: Some("5000-8000".into()),
+            deadline: Some("2027-01-31".into()),
+            acceptance: Some("runs".into()),
+        };
+        assert!(matches!(start_post(&f, today()), Step::PostDone(_)));
+        let bad = JobFields { tags: Some("rust!".into()), ..f };
+        assert_eq!(ask_job(&start_post(&bad, today())), (JobField::Tags, Some(JobInvalid::TagChars)));
     }
 
     #[test]
@@ -300,9 +465,9 @@ mod tests {
             salon: SalonId(1),
             user: UserRef::new(crate::ids::Platform::Console, "bob"),
         };
-        assert!(matches!(step(d.clone(), "  "), Step::AskReason(_)));
+        assert!(matches!(step(d.clone(), "  ", today()), Step::AskReason(_)));
         assert!(
-            matches!(step(d, "年限不足"), Step::RejectDone { reason, .. } if reason == "年限不足")
+            matches!(step(d, "年限不足", today()), Step::RejectDone { reason, .. } if reason == "年限不足")
         );
     }
 }

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod event;
 pub mod i18n;
 pub mod ics;
+pub mod job;
 pub mod ids;
 pub mod message;
 pub mod metrics;

@@ -110,6 +110,8 @@ pub struct Outgoing {
     pub reply: Reply,
     /// Messages with the same key are written once (reminders across restarts).
     pub dedupe_key: Option<String>,
+    /// Not delivered before this time (quiet hours).
+    pub not_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Outgoing {
@@ -118,6 +120,7 @@ impl Outgoing {
             to,
             reply,
             dedupe_key: None,
+            not_before: None,
         }
     }
     pub fn direct(user: &UserRef, reply: Reply) -> Outgoing {

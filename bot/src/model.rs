@@ -17,6 +17,8 @@ pub struct Member {
     pub position: Option<Position>,
     pub years: Option<Years>,
     pub locale: Locale,
+    /// Skill tags from `/profile skills=…`.
+    pub skills: Vec<crate::job::Tag>,
 }
 
 impl Member {
@@ -28,6 +30,7 @@ impl Member {
             position: None,
             years: None,
             locale,
+            skills: Vec::new(),
         }
     }
 }

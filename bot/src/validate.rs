@@ -152,6 +152,21 @@ impl fmt::Display for Years {
     }
 }
 
+/// Trimmed, non-empty, no control characters (newlines allowed), at most `max` chars.
+pub fn long_text(input: &str, max: usize) -> Result<String, Invalid> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Invalid::ControlChars);
+    }
+    if s.chars().count() > max {
+        return Err(Invalid::TooLong { max });
+    }
+    Ok(s.to_string())
+}
+
 fn short_text(input: &str, max: usize) -> Result<String, Invalid> {
     let s = input.trim();
     if s.is_empty() {

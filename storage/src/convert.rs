@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use yunqi_bot::i18n::Locale;
+use yunqi_bot::job::Tag;
 use yunqi_bot::ids::{MemberId, Platform, UserRef};
 use yunqi_bot::model::Member;
 use yunqi_bot::ports::StoreError;
@@ -27,7 +28,7 @@ fn corrupt<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> StoreError {
     move |e| StoreError::Corrupt(format!("{what}: {e:?}"))
 }
 
-/// (id, name, phone, position, years, locale)
+/// (id, name, phone, position, years, locale, skills)
 pub type MemberCols = (
     i64,
     Option<String>,
@@ -35,12 +36,22 @@ pub type MemberCols = (
     Option<String>,
     Option<i64>,
     String,
+    String,
 );
 
-pub const MEMBER_COLS: &str = "m.id, m.name, m.phone, m.position, m.years, m.locale";
+pub const MEMBER_COLS: &str = "m.id, m.name, m.phone, m.position, m.years, m.locale, m.skills";
+
+/// Skills are stored comma separated, already normalised.
+pub fn skills(s: &str) -> Vec<Tag> {
+    s.split(',').filter(|t| !t.is_empty()).map(|t| Tag::from_stored(t.to_string())).collect()
+}
+
+pub fn skills_text(tags: &[Tag]) -> String {
+    tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+}
 
 pub fn member(c: MemberCols) -> Result<Member, StoreError> {
-    let (id, name, phone, position, years, locale) = c;
+    let (id, name, phone, position, years, locale, skill_list) = c;
     Ok(Member {
         id: MemberId(id),
         name: name
@@ -60,5 +71,6 @@ pub fn member(c: MemberCols) -> Result<Member, StoreError> {
             .transpose()
             .map_err(corrupt("years"))?,
         locale: Locale::parse(&locale).unwrap_or_default(),
+        skills: skills(&skill_list),
     })
 }

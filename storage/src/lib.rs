@@ -130,6 +130,42 @@ impl SqliteStore {
         .map_err(db_err)
     }
 
+    pub async fn export_jobs(&self) -> StoreResult<Vec<JobExportRow>> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT j.id, j.title, j.status, j.platform, j.user_id,
+                    (SELECT group_concat(tag, ' ') FROM (SELECT tag FROM job_tags WHERE job_id = j.id ORDER BY pos)),
+                    j.budget_min, j.budget_max, j.deadline,
+                    (SELECT a.platform || ':' || a.user_id FROM accounts a WHERE a.member_id = j.assignee_id ORDER BY a.created_at LIMIT 1),
+                    (SELECT COUNT(*) FROM applications p WHERE p.job_id = j.id),
+                    j.created_at, j.published_at
+             FROM jobs j ORDER BY j.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let g = |e: sqlx::Error| StoreError::Corrupt(e.to_string());
+        rows.iter()
+            .map(|r| {
+                Ok(JobExportRow {
+                    id: r.try_get(0).map_err(g)?,
+                    title: r.try_get(1).map_err(g)?,
+                    status: r.try_get(2).map_err(g)?,
+                    client_platform: r.try_get(3).map_err(g)?,
+                    client_user: r.try_get(4).map_err(g)?,
+                    tags: r.try_get::<Option<String>, _>(5).map_err(g)?.unwrap_or_default(),
+                    budget_min: r.try_get(6).map_err(g)?,
+                    budget_max: r.try_get(7).map_err(g)?,
+                    deadline: r.try_get(8).map_err(g)?,
+                    assignee: r.try_get::<Option<String>, _>(9).map_err(g)?.unwrap_or_default(),
+                    applicants: r.try_get(10).map_err(g)?,
+                    created_at: convert::time(r.try_get(11).map_err(g)?),
+                    published_at: r.try_get::<Option<i64>, _>(12).map_err(g)?.map(convert::time),
+                })
+            })
+            .collect()
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -147,6 +183,25 @@ type ExportCols = (
     String,
     i64,
 );
+
+/// One line of `yunqi export jobs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobExportRow {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub client_platform: String,
+    pub client_user: String,
+    pub tags: String,
+    pub budget_min: i64,
+    pub budget_max: i64,
+    pub deadline: String,
+    /// `platform:id` of the assignee's first account.
+    pub assignee: String,
+    pub applicants: i64,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
 
 /// One line of `yunqi export salon`.
 #[derive(Debug, Clone, PartialEq)]

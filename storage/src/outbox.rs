@@ -32,7 +32,7 @@ pub(crate) async fn push(
                 .push_bind(m.to.user.id.clone())
                 .push_bind(m.to.conversation.clone())
                 .push_bind(payload)
-                .push_bind(now)
+                .push_bind(m.not_before.map(ms).unwrap_or(now))
                 .push_bind(now)
                 .push_bind(m.dedupe_key.clone());
         });

@@ -2,6 +2,9 @@
 //! state changes through the `Tx` port and the messages to send.
 
 mod account;
+mod jobs;
+mod jobs_client;
+mod jobs_ops;
 mod organizer;
 mod salon;
 mod tick;
@@ -26,7 +29,34 @@ pub struct EngineConfig {
     /// Reminders before a salon starts, e.g. 24 h and 2 h.
     pub reminders: Vec<Duration>,
     pub link_code_ttl: Duration,
+    pub jobs: JobsConfig,
 }
+
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// Jobs wait for an operator's `/publish` before anyone sees them.
+    pub moderation: bool,
+    /// Accounts that moderate jobs (`[roles] operators`; organizers may too).
+    pub operators: HashSet<UserRef>,
+    /// When daily digests go out (`[jobs] digest_cron`, in `timezone`).
+    pub digest: cron::Schedule,
+    /// Where deadlines, digests and quiet hours are reckoned.
+    pub timezone: chrono_tz::Tz,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            moderation: false,
+            operators: HashSet::new(),
+            digest: DEFAULT_DIGEST.parse().unwrap_or_else(|_| unreachable!("a valid constant")),
+            timezone: chrono_tz::Asia::Shanghai,
+        }
+    }
+}
+
+/// 09:00 every day (sec min hour day-of-month month day-of-week).
+pub const DEFAULT_DIGEST: &str = "0 0 9 * * *";
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -35,6 +65,7 @@ impl Default for EngineConfig {
             claim_window: Duration::hours(12),
             reminders: vec![Duration::hours(24), Duration::hours(2)],
             link_code_ttl: Duration::minutes(10),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -69,6 +100,10 @@ impl Ctx<'_> {
     /// Answers in a direct message: personal data is never asked for in a shared channel.
     pub fn say_private(&mut self, m: Msg) {
         let r = Reply::text(m.render(self.locale())).private();
+        self.send_here(r);
+    }
+    pub fn say_job(&mut self, m: crate::i18n::JobMsg) {
+        let r = Reply::text(m.render(self.locale()));
         self.send_here(r);
     }
     pub fn send_here(&mut self, r: Reply) {
@@ -157,6 +192,10 @@ impl Engine {
             cx.say(Msg::OrganizerOnly);
             return Ok(());
         }
+        if name.operator_only() && !self.is_operator(tx, cx).await? {
+            cx.say(Msg::OperatorOnly);
+            return Ok(());
+        }
         match c {
             Command::Help => {
                 let organizer = self.is_organizer(tx, cx).await?;
@@ -192,6 +231,23 @@ impl Engine {
             } => self.reject(tx, cx, salon, &user, reason).await?,
             Command::CheckinCode(id) => self.checkin_code(tx, cx, id).await?,
             Command::Attendees(id) => self.attendees(tx, cx, id).await?,
+            Command::Post(fields) => self.post(tx, cx, &fields).await?,
+            Command::MyJobs => self.my_jobs(tx, cx).await?,
+            Command::Applicants(id) => self.list_applicants(tx, cx, id).await?,
+            Command::Assign { job, user } => self.assign(tx, cx, job, &user).await?,
+            Command::Accept(id) => self.accept(tx, cx, id).await?,
+            Command::Close(id) => self.close_job(tx, cx, id).await?,
+            Command::Jobs(tag) => self.list_jobs(tx, cx, tag.as_deref()).await?,
+            Command::Job(id) => self.show_job(tx, cx, id).await?,
+            Command::Subscribe(tags) => self.subscribe(tx, cx, &tags).await?,
+            Command::Unsubscribe(tags) => self.unsubscribe(tx, cx, &tags).await?,
+            Command::Digest(mode) => self.set_digest(tx, cx, mode).await?,
+            Command::Quiet(q) => self.set_quiet(tx, cx, q).await?,
+            Command::Apply { job, pitch } => self.apply(tx, cx, job, &pitch).await?,
+            Command::Deliver(id) => self.deliver(tx, cx, id).await?,
+            Command::Moderate => self.moderation_queue(tx, cx).await?,
+            Command::Publish(id) => self.publish(tx, cx, id).await?,
+            Command::Decline { job, reason } => self.decline(tx, cx, job, &reason).await?,
         }
         Ok(())
     }
@@ -213,7 +269,7 @@ impl Engine {
         d: Dialogue,
         input: &str,
     ) -> StoreResult<()> {
-        let step = dialogue::step(d, input);
+        let step = dialogue::step(d, input, self.today(cx.now));
         self.apply_step(tx, cx, step).await
     }
 
@@ -247,6 +303,17 @@ impl Engine {
             Step::RegisterDone { salon, answers } => {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.complete_registration(tx, cx, salon, answers).await?;
+            }
+            Step::AskJob { state, field, error } => {
+                tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
+                match error {
+                    Some(why) => cx.say_job(crate::i18n::JobMsg::Invalid { field, why }),
+                    None => cx.say_job(crate::i18n::JobMsg::Ask(field)),
+                }
+            }
+            Step::PostDone(draft) => {
+                tx.dialogue_delete(&cx.ev.user).await?;
+                self.finish_post(tx, cx, draft).await?;
             }
             Step::RejectDone {
                 salon,
@@ -310,5 +377,22 @@ fn command_name(c: &Command) -> command::Name {
         Command::Reject { .. } => Name::Reject,
         Command::CheckinCode(_) => Name::CheckinCode,
         Command::Attendees(_) => Name::Attendees,
+        Command::Post(_) => Name::Post,
+        Command::MyJobs => Name::MyJobs,
+        Command::Applicants(_) => Name::Applicants,
+        Command::Assign { .. } => Name::Assign,
+        Command::Accept(_) => Name::Accept,
+        Command::Close(_) => Name::Close,
+        Command::Jobs(_) => Name::Jobs,
+        Command::Job(_) => Name::Job,
+        Command::Subscribe(_) => Name::Subscribe,
+        Command::Unsubscribe(_) => Name::Unsubscribe,
+        Command::Digest(_) => Name::Digest,
+        Command::Quiet(_) => Name::Quiet,
+        Command::Apply { .. } => Name::Apply,
+        Command::Deliver(_) => Name::Deliver,
+        Command::Moderate => Name::Moderate,
+        Command::Publish(_) => Name::Publish,
+        Command::Decline { .. } => Name::Decline,
     }
 }

@@ -3,7 +3,8 @@
 use super::{Ctx, Engine};
 use crate::command::ProfileFields;
 use crate::dialogue::{self, Answers, Step};
-use crate::i18n::{Locale, Msg};
+use crate::i18n::{JobField, JobMsg, Locale, Msg};
+use crate::job::Tag;
 use crate::ics;
 use crate::ids::{SalonId, UserRef};
 use crate::message::{Button, ButtonStyle, Invite, Outgoing, Reply};
@@ -337,22 +338,31 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn profile<T: Tx>(
-        &self,
-        tx: &mut T,
-        cx: &mut Ctx<'_>,
-        fields: &ProfileFields,
-    ) -> StoreResult<()> {
+    pub(crate) async fn profile<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, fields: &ProfileFields) -> StoreResult<()> {
         if fields.is_empty() {
             let m = cx.member.clone();
-            cx.say_private(Msg::Profile(&m));
+            let record: Vec<(String, u32)> = tx.record_of(m.id).await?.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+            let l = cx.locale();
+            let text = format!("{}\n{}", Msg::Profile(&m).render(l), JobMsg::Record(&record).render(l));
+            cx.send_here(Reply::text(text).private());
             return Ok(());
         }
+        let skills = match fields.skills.as_deref().map(Tag::parse_list) {
+            Some(Err(why)) => {
+                cx.say_job(JobMsg::Invalid { field: JobField::Tags, why });
+                return Ok(());
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
         let mut answers = Answers::from_member(&cx.member);
         match answers.apply(fields) {
             Err((field, why)) => cx.say_private(Msg::InvalidAnswer { field, why }),
             Ok(()) => {
                 answers.write_to(&mut cx.member);
+                if let Some(s) = skills {
+                    cx.member.skills = s;
+                }
                 tx.member_save(&cx.member).await?;
                 cx.say(Msg::ProfileUpdated);
             }

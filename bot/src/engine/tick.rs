@@ -14,6 +14,7 @@ impl Engine {
         self.expire_offers(tx, now, &mut out).await?;
         self.remind(tx, now, &mut out).await?;
         self.settle_ended(tx, now).await?;
+        self.digest_if_due(tx, now, &mut out).await?;
         Ok(out)
     }
 

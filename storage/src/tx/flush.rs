@@ -25,7 +25,7 @@ impl SqliteTx {
             .collect();
         for chunk in members.chunks(CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO members (id, name, phone, position, years, locale, created_at) ",
+                "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills) ",
             );
             q.push_values(chunk, |mut b, (m, at)| {
                 b.push_bind(m.id.0)
@@ -34,11 +34,12 @@ impl SqliteTx {
                     .push_bind(m.position.as_ref().map(|v| v.as_str().to_string()))
                     .push_bind(m.years.map(|y| y.get() as i64))
                     .push_bind(m.locale.as_str())
-                    .push_bind(*at);
+                    .push_bind(*at)
+                    .push_bind(crate::convert::skills_text(&m.skills));
             });
             q.push(
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
-                  years = excluded.years, locale = excluded.locale",
+                  years = excluded.years, locale = excluded.locale, skills = excluded.skills",
             );
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }

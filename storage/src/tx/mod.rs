@@ -5,6 +5,7 @@
 
 mod cache;
 mod flush;
+mod jobs;
 mod rows;
 
 use crate::convert::{member, ms, user, MemberCols, MEMBER_COLS};
@@ -21,6 +22,8 @@ use yunqi_bot::message::Outgoing;
 use yunqi_bot::model::{
     Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
 };
+use jobs::Bind;
+use yunqi_bot::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, Subscriber, Tag};
 use yunqi_bot::ports::{StoreError, StoreResult, Tx};
 
 pub struct SqliteTx {
@@ -35,6 +38,7 @@ type AccountMemberCols = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    String,
     String,
     String,
     String,
@@ -133,8 +137,8 @@ impl Tx for SqliteTx {
             for u in chunk {
                 self.c.accounts.insert((*u).clone(), None);
             }
-            for (id, name, phone, pos, years, locale, p, uid) in rows {
-                let m = member((id, name, phone, pos, years, locale))?;
+            for (id, name, phone, pos, years, locale, skills, p, uid) in rows {
+                let m = member((id, name, phone, pos, years, locale, skills))?;
                 self.c.accounts.insert(user(&p, uid)?, Some(m.id));
                 self.c.members.insert(m.id, m);
             }
@@ -295,7 +299,18 @@ impl Tx for SqliteTx {
             "UPDATE accounts SET member_id = ?2 WHERE member_id = ?1",
             "UPDATE registrations SET member_id = ?2 WHERE member_id = ?1",
             "UPDATE link_codes SET member_id = ?2 WHERE member_id = ?1",
-            "DELETE FROM members WHERE id = ?1",
+            "UPDATE jobs SET owner_id = ?2 WHERE owner_id = ?1",
+            "UPDATE jobs SET assignee_id = ?2 WHERE assignee_id = ?1",
+            // Where both had one, the joined member's own wins; the rest moves over.
+            "UPDATE OR IGNORE applications SET member_id = ?2 WHERE member_id = ?1",
+            "DELETE FROM applications WHERE member_id = ?1 AND ?2 IS NOT NULL",
+            "UPDATE OR IGNORE subscribers SET member_id = ?2 WHERE member_id = ?1",
+            "DELETE FROM subscribers WHERE member_id = ?1 AND ?2 IS NOT NULL",
+            "UPDATE OR IGNORE subscriptions SET member_id = ?2 WHERE member_id = ?1",
+            "DELETE FROM subscriptions WHERE member_id = ?1 AND ?2 IS NOT NULL",
+            "INSERT INTO records (member_id, tag, deliveries) SELECT ?2, tag, deliveries FROM records WHERE member_id = ?1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + excluded.deliveries",
+            "DELETE FROM records WHERE member_id = ?1 AND ?2 IS NOT NULL",
+            "DELETE FROM members WHERE id = ?1 AND ?2 IS NOT NULL",
         ] {
             sqlx::query(sql)
                 .bind(from.0)
@@ -684,6 +699,90 @@ impl Tx for SqliteTx {
         .await
         .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
+    }
+
+    async fn job_insert(&mut self, owner: MemberId, account: &UserRef, draft: &JobDraft, status: JobStatus, at: DateTime<Utc>) -> StoreResult<Job> {
+        self.job_insert_impl(owner, account, draft, status, at).await
+    }
+
+    async fn job_get(&mut self, id: JobId) -> StoreResult<Option<Job>> {
+        Ok(self.jobs_query("WHERE j.id = ?1", vec![Bind::Int(id.0)]).await?.pop())
+    }
+
+    async fn job_update(&mut self, job: &Job) -> StoreResult<()> {
+        self.job_update_impl(job).await
+    }
+
+    async fn jobs_with_status(&mut self, status: JobStatus, tag: Option<&Tag>, limit: u32) -> StoreResult<Vec<Job>> {
+        let mut bind = vec![Bind::Text(status.as_str().into()), Bind::Int(limit as i64)];
+        let tag_filter = match tag {
+            Some(t) => {
+                bind.push(Bind::Text(t.as_str().into()));
+                "AND j.id IN (SELECT job_id FROM job_tags WHERE tag = ?3)"
+            }
+            None => "",
+        };
+        let where_ = format!("WHERE j.status = ?1 {tag_filter} ORDER BY COALESCE(j.published_at, j.created_at) DESC, j.id DESC LIMIT ?2");
+        self.jobs_query(&where_, bind).await
+    }
+
+    async fn jobs_of(&mut self, owner: MemberId) -> StoreResult<Vec<Job>> {
+        self.jobs_query("WHERE j.owner_id = ?1 ORDER BY j.id DESC", vec![Bind::Int(owner.0)]).await
+    }
+
+    async fn jobs_published_since(&mut self, since: DateTime<Utc>) -> StoreResult<Vec<Job>> {
+        self.jobs_query("WHERE j.status = 'open' AND j.published_at > ?1 ORDER BY j.published_at, j.id", vec![Bind::Int(ms(since))]).await
+    }
+
+    async fn application_put(&mut self, job: JobId, member: MemberId, account: &UserRef, pitch: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.application_put_impl(job, member, account, pitch, at).await
+    }
+
+    async fn application_count(&mut self, job: JobId) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE job_id = ?1").bind(job.0).fetch_one(&mut *self.tx).await.map_err(db_err)?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    async fn applicants(&mut self, job: JobId) -> StoreResult<Vec<Applicant>> {
+        self.applicants_impl(job).await
+    }
+
+    async fn record_add(&mut self, member: MemberId, tags: &[Tag]) -> StoreResult<()> {
+        self.record_add_impl(member, tags).await
+    }
+
+    async fn record_of(&mut self, member: MemberId) -> StoreResult<Vec<(Tag, u32)>> {
+        self.record_of_impl(member).await
+    }
+
+    async fn subscriber_get(&mut self, member: MemberId) -> StoreResult<Option<Subscriber>> {
+        Ok(self.subscribers_where("WHERE s.member_id = ?1", vec![Bind::Int(member.0)]).await?.pop())
+    }
+
+    async fn subscriber_save(&mut self, s: &Subscriber) -> StoreResult<()> {
+        self.subscriber_save_impl(s).await
+    }
+
+    async fn subscribers_matching(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<Subscriber>> {
+        self.subscribers_matching_impl(tags, mode).await
+    }
+
+    async fn subscribers_daily(&mut self) -> StoreResult<Vec<Subscriber>> {
+        self.subscribers_where("WHERE s.digest = 'daily' ORDER BY s.member_id", Vec::new()).await
+    }
+
+    async fn meta_get(&mut self, key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1").bind(key).fetch_optional(&mut *self.tx).await.map_err(db_err)
+    }
+
+    async fn meta_put(&mut self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        Ok(())
     }
 
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {

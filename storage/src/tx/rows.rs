@@ -107,6 +107,7 @@ pub fn registration_row(row: &SqliteRow) -> StoreResult<RegistrationRow> {
         row.try_get(12).map_err(g)?,
         row.try_get(13).map_err(g)?,
         row.try_get(14).map_err(g)?,
+        row.try_get(15).map_err(g)?,
     ))?;
     Ok(RegistrationRow { reg, member: m })
 }

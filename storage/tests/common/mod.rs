@@ -87,9 +87,13 @@ pub fn engine_config() -> EngineConfig {
 
 impl Harness {
     pub async fn new(salons: Vec<NewSalon>) -> Harness {
+        Harness::with_config(salons, engine_config()).await
+    }
+
+    pub async fn with_config(salons: Vec<NewSalon>, cfg: EngineConfig) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("yunqi.db");
-        let mut h = Harness::open(&path, t0()).await;
+        let mut h = Harness::open_with(&path, t0(), cfg).await;
         h.core.seed(salons).await.unwrap();
         h._dir = Some(dir);
         h
@@ -97,10 +101,14 @@ impl Harness {
 
     /// Opens (again) the database at `path`, like a restarted process.
     pub async fn open(path: &std::path::Path, now: DateTime<Utc>) -> Harness {
+        Harness::open_with(path, now, engine_config()).await
+    }
+
+    pub async fn open_with(path: &std::path::Path, now: DateTime<Utc>, cfg: EngineConfig) -> Harness {
         let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
         let clock = Arc::new(ManualClock::new(now));
         let (core, _writer) =
-            Core::start(store.clone(), Engine::new(engine_config()), clock.clone());
+            Core::start(store.clone(), Engine::new(cfg), clock.clone());
         let seen: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
             .fetch_one(store.pool())
             .await
@@ -139,6 +147,12 @@ impl Harness {
                 }
             })
             .collect()
+    }
+
+    /// Someone on another platform says `text`.
+    pub async fn say_as(&self, user: &UserRef, text: &str) -> Vec<Sent> {
+        self.core.submit(Inbound::text(user.clone(), text)).await.unwrap();
+        self.sent().await
     }
 
     /// `user` (a console id) says `text`; returns what was queued because of it.

@@ -61,6 +61,7 @@ pub enum Msg<'a> {
     Chatter,
     LangSet,
     OrganizerOnly,
+    OperatorOnly,
     InternalError,
     SalonsNone,
     SalonLine {
@@ -255,12 +256,11 @@ fn profile(m: &Member, l: Locale) -> String {
         .as_ref()
         .map(|p| p.as_str().to_string())
         .unwrap_or(dash.clone());
-    let years = m.years.map(|y| y.to_string()).unwrap_or(dash);
+    let years = m.years.map(|y| y.to_string()).unwrap_or(dash.clone());
+    let skills = if m.skills.is_empty() { dash } else { m.skills.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ") };
     match l {
-        Locale::Zh => format!("姓名：{name}\n手机：{phone}\n职位：{pos}\n工作年限：{years}"),
-        Locale::En => {
-            format!("Name: {name}\nPhone: {phone}\nPosition: {pos}\nYears of experience: {years}")
-        }
+        Locale::Zh => format!("姓名：{name}\n手机：{phone}\n职位：{pos}\n工作年限：{years}\n技能：{skills}"),
+        Locale::En => format!("Name: {name}\nPhone: {phone}\nPosition: {pos}\nYears of experience: {years}\nSkills: {skills}"),
     }
 }
 
@@ -274,12 +274,17 @@ fn zh(m: &Msg) -> String {
                 /报名 <编号> (/register) 报名，可一次写全：/报名 1 姓名=张三 手机=13800000000 职位=后端 年限=5\n\
                 /取消 <编号> (/cancel) 取消报名\n/确认 <编号> (/confirm) 领取候补名额\n\
                 /签到 <签到码> (/checkin)\n/资料 (/profile) 我的资料\n/绑定 (/link) 关联其他平台账号\n\
-                /语言 en (/lang) 切换语言"
+                /语言 en (/lang) 切换语言\n\
+                需求：/需求 [标签] (/jobs)，/需求详情 <编号> (/job)，/订阅 <标签…> (/subscribe)，/退订 (/unsubscribe)，\
+                /摘要 instant|daily (/digest)，/免打扰 22:00-08:00 (/quiet)，/申请 <编号> <介绍> (/apply)，/交付 <编号> (/deliver)\n\
+                需求方：/发需求 (/post)，/我的需求 (/myjobs)，/申请人 <编号> (/applicants)，/指派 <编号> <用户> (/assign)，\
+                /验收 <编号> (/accept)，/关闭 <编号> (/close)"
                 .to_string();
             if *organizer {
                 s += "\n组织者：/待审 <编号> (/pending)，/批准 <编号> <用户…|all> (/approve)，\
                     /拒绝 <编号> <用户> <原因> (/reject)，/签到码 <编号> (/checkin-code)，\
-                    /签到 <编号> <用户>，/名单 <编号> (/attendees)";
+                    /签到 <编号> <用户>，/名单 <编号> (/attendees)；运营：/审核需求 (/moderate)，/上线 <编号> (/publish)，\
+                    /驳回 <编号> <原因> (/decline)";
             }
             s
         }
@@ -288,6 +293,7 @@ fn zh(m: &Msg) -> String {
         Chatter => "我没有听懂。发送 /帮助 查看命令，或 /沙龙 查看近期活动。".into(),
         LangSet => "已切换为中文。".into(),
         OrganizerOnly => "这个命令只有组织者可以使用。".into(),
+        OperatorOnly => "这个命令只有运营可以使用。".into(),
         InternalError => "抱歉，出了点问题，请稍后再试。".into(),
         SalonsNone => "目前没有即将举行的沙龙。".into(),
         SalonsHeader => "近期沙龙：".into(),
@@ -335,7 +341,7 @@ fn zh(m: &Msg) -> String {
         CheckinBadCode => "签到码不正确，请核对现场展示的签到码。".into(),
         CheckinNotApproved(s) => format!("您没有 {} 已通过的报名，无法签到。请联系现场组织者。", title(s, l)),
         CheckinCode { salon, code } => format!("{} 的签到码：{code}\n请参会者发送 /签到 {code}", title(salon, l)),
-        Profile(member) => format!("我的资料：\n{}\n修改：/资料 姓名=… 手机=… 职位=… 年限=…", profile(member, l)),
+        Profile(member) => format!("我的资料：\n{}\n修改：/资料 姓名=… 手机=… 职位=… 年限=… 技能=rust,go", profile(member, l)),
         ProfileUpdated => "资料已更新。".into(),
         LinkCode { code, minutes } => format!("您的绑定码：{code}（{minutes} 分钟内有效）。请在另一个平台上向我发送 /绑定 {code}"),
         Linked => "账号已关联，资料和报名记录现在共享。".into(),
@@ -383,11 +389,15 @@ fn en(m: &Msg) -> String {
                 /register <id> register; all at once: /register 1 name=Li phone=13800000000 position=Backend years=5\n\
                 /cancel <id> cancel a registration\n/confirm <id> claim an offered seat\n\
                 /checkin <code> check in at the venue\n/profile your profile\n/link link an account on another platform\n\
-                /lang zh|en language"
+                /lang zh|en language\n\
+                Jobs: /jobs [tag], /job <id>, /subscribe <tags…>, /unsubscribe <tags…|all>, /digest instant|daily, \
+                /quiet 22:00-08:00|off, /apply <id> <pitch>, /deliver <id>\n\
+                Clients: /post, /myjobs, /applicants <id>, /assign <id> <user>, /accept <id>, /close <id>"
                 .to_string();
             if *organizer {
                 s += "\nOrganizers: /pending <id>, /approve <id> <user…|all>, /reject <id> <user> <reason>, \
-                    /checkin-code <id>, /checkin <id> <user>, /attendees <id>";
+                    /checkin-code <id>, /checkin <id> <user>, /attendees <id>; operators: /moderate, /publish <id>, \
+                    /decline <id> <reason>";
             }
             s
         }
@@ -396,6 +406,7 @@ fn en(m: &Msg) -> String {
         Chatter => "Sorry, I did not understand. Send /help for commands or /salons for upcoming events.".into(),
         LangSet => "Language set to English.".into(),
         OrganizerOnly => "Only organizers can use this command.".into(),
+        OperatorOnly => "Only operators can use this command.".into(),
         InternalError => "Sorry, something went wrong. Please try again later.".into(),
         SalonsNone => "There are no upcoming salons.".into(),
         SalonsHeader => "Upcoming salons:".into(),
@@ -443,7 +454,7 @@ fn en(m: &Msg) -> String {
         CheckinBadCode => "That check-in code is not right; please check the code shown at the venue.".into(),
         CheckinNotApproved(s) => format!("You have no approved registration for {}; please talk to an organizer at the venue.", title(s, l)),
         CheckinCode { salon, code } => format!("Check-in code for {}: {code}\nAttendees send /checkin {code}", title(salon, l)),
-        Profile(member) => format!("Your profile:\n{}\nChange it: /profile name=… phone=… position=… years=…", profile(member, l)),
+        Profile(member) => format!("Your profile:\n{}\nChange it: /profile name=… phone=… position=… years=… skills=rust,go", profile(member, l)),
         ProfileUpdated => "Profile updated.".into(),
         LinkCode { code, minutes } => format!("Your link code: {code} (valid {minutes} minutes). On the other platform send me /link {code}"),
         Linked => "Accounts linked: profile and registrations are now shared.".into(),
@@ -551,6 +562,28 @@ pub fn usage(n: Name, l: Locale) -> String {
         (Name::Approve, false) => " <salon id> <user…|all>",
         (Name::Reject, true) => " <沙龙编号> <用户> <原因>",
         (Name::Reject, false) => " <salon id> <user> <reason>",
+        (Name::Post, true) => " [标题=\"…\" 描述=\"…\" 标签=rust,cli 预算=5000-8000 截止=2027-01-31 验收=\"…\"]",
+        (Name::Post, false) => " [title=\"…\" description=\"…\" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance=\"…\"]",
+        (Name::MyJobs | Name::Moderate, _) => "",
+        (Name::Applicants | Name::Accept | Name::Close | Name::Job | Name::Deliver | Name::Publish, true) => " <需求编号>",
+        (Name::Applicants | Name::Accept | Name::Close | Name::Job | Name::Deliver | Name::Publish, false) => " <job id>",
+        (Name::Assign, true) => " <需求编号> <用户>",
+        (Name::Assign, false) => " <job id> <user>",
+        (Name::Jobs, true) => " [标签]",
+        (Name::Jobs, false) => " [tag]",
+        (Name::Subscribe, true) => " <标签…>",
+        (Name::Subscribe, false) => " <tag…>",
+        (Name::Unsubscribe, true) => " <标签…|all>",
+        (Name::Unsubscribe, false) => " <tag…|all>",
+        (Name::Digest, _) => " instant|daily",
+        (Name::Quiet, _) => " 22:00-08:00|off",
+        (Name::Apply, true) => " <需求编号> <一句话介绍自己>",
+        (Name::Apply, false) => " <job id> <pitch>",
+        (Name::Decline, true) => " <需求编号> <原因>",
+        (Name::Decline, false) => " <job id> <reason>",
     };
     format!("/{cmd}{args}")
 }
+
+mod jobs;
+pub use jobs::{status_name as job_status_name, JobButton, JobField, JobMsg};

@@ -1,0 +1,382 @@
+//! Load benchmark of the real server over Slack HTTP (issue 4):
+//!
+//! ```text
+//! cargo run --release --bin yunqi-load -- --requests 20000 --concurrency 64
+//! ```
+//!
+//! Builds and starts `yunqi serve` (the binary next to this one) as a child process on a
+//! fresh SQLite file, with a large auto-approve salon and a tiny fake Slack Web API it runs
+//! itself; waits for /healthz; then fires signed `/register 1 name=… phone=… position=…
+//! years=…` slash commands from distinct users over keep-alive HTTP/1.1 connections on
+//! loopback, checks that every 200 says the registration went through, and reports req/s,
+//! p50/p99 latency, errors and the server's peak RSS (VmHWM). The server is then killed
+//! with SIGKILL and every registration must be in SQLite: durable before its 200.
+
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use axum::routing::post;
+use clap::Parser;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use yunqi_adapters::slack::signature::Verifier;
+
+const SECRET: &str = "load-signing-secret";
+const PATH: &str = "/webhooks/slack/commands";
+/// What the approval answer says (zh, the default locale): the registration went through.
+const APPROVED: &str = "已通过";
+
+#[derive(Parser)]
+#[command(about = "Load benchmark: signed Slack slash-command registrations against `yunqi serve`")]
+struct Args {
+    /// Requests (registrations by distinct users).
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// The server binary (default: `yunqi` next to this executable, built first).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Do not run `cargo build` for the server first.
+    #[arg(long)]
+    no_build: bool,
+    /// Keep the temp dir (database, config, server log) and print its path.
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    ensure!(args.requests > 0 && args.concurrency > 0, "--requests and --concurrency must be positive");
+    // One thread for the client: the two cores are for the server.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(tokio::task::LocalSet::new().run_until(run(args)))
+}
+
+/// `yunqi` next to this executable, rebuilt by cargo in the same profile unless told not to.
+fn server_binary(args: &Args) -> Result<PathBuf> {
+    if let Some(s) = &args.server {
+        return Ok(s.clone());
+    }
+    let me = std::env::current_exe()?;
+    let path = me.with_file_name(format!("yunqi{}", std::env::consts::EXE_SUFFIX));
+    if !args.no_build {
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "--bin", "yunqi"]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if !cfg!(debug_assertions) {
+            cargo.arg("--release");
+        }
+        eprintln!("building the server: cargo build --bin yunqi{}", if cfg!(debug_assertions) { "" } else { " --release" });
+        let status = cargo.status().context("running cargo build")?;
+        ensure!(status.success(), "cargo build failed");
+    }
+    ensure!(path.exists(), "no server binary at {} (build it, or pass --server)", path.display());
+    Ok(path)
+}
+
+fn config_toml(capacity: usize) -> String {
+    format!(
+        r#"[roles]
+organizers = []
+
+[[salons]]
+title_zh = "压测沙龙"
+title_en = "Load test salon"
+venue_zh = "杭州"
+venue_en = "Hangzhou"
+date = "next-saturday"
+start = "14:00"
+end = "17:00"
+capacity = {capacity}
+min_years = 3
+auto_approve = true
+"#
+    )
+}
+
+/// A tiny Slack Web API: every method answers `ok`, so any outbox delivery succeeds.
+async fn fake_slack(calls: Arc<AtomicU64>) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api", listener.local_addr()?);
+    let answer = move || {
+        let calls = calls.clone();
+        async move {
+            let n = calls.fetch_add(1, Ordering::Relaxed);
+            (
+                [("content-type", "application/json")],
+                format!(r#"{{"ok":true,"user_id":"UBOT","bot_id":"BBOT","channel":{{"id":"DLOAD"}},"ts":"1700000000.{n:06}"}}"#),
+            )
+        }
+    };
+    let app = axum::Router::new().route("/api/{method}", post(answer));
+    tokio::task::spawn_local(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(base)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn start_server(bin: &Path, dir: &Path, port: u16, api_base: &str, capacity: usize) -> Result<Child> {
+    let config = dir.join("load.toml");
+    std::fs::write(&config, config_toml(capacity))?;
+    let log = std::fs::File::create(dir.join("server.log"))?;
+    Command::new(bin)
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.join("yunqi.db"))
+        .arg("serve")
+        .env("YUNQI_SLACK__SIGNING_SECRET", SECRET)
+        .env("YUNQI_SLACK__BOT_TOKEN", "xoxb-load")
+        .env("YUNQI_SLACK__API_BASE", api_base)
+        .env("YUNQI_HTTP__BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))
+}
+
+/// A keep-alive HTTP/1.1 connection that sends prepared requests and reads whole answers.
+struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl Conn {
+    async fn open(port: u16) -> Result<Conn> {
+        let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn { stream, buf: Vec::with_capacity(4096) })
+    }
+
+    async fn roundtrip(&mut self, request: &[u8]) -> Result<Answer> {
+        self.stream.write_all(request).await?;
+        self.buf.clear();
+        loop {
+            if let Some(end) = find(&self.buf, b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buf[..end]).context("answer head")?;
+                let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| anyhow!("bad status line"))?;
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                    })
+                    .ok_or_else(|| anyhow!("answer without content-length"))?;
+                let start = end + 4;
+                while self.buf.len() < start + len {
+                    self.fill().await?;
+                }
+                let body = self.buf[start..start + len].to_vec();
+                return Ok(Answer { status, body });
+            }
+            self.fill().await?;
+        }
+    }
+
+    async fn fill(&mut self) -> Result<()> {
+        let mut chunk = [0u8; 8192];
+        let n = self.stream.read(&mut chunk).await?;
+        if n == 0 {
+            bail!("connection closed");
+        }
+        self.buf.extend_from_slice(&chunk[..n]);
+        Ok(())
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Form-encodes one value (RFC 1866: space as `+`).
+fn form(v: &str, out: &mut String) {
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+}
+
+/// Signed requests, one per distinct user, prepared before the clock starts.
+fn requests(n: usize, port: u16) -> Vec<Vec<u8>> {
+    let verifier = Verifier::new(SECRET);
+    let ts = chrono::Utc::now().timestamp().to_string();
+    (0..n)
+        .map(|i| {
+            let mut body = String::with_capacity(512);
+            body.push_str("token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0001&team_domain=example&channel_id=C0LOAD&channel_name=salon&user_id=");
+            body.push_str(&format!("UL{i:07}&user_name=user{i}&command=%2Fregister&text="));
+            form(&format!("1 name=用户{i} phone=139{i:08} position=backend years=5"), &mut body);
+            body.push_str("&api_app_id=A0001&is_enterprise_install=false&response_url=");
+            form(&format!("http://127.0.0.1:{port}/unused/{i}"), &mut body);
+            body.push_str(&format!("&trigger_id={i}.2222.load"));
+            let sig = verifier.sign(&ts, body.as_bytes());
+            format!(
+                "POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+        })
+        .collect()
+}
+
+async fn wait_healthy(port: u16, child: &mut Child) -> Result<()> {
+    let started = Instant::now();
+    let probe = format!("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    loop {
+        if let Some(status) = child.try_wait()? {
+            bail!("the server exited during start-up ({status}); see its log");
+        }
+        if let Ok(mut c) = Conn::open(port).await {
+            if let Ok(a) = c.roundtrip(probe.as_bytes()).await {
+                if a.status == 200 {
+                    return Ok(());
+                }
+            }
+        }
+        ensure!(started.elapsed() < Duration::from_secs(60), "the server did not become healthy in 60 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_ms: Vec<f64>,
+    errors: usize,
+    first_error: Option<String>,
+}
+
+async fn fire(port: u16, reqs: Rc<Vec<Vec<u8>>>, next: Rc<std::cell::Cell<usize>>) -> Tally {
+    let mut t = Tally::default();
+    let mut conn = None;
+    loop {
+        let i = next.get();
+        if i >= reqs.len() {
+            return t;
+        }
+        next.set(i + 1);
+        let started = Instant::now();
+        let result = async {
+            if conn.is_none() {
+                conn = Some(Conn::open(port).await?);
+            }
+            let c = conn.as_mut().expect("just opened");
+            c.roundtrip(&reqs[i]).await
+        }
+        .await;
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let problem = match result {
+            Ok(a) if a.status == 200 && find(&a.body, APPROVED.as_bytes()).is_some() => None,
+            Ok(a) => Some(format!("HTTP {}: {}", a.status, String::from_utf8_lossy(&a.body))),
+            Err(e) => {
+                conn = None;
+                Some(e.to_string())
+            }
+        };
+        match problem {
+            None => t.latencies_ms.push(elapsed),
+            Some(p) => {
+                t.errors += 1;
+                t.first_error.get_or_insert(p);
+            }
+        }
+    }
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn run(args: Args) -> Result<()> {
+    let bin = server_binary(&args)?;
+    let dir = tempfile::tempdir()?;
+    let calls = Arc::new(AtomicU64::new(0));
+    let api_base = fake_slack(calls.clone()).await?;
+    let port = free_port()?;
+    let mut child = start_server(&bin, dir.path(), port, &api_base, args.requests + 1000)?;
+    let outcome = drive(&args, port, &mut child).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let report = outcome?;
+    // SIGKILL, no graceful shutdown: what is in the file was committed before each 200.
+    let store = yunqi_storage::SqliteStore::open(&dir.path().join("yunqi.db").display().to_string()).await?;
+    let rows = store.export_salon(1).await?;
+    store.close().await;
+    let approved = rows.iter().filter(|r| r.status == "approved" && r.user.starts_with("UL")).count();
+
+    let secs = report.elapsed.as_secs_f64();
+    let ok = report.lat.len();
+    println!("yunqi-load: signed Slack slash commands → `yunqi serve` ({}) over loopback", bin.display());
+    println!("requests            {} ({} ok, {} errors), concurrency {} keep-alive connections", args.requests, ok, report.errors, args.concurrency);
+    println!("throughput          {:.0} req/s ({:.2} s)", args.requests as f64 / secs, secs);
+    println!("latency             p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(&report.lat, 0.5), pct(&report.lat, 0.99), pct(&report.lat, 1.0));
+    match report.peak_kib {
+        Some(k) => println!("server peak RSS     {:.1} MiB (VmHWM)", k as f64 / 1024.0),
+        None => println!("server peak RSS     unknown (no /proc)"),
+    }
+    println!("in SQLite           {approved} approved registrations after SIGKILL (expected {})", args.requests);
+    println!("fake Slack calls    {}", calls.load(Ordering::Relaxed));
+    if let Some(e) = &report.first_error {
+        println!("first error         {e}");
+    }
+    if args.keep {
+        let kept = dir.keep();
+        println!("kept                {}", kept.display());
+    }
+    ensure!(report.errors == 0, "{} requests failed", report.errors);
+    ensure!(approved == args.requests, "only {approved} of {} registrations are in SQLite", args.requests);
+    Ok(())
+}
+
+struct Report {
+    lat: Vec<f64>,
+    errors: usize,
+    first_error: Option<String>,
+    elapsed: Duration,
+    peak_kib: Option<u64>,
+}
+
+async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
+    wait_healthy(port, child).await?;
+    let reqs = Rc::new(requests(args.requests, port));
+    let next = Rc::new(std::cell::Cell::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..args.concurrency).map(|_| tokio::task::spawn_local(fire(port, reqs.clone(), next.clone()))).collect();
+    let mut lat = Vec::with_capacity(args.requests);
+    let (mut errors, mut first_error) = (0, None);
+    for w in workers {
+        let t = w.await?;
+        lat.extend(t.latencies_ms);
+        errors += t.errors;
+        first_error = first_error.or(t.first_error);
+    }
+    let elapsed = started.elapsed();
+    lat.sort_by(f64::total_cmp);
+    Ok(Report { lat, errors, first_error, elapsed, peak_kib: vm_hwm_kib(child.id()) })
+}
