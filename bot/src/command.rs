@@ -323,14 +323,14 @@ fn build(name: Name, rest: &str) -> Option<Command> {
             q => Command::Quiet(Some(Quiet::parse(q)?)),
         },
         Name::Apply => {
-            let pitch = rest.splitn(2, char::is_whitespace).nth(1).map(str::trim).filter(|p| !p.is_empty())?;
+            let pitch = rest.split_once(char::is_whitespace).map(|x| x.1.trim()).filter(|p| !p.is_empty())?;
             Command::Apply { job: job(0)?, pitch: pitch.to_string() }
         }
         Name::Deliver => Command::Deliver(job(0)?),
         Name::Moderate => Command::Moderate,
         Name::Publish => Command::Publish(job(0)?),
         Name::Decline => {
-            let reason = rest.splitn(2, char::is_whitespace).nth(1).map(str::trim).filter(|p| !p.is_empty())?;
+            let reason = rest.split_once(char::is_whitespace).map(|x| x.1.trim()).filter(|p| !p.is_empty())?;
             Command::Decline { job: job(0)?, reason: reason.to_string() }
         }
     };

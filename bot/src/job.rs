@@ -295,6 +295,15 @@ pub struct Subscriber {
     pub last_digest_at: Option<DateTime<Utc>>,
 }
 
+/// Who to notify of a new job and how: the least a fan-out to thousands needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyTarget {
+    pub member: MemberId,
+    pub locale: crate::i18n::Locale,
+    pub account: UserRef,
+    pub quiet: Option<Quiet>,
+}
+
 /// A subscriber's preferences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,7 +5,7 @@ use crate::capability::{Capabilities, Fitted};
 use crate::dialogue::Dialogue;
 use crate::i18n::Locale;
 use crate::ids::{MemberId, OutboxId, Platform, RegistrationId, SalonId, UserRef};
-use crate::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, Subscriber, Tag};
+use crate::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag};
 use crate::message::{Outgoing, Recipient, Reply};
 use crate::model::{
     Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
@@ -155,8 +155,8 @@ pub trait LocalTx {
     async fn subscriber_get(&mut self, member: MemberId) -> StoreResult<Option<Subscriber>>;
     /// Writes the subscriber's account, preferences and exactly these tags.
     async fn subscriber_save(&mut self, s: &Subscriber) -> StoreResult<()>;
-    /// Subscribers in `mode` with a tag among `tags`.
-    async fn subscribers_matching(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<Subscriber>>;
+    /// Subscribers in `mode` with a tag among `tags`, as notification targets.
+    async fn notify_targets(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>>;
     async fn subscribers_daily(&mut self) -> StoreResult<Vec<Subscriber>>;
     async fn meta_get(&mut self, key: &str) -> StoreResult<Option<String>>;
     async fn meta_put(&mut self, key: &str, value: &str) -> StoreResult<()>;
@@ -191,6 +191,17 @@ pub enum Delivery {
     },
 }
 
+/// One delivery attempt's outcome, for `Store::outbox_settle`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub id: OutboxId,
+    pub attempts: u32,
+    pub outcome: Delivery,
+    pub at: DateTime<Utc>,
+    /// When to try again after a `Delivery::Retry`.
+    pub retry_at: DateTime<Utc>,
+}
+
 /// The store outside domain transactions: the outbox dispatcher's side.
 #[trait_variant::make(Store: Send)]
 pub trait LocalStore: Sync + 'static {
@@ -204,14 +215,8 @@ pub trait LocalStore: Sync + 'static {
         now: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRow>>;
-    async fn outbox_settle(
-        &self,
-        id: OutboxId,
-        attempts: u32,
-        outcome: &Delivery,
-        now: DateTime<Utc>,
-        retry_at: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    /// Records what became of delivery attempts, in one transaction.
+    async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()>;
     /// Messages not yet delivered on a platform (for one recipient if given).
     async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>)
         -> StoreResult<i64>;

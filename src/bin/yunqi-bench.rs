@@ -14,6 +14,9 @@ use yunqi_bot::runtime::Core;
 use yunqi_bot::{Engine, EngineConfig, Inbound, UserRef};
 use yunqi_storage::SqliteStore;
 
+#[path = "yunqi-bench/fanout.rs"]
+mod fanout;
+
 #[derive(Parser)]
 struct Args {
     /// Registrations to complete (distinct users).
@@ -28,12 +31,22 @@ struct Args {
     /// Database file (default: a fresh file in a temp dir).
     #[arg(long)]
     db: Option<String>,
+    /// Instead: publish one job matching this many subscribers and time the fan-out.
+    #[arg(long)]
+    fanout: Option<usize>,
+    /// With --fanout: seconds to run delivery against rate-limited fake platforms.
+    #[arg(long, default_value_t = 5)]
+    deliver_seconds: u64,
+}
+
+fn proc_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    proc_kib("VmHWM:")
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -75,6 +88,9 @@ async fn main() -> Result<()> {
     }])
     .await?;
 
+    if let Some(n) = args.fanout {
+        return fanout::run(core, store, n, args.deliver_seconds).await;
+    }
     let per_task = args.registrations.div_ceil(args.concurrency);
     let t0 = Instant::now();
     let mut tasks = Vec::new();

@@ -61,7 +61,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .statement_cache_capacity(256);
+            .statement_cache_capacity(256)
+            // Rows come back from the worker thread through this channel; a larger one means
+            // fewer thread hand-offs for big reads (fan-out to thousands of subscribers).
+            .row_buffer_size(1024);
         let pool = SqlitePoolOptions::new()
             // One connection for an in-memory database: each connection would be its own db.
             .max_connections(if memory { 1 } else { 4 })

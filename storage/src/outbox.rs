@@ -3,41 +3,50 @@
 use crate::convert::{ms, time, user};
 use crate::{db_err, SqliteStore, SqliteTx};
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
-use yunqi_bot::ports::{Delivery, OutboxRow, Store, StoreError, StoreResult};
+use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreError, StoreResult};
 
-/// Rows per INSERT: 7 parameters each, well under SQLite's variable limit.
-const CHUNK: usize = 500;
-
-pub(crate) async fn push(
-    tx: &mut Transaction<'static, Sqlite>,
-    msgs: &[Outgoing],
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    let now = ms(at);
-    for chunk in msgs.chunks(CHUNK) {
-        let payloads = chunk
-            .iter()
-            .map(|m| {
-                serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key) ",
-        );
-        q.push_values(chunk.iter().zip(payloads), |mut b, (m, payload)| {
-            b.push_bind(m.to.user.platform.as_str())
-                .push_bind(m.to.user.id.clone())
-                .push_bind(m.to.conversation.clone())
-                .push_bind(payload)
-                .push_bind(m.not_before.map(ms).unwrap_or(now))
-                .push_bind(now)
-                .push_bind(m.dedupe_key.clone());
-        });
-        q.build().execute(&mut **tx).await.map_err(db_err)?;
+/// Writes messages in one statement: rows and their distinct payloads go in as two JSON
+/// parameters (a fan-out repeats one payload thousands of times), so the cost is one
+/// round trip to SQLite's worker thread, not one bind per column per row.
+pub(crate) async fn push(tx: &mut Transaction<'static, Sqlite>, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
+    if msgs.is_empty() {
+        return Ok(());
     }
+    let now = ms(at);
+    let mut payloads: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows = Vec::with_capacity(msgs.len());
+    for m in msgs {
+        let payload = serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let i = match index.get(&payload) {
+            Some(i) => *i,
+            None => {
+                payloads.push(payload.clone());
+                index.insert(payload, payloads.len() - 1);
+                payloads.len() - 1
+            }
+        };
+        rows.push((m.to.user.platform.as_str(), m.to.user.id.as_str(), m.to.conversation.as_deref(), i, m.not_before.map(ms).unwrap_or(now), m.dedupe_key.as_deref()));
+    }
+    let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let payloads = serde_json::to_string(&payloads).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key)
+         SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
+                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]')
+         FROM json_each(?1) r JOIN json_each(?2) p ON p.key = json_extract(r.value, '$[3]')
+         ORDER BY r.key",
+    )
+    .bind(rows)
+    .bind(payloads)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
     Ok(())
 }
 
@@ -96,32 +105,32 @@ impl Store for SqliteStore {
         rows.into_iter().map(row).collect()
     }
 
-    async fn outbox_settle(
-        &self,
-        id: OutboxId,
-        attempts: u32,
-        outcome: &Delivery,
-        now: DateTime<Utc>,
-        retry_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let q = match outcome {
-            Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, platform_msg_id = ?4 WHERE id = ?1")
-                .bind(id.0)
-                .bind(attempts as i64)
-                .bind(ms(now))
-                .bind(message_id.clone()),
-            Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1")
-                .bind(id.0)
-                .bind(attempts as i64)
-                .bind(ms(retry_at))
-                .bind(error.clone()),
-            Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
-                .bind(id.0)
-                .bind(attempts as i64)
-                .bind(error.clone()),
-        };
-        q.execute(&self.pool).await.map_err(db_err)?;
-        Ok(())
+    async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()> {
+        if settled.is_empty() {
+            return Ok(());
+        }
+        // One transaction: one fsync for a group of deliveries, not one each.
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        for s in settled {
+            let q = match &s.outcome {
+                Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, platform_msg_id = ?4 WHERE id = ?1")
+                    .bind(s.id.0)
+                    .bind(s.attempts as i64)
+                    .bind(ms(s.at))
+                    .bind(message_id.clone()),
+                Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1")
+                    .bind(s.id.0)
+                    .bind(s.attempts as i64)
+                    .bind(ms(s.retry_at))
+                    .bind(error.clone()),
+                Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
+                    .bind(s.id.0)
+                    .bind(s.attempts as i64)
+                    .bind(error.clone()),
+            };
+            q.execute(&mut *tx).await.map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
     }
 
     async fn outbox_pending(

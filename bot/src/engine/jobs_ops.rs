@@ -3,7 +3,7 @@
 use super::{Ctx, Engine};
 use crate::i18n::{JobMsg, Locale};
 use crate::ids::UserRef;
-use crate::job::{DigestMode, Job, JobId, JobStatus, Subscriber};
+use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet};
 use crate::message::{Button, ButtonStyle, Outgoing, Reply};
 use crate::ports::{StoreResult, Tx};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
@@ -96,11 +96,11 @@ impl Engine {
     /// One message per matching instant subscriber, written in the publishing transaction;
     /// a subscriber in quiet hours gets it when they end. Keyed so nobody hears twice.
     pub(crate) async fn fan_out<T: Tx>(&self, tx: &mut T, job: &Job, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
-        let subs = tx.subscribers_matching(&job.draft.tags, DigestMode::Instant).await?;
+        let subs = tx.notify_targets(&job.draft.tags, DigestMode::Instant).await?;
         let mut texts: HashMap<Locale, Reply> = HashMap::new();
         let mut out = Vec::with_capacity(subs.len());
-        for s in subs.iter().filter(|s| s.member.id != job.owner) {
-            let l = s.member.locale;
+        for s in subs.iter().filter(|s| s.member != job.owner) {
+            let l = s.locale;
             let reply = texts
                 .entry(l)
                 .or_insert_with(|| {
@@ -109,16 +109,16 @@ impl Engine {
                 })
                 .clone();
             let mut o = Outgoing::direct(&s.account, reply);
-            o.dedupe_key = Some(format!("job{}:notify:m{}", job.id, s.member.id));
-            o.not_before = self.after_quiet(s, now);
+            o.dedupe_key = Some(format!("job{}:notify:m{}", job.id, s.member));
+            o.not_before = self.after_quiet(s.quiet, now);
             out.push(o);
         }
         Ok(out)
     }
 
     /// When quiet hours hold now, the moment they end.
-    fn after_quiet(&self, s: &Subscriber, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let q = s.quiet?;
+    fn after_quiet(&self, quiet: Option<Quiet>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let q = quiet?;
         let local = now.with_timezone(&self.cfg.jobs.timezone);
         let left = q.minutes_left(local.hour() * 60 + local.minute());
         (left > 0).then(|| now + Duration::minutes(left as i64) - Duration::seconds(local.second() as i64))
@@ -133,7 +133,7 @@ impl Engine {
         };
         let tz = self.cfg.jobs.timezone;
         let due = self.cfg.jobs.digest.after(&last.with_timezone(&tz)).next().map(|t| t.with_timezone(&Utc));
-        if !due.is_some_and(|d| d <= now) {
+        if due.is_none_or(|d| d > now) {
             return Ok(());
         }
         tx.meta_put(DIGEST_KEY, &now.to_rfc3339()).await?;
@@ -156,7 +156,7 @@ impl Engine {
             let text = JobMsg::Digest { jobs: &mine }.render(s.member.locale);
             let mut o = Outgoing::direct(&s.account, Reply::text(text));
             o.dedupe_key = Some(format!("digest:{day}:m{}", s.member.id));
-            o.not_before = self.after_quiet(&s, now);
+            o.not_before = self.after_quiet(s.quiet, now);
             out.push(o);
         }
         Ok(())

@@ -161,7 +161,7 @@ fn zh(m: &JobMsg) -> String {
             job.id, job.draft.title, status_name(job.status, l), job.draft.budget, job.draft.deadline, tags(job), job.draft.description, job.draft.acceptance
         ),
         NotFound(id) => format!("没有编号为 {id} 的需求。发送 /需求 查看招募中的需求。"),
-        Subscribed(t) if t.is_empty() => "您目前没有订阅任何标签。".into(),
+        Subscribed([]) => "您目前没有订阅任何标签。".into(),
         Subscribed(t) => format!("已订阅：{}。发送 /摘要 daily 可改为每日摘要，/免打扰 22:00-08:00 设置免打扰时段。", t.iter().map(|x| format!("#{x}")).collect::<Vec<_>>().join(" ")),
         NoTagsGiven => "请给出标签，例如：/订阅 rust react".into(),
         DigestSet(DigestMode::Instant) => "新需求将即时通知您。".into(),
@@ -203,7 +203,7 @@ fn zh(m: &JobMsg) -> String {
         NotOwner => "只有需求方（或运营）可以这样做。".into(),
         NotAssignee => "只有被指派的开发者可以交付。".into(),
         Illegal { job, to } => format!("需求 #{} 当前是「{}」，不能变为「{}」。", job.id, status_name(job.status, l), status_name(*to, l)),
-        Record(r) if r.is_empty() => "交付记录：暂无".into(),
+        Record([]) => "交付记录：暂无".into(),
         Record(r) => format!("交付记录：{}", r.iter().map(|(t, n)| format!("#{t} ×{n}")).collect::<Vec<_>>().join(" ")),
         Button(b) => match b {
             JobButton::Apply => "申请",
@@ -241,7 +241,7 @@ fn en(m: &JobMsg) -> String {
             job.id, job.draft.title, status_name(job.status, l), job.draft.budget, job.draft.deadline, tags(job), job.draft.description, job.draft.acceptance
         ),
         NotFound(id) => format!("There is no job {id}. Send /jobs to see open ones."),
-        Subscribed(t) if t.is_empty() => "You are not subscribed to any tag.".into(),
+        Subscribed([]) => "You are not subscribed to any tag.".into(),
         Subscribed(t) => format!("Subscribed to: {}. /digest daily for one summary a day, /quiet 22:00-08:00 for quiet hours.", t.iter().map(|x| format!("#{x}")).collect::<Vec<_>>().join(" ")),
         NoTagsGiven => "Give tags, e.g. /subscribe rust react".into(),
         DigestSet(DigestMode::Instant) => "You will hear about new jobs at once.".into(),
@@ -283,7 +283,7 @@ fn en(m: &JobMsg) -> String {
         NotOwner => "Only the client (or an operator) can do that.".into(),
         NotAssignee => "Only the assigned developer can deliver.".into(),
         Illegal { job, to } => format!("Job #{} is {} and cannot become {}.", job.id, job.status.as_str(), to.as_str()),
-        Record(r) if r.is_empty() => "Delivery record: none yet".into(),
+        Record([]) => "Delivery record: none yet".into(),
         Record(r) => format!("Delivery record: {}", r.iter().map(|(t, n)| format!("#{t} ×{n}")).collect::<Vec<_>>().join(" ")),
         Button(b) => match b {
             JobButton::Apply => "Apply",

@@ -4,12 +4,17 @@
 
 use crate::capability::{fit, FitError};
 use crate::metrics::{Metrics, METRICS};
-use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Store};
+use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Settlement, Store};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::{sleep, Instant};
+
+/// Outcomes recorded together: at most this many…
+const SETTLE_BATCH: usize = 32;
+/// …or this old.
+const SETTLE_EVERY: Duration = Duration::from_millis(200);
 
 /// Longest wait between retries of one message.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -100,9 +105,11 @@ impl<S: Store> Lane<S> {
                 self.wait(wait).await;
                 continue;
             }
+            let mut settled = Vec::new();
+            let mut since = Instant::now();
             for row in rows {
                 if *self.shutdown.borrow() {
-                    return;
+                    break;
                 }
                 let outcome = self.deliver(&row, gap, &mut last_send).await;
                 let now = self.clock.now();
@@ -118,19 +125,28 @@ impl<S: Store> Lane<S> {
                         tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
                     }
                 }
-                if let Err(e) = self
-                    .store
-                    .outbox_settle(row.id, row.attempts + 1, &outcome, now, retry_at)
-                    .await
-                {
-                    tracing::error!(error = %e, "could not record a delivery; it may be sent again");
+                let retry = matches!(outcome, Delivery::Retry { .. });
+                settled.push(Settlement { id: row.id, attempts: row.attempts + 1, outcome, at: now, retry_at });
+                if settled.len() >= SETTLE_BATCH || since.elapsed() >= SETTLE_EVERY {
+                    self.settle(&mut settled).await;
+                    since = Instant::now();
                 }
-                if matches!(outcome, Delivery::Retry { .. }) {
+                if retry {
                     // The platform is struggling: stop this round, let the backoff run.
                     break;
                 }
             }
+            self.settle(&mut settled).await;
         }
+    }
+
+    /// Records outcomes in one transaction. A crash before this re-sends at most these
+    /// few messages: delivery is at least once.
+    async fn settle(&self, settled: &mut Vec<Settlement>) {
+        if let Err(e) = self.store.outbox_settle(settled).await {
+            tracing::error!(error = %e, "could not record deliveries; they may be sent again");
+        }
+        settled.clear();
     }
 
     async fn wait(&mut self, d: Duration) {

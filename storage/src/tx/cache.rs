@@ -41,7 +41,9 @@ pub struct Writes {
     pub changed_regs: BTreeMap<RegistrationId, Registration>,
     pub decisions: Vec<Decision>,
     pub dialogues: BTreeMap<UserRef, (Option<Dialogue>, i64)>,
-    pub outbox: Vec<(Outgoing, DateTime<Utc>)>,
+    pub outbox: Vec<Outgoing>,
+    /// When the buffered messages were queued (one transaction, one clock reading).
+    pub outbox_at: Option<DateTime<Utc>>,
 }
 
 impl Writes {

@@ -134,10 +134,8 @@ impl SqliteTx {
             }
         }
 
-        for chunk in w.outbox.chunks(CHUNK) {
-            let msgs: Vec<_> = chunk.iter().map(|(o, _)| o.clone()).collect();
-            let at = chunk[0].1;
-            crate::outbox::push(&mut self.tx, &msgs, at).await?;
+        if let Some(at) = w.outbox_at {
+            crate::outbox::push(&mut self.tx, &w.outbox, at).await?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use yunqi_bot::ids::{MemberId, UserRef};
-use yunqi_bot::job::{Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, Quiet, Subscriber, Tag};
+use yunqi_bot::job::{Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Quiet, Subscriber, Tag};
 use yunqi_bot::ports::{StoreError, StoreResult};
 
 pub const JOB_COLS: &str = "j.id, j.owner_id, j.platform, j.user_id, j.title, j.description, j.budget_min, j.budget_max, j.deadline, j.acceptance, j.status, j.assignee_id, j.reason, j.created_at, j.published_at,
@@ -231,15 +231,39 @@ impl SqliteTx {
         rows.iter().map(subscriber).collect()
     }
 
-    pub(super) async fn subscribers_matching_impl(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<Subscriber>> {
+    /// One row holding a JSON array: a fan-out to thousands is one hand-off from SQLite's
+    /// worker thread instead of one per subscriber.
+    pub(super) async fn notify_targets_impl(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>> {
         if tags.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = (0..tags.len()).map(|i| format!("?{}", i + 2)).collect::<Vec<_>>().join(", ");
-        let where_ = format!("WHERE s.digest = ?1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN ({marks})) ORDER BY s.member_id");
-        let mut bind = vec![Bind::Text(if mode == DigestMode::Daily { "daily" } else { "instant" }.into())];
-        bind.extend(tags.iter().map(|t| Bind::Text(t.as_str().to_string())));
-        self.subscribers_where(&where_, bind).await
+        self.flush().await?;
+        let tag_json = serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>()).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let json: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end))
+             FROM subscribers s JOIN members m ON m.id = s.member_id
+             WHERE s.digest = ?1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN (SELECT value FROM json_each(?2)))",
+        )
+        .bind(if mode == DigestMode::Daily { "daily" } else { "instant" })
+        .bind(tag_json)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
+        type Row = (i64, String, String, String, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| StoreError::Corrupt(format!("notify targets: {e}")))?;
+        rows.into_iter()
+            .map(|(id, locale, platform, uid, qs, qe)| {
+                Ok(NotifyTarget {
+                    member: MemberId(id),
+                    locale: yunqi_bot::i18n::Locale::parse(&locale).unwrap_or_default(),
+                    account: user(&platform, uid)?,
+                    quiet: match (qs, qe) {
+                        (Some(s), Some(e)) => Some(Quiet { start: s as u32, end: e as u32 }),
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn subscriber_save_impl(&mut self, s: &Subscriber) -> StoreResult<()> {

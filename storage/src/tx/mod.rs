@@ -23,7 +23,7 @@ use yunqi_bot::model::{
     Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
 };
 use jobs::Bind;
-use yunqi_bot::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, Subscriber, Tag};
+use yunqi_bot::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag};
 use yunqi_bot::ports::{StoreError, StoreResult, Tx};
 
 pub struct SqliteTx {
@@ -763,8 +763,8 @@ impl Tx for SqliteTx {
         self.subscriber_save_impl(s).await
     }
 
-    async fn subscribers_matching(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<Subscriber>> {
-        self.subscribers_matching_impl(tags, mode).await
+    async fn notify_targets(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>> {
+        self.notify_targets_impl(tags, mode).await
     }
 
     async fn subscribers_daily(&mut self) -> StoreResult<Vec<Subscriber>> {
@@ -786,7 +786,8 @@ impl Tx for SqliteTx {
     }
 
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
-        self.c.w.outbox.extend(msgs.iter().map(|m| (m.clone(), at)));
+        self.c.w.outbox.extend_from_slice(msgs);
+        self.c.w.outbox_at.get_or_insert(at);
         Ok(())
     }
 }
