@@ -15,7 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 use yunqi_adapters::wecom::api_group::JoinWay;
-use yunqi_adapters::wecom::kf::{cursor_key, KfPuller};
+use yunqi_adapters::wecom::kf::{cursor_key, spawn_safety_poll, KfPuller};
+use yunqi_adapters::wecom::kf_session::KfSessions;
 use yunqi_adapters::wecom::{routes, KfOutbound, WecomApi, WecomState, WxCrypt};
 use yunqi_bot::capability::Fitted;
 use yunqi_bot::message::{Button, ButtonStyle, Recipient};
@@ -237,6 +238,135 @@ async fn a_kf_callback_pulls_the_messages_and_saves_the_cursor() {
         }
         assert_eq!(kv.get(&cursor_key("wk1")).as_deref(), Some("c1"));
         assert_eq!(fake.calls("kf/sync_msg")[0].body["token"], "ENCApHxn");
+    })
+    .await
+}
+
+fn sent(d: &Delivery) -> bool {
+    matches!(d, Delivery::Sent { .. })
+}
+
+#[tokio::test]
+async fn kf_replies_keep_to_five_per_user_message_and_to_the_48_hour_window() {
+    bounded(async {
+        let (fake, cfg) = fake::start().await;
+        let api = Arc::new(WecomApi::new(&cfg).unwrap());
+        let sessions = Arc::new(KfSessions::new(Arc::new(MemKv::default())));
+        let kf = KfOutbound::new(api, Some("wk1"))
+            .unwrap()
+            .with_sessions(sessions.clone());
+        let now = chrono::Utc::now().timestamp();
+        sessions.user_wrote("wk1", "wmUser", now).await;
+        for i in 0..5 {
+            let d = kf
+                .deliver(&fitted("wmUser", &format!("reply {i}"), vec![]))
+                .await;
+            assert!(sent(&d), "{i}: {d:?}");
+        }
+        let d = kf.deliver(&fitted("wmUser", "a sixth", vec![])).await;
+        assert!(
+            matches!(&d, Delivery::Failed { error } if error.contains("5 replies")),
+            "{d:?}"
+        );
+        assert_eq!(
+            fake.calls("kf/send_msg").len(),
+            5,
+            "refused without calling WeCom"
+        );
+        sessions.user_wrote("wk1", "wmUser", now + 1).await;
+        assert!(sent(
+            &kf.deliver(&fitted("wmUser", "after the user wrote again", vec![]))
+                .await
+        ));
+
+        sessions.user_wrote("wk1", "wmOld", now - 49 * 3600).await;
+        let d = kf.deliver(&fitted("wmOld", "too late", vec![])).await;
+        assert!(
+            matches!(&d, Delivery::Failed { error } if error.contains("48 h")),
+            "{d:?}"
+        );
+        assert_eq!(fake.calls("kf/send_msg").len(), 6);
+
+        // WeCom's own refusal is remembered: the next message is refused here
+        sessions.user_wrote("wk1", "wmB", now).await;
+        fake.inject(
+            "kf/send_msg",
+            Inject::Json(json!({"errcode": 95001, "errmsg": "over the limit"})),
+        );
+        let d = kf.deliver(&fitted("wmB", "one", vec![])).await;
+        assert!(
+            matches!(&d, Delivery::Failed { error } if error.contains("95001")),
+            "{d:?}"
+        );
+        let d = kf.deliver(&fitted("wmB", "two", vec![])).await;
+        assert!(
+            matches!(&d, Delivery::Failed { error } if error.contains("5 replies")),
+            "{d:?}"
+        );
+        assert_eq!(fake.calls("kf/send_msg").len(), 7);
+
+        // a user the bot has no record of is left to WeCom to judge
+        assert!(sent(&kf.deliver(&fitted("wmNew", "hello", vec![])).await));
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_receptionist_taking_over_closes_the_window_until_the_session_ends_and_the_user_writes() {
+    bounded(async {
+        let (fake, cfg) = fake::start().await;
+        let now = chrono::Utc::now().timestamp();
+        let taken = |change: i64, id: &str| json!({"msgid": id, "send_time": now, "origin": 4, "msgtype": "event", "event": {
+            "event_type": "session_status_change", "open_kfid": "wk1", "external_userid": "wmUser", "change_type": change}});
+        fake.kf_pages.lock().unwrap().insert(String::new(), kf_page("c1", 0, json!([kf_text("m1", "hi"), taken(1, "e1")])));
+        let (sink, kv) = (Arc::new(Sink::default()), Arc::new(MemKv::default()));
+        let api = Arc::new(WecomApi::new(&cfg).unwrap());
+        let sessions = Arc::new(KfSessions::new(kv.clone()));
+        let puller = KfPuller::new(api.clone(), kv.clone(), sink.clone()).with_sessions(sessions.clone());
+        puller.pull("wk1", None).await.unwrap();
+        let kf = KfOutbound::new(api, Some("wk1")).unwrap().with_sessions(sessions.clone());
+        let d = kf.deliver(&fitted("wmUser", "bot reply", vec![])).await;
+        assert!(matches!(&d, Delivery::Failed { error } if error.contains("human")), "{d:?}");
+        assert!(fake.calls("kf/send_msg").is_empty());
+
+        // the receptionist ends the session; the user writes again: the bot may answer
+        fake.kf_pages.lock().unwrap().insert("c1".into(), kf_page("c2", 0, json!([taken(3, "e2"), kf_text("m2", "again")])));
+        puller.pull("wk1", None).await.unwrap();
+        assert!(sent(&kf.deliver(&fitted("wmUser", "bot reply", vec![])).await));
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_safety_poll_pulls_without_a_callback_and_stops_with_its_puller() {
+    bounded(async {
+        let (fake, cfg) = fake::start().await;
+        fake.kf_pages.lock().unwrap().insert(
+            String::new(),
+            kf_page("c1", 0, json!([kf_text("lost1", "callback lost")])),
+        );
+        let (sink, kv) = (Arc::new(Sink::default()), Arc::new(MemKv::default()));
+        let puller = Arc::new(KfPuller::new(
+            Arc::new(WecomApi::new(&cfg).unwrap()),
+            kv.clone(),
+            sink.clone(),
+        ));
+        let poll = spawn_safety_poll(
+            &puller,
+            "wk1".into(),
+            Duration::ZERO,
+            Duration::from_millis(30),
+        );
+        let evs = sink.wait_for(1).await;
+        assert_eq!(evs[0].event_id.as_deref(), Some("lost1"));
+        assert_eq!(
+            fake.calls("kf/sync_msg")[0].body.get("token"),
+            None,
+            "no callback token"
+        );
+        drop(puller);
+        poll.await.unwrap();
+        assert_eq!(sink.events().len(), 1);
     })
     .await
 }

@@ -169,15 +169,20 @@ impl WecomApi {
     /// POSTs JSON to `/cgi-bin/<path>` with the access token; on a token error the token
     /// is dropped (if still the one used), fetched anew and the request retried once.
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.authed(path, |req| req.json(body)).await
+    }
+
+    /// The token loop of `post` around any request body `fill` puts on the POST.
+    pub(super) async fn authed(
+        &self,
+        path: &str,
+        fill: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<Value, ApiError> {
         let url = format!("{}/cgi-bin/{path}", self.base);
         let mut retried = false;
         loop {
             let token = self.access_token().await?;
-            let req = self
-                .http
-                .post(&url)
-                .query(&[("access_token", &token)])
-                .json(body);
+            let req = fill(self.http.post(&url).query(&[("access_token", &token)]));
             match self.send(req).await {
                 Err(e) if e.is_token_error() && !retried => {
                     tracing::info!(path, error = %e, "wecom token rejected; refreshing once");
@@ -187,6 +192,26 @@ impl WecomApi {
                 other => return other,
             }
         }
+    }
+
+    /// GETs a public resource (a join-way QR image), at most `max` bytes.
+    pub async fn download(&self, url: &str, max: usize) -> Result<Vec<u8>, ApiError> {
+        let resp = self.http.get(url).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(ApiError::Status {
+                status: status.as_u16(),
+                retry_after: retry_after(resp.headers()),
+            });
+        }
+        let bytes = resp.bytes().await?;
+        if bytes.len() > max {
+            return Err(ApiError::Invalid(format!(
+                "download of {} bytes is over the {max}-byte limit",
+                bytes.len()
+            )));
+        }
+        Ok(bytes.to_vec())
     }
 
     /// `message/send` with the body as given (touser, msgtype, agentid, …).

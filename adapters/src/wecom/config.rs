@@ -24,20 +24,28 @@ pub enum SetupError {
 #[serde(default)]
 pub struct WecomConfig {
     /// CorpID (`ww…`): the receiveid inside every callback and the `gettoken` corpid.
+    // Every value may come from an environment variable, where `123456` reads as a number:
+    // each key takes a number as well as a string.
+    #[serde(deserialize_with = "string_or_number")]
     pub corp_id: Option<String>,
     /// AgentID of the self-built app; TOML may give it as a number or a string.
     #[serde(deserialize_with = "string_or_number")]
     pub agent_id: Option<String>,
     /// The app's secret, used only for `gettoken`.
+    #[serde(deserialize_with = "string_or_number")]
     pub secret: Option<String>,
     /// Callback Token (signatures only).
+    #[serde(deserialize_with = "string_or_number")]
     pub token: Option<String>,
     /// Callback EncodingAESKey, 43 characters.
+    #[serde(deserialize_with = "string_or_number")]
     pub encoding_aes_key: Option<String>,
     pub api_base: String,
     /// Group robot: the full webhook URL, or only its `key`.
+    #[serde(deserialize_with = "string_or_number")]
     pub robot_webhook: Option<String>,
     /// The 微信客服 account replies are sent from.
+    #[serde(deserialize_with = "string_or_number")]
     pub kf_open_kfid: Option<String>,
 }
 
@@ -175,6 +183,14 @@ mod tests {
         assert_eq!(c.agent_id_number(), Some(1000002));
         let c: WecomConfig = serde_json::from_str(r#"{"agent_id":"42"}"#).unwrap();
         assert_eq!(c.agent_id_number(), Some(42));
+    }
+
+    #[test]
+    fn a_numeric_token_from_the_environment_is_still_a_token() {
+        // YUNQI_WECOM__TOKEN=123456 arrives as a TOML integer
+        let c: WecomConfig =
+            serde_json::from_str(r#"{"token":123456,"secret":"s","corp_id":"ww1"}"#).unwrap();
+        assert_eq!(c.token.as_deref(), Some("123456"));
     }
 
     #[test]

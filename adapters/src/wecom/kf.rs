@@ -4,9 +4,11 @@
 //! message to the core (which dedupes by msgid) and saves the cursor after that.
 
 use super::api::WecomApi;
-use super::api_kf::{KfMessage, SyncRequest, SYNC_LIMIT};
+use super::api_kf::{KfMessage, SyncRequest, ORIGIN_CUSTOMER, SYNC_LIMIT};
 use super::error::ApiError;
 use super::inbound::from_kf;
+use super::kf_session::KfSessions;
+use super::notify::Notifier;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,8 @@ pub struct KfPuller {
     sink: Arc<dyn EventSink>,
     welcome: Value,
     accounts: Mutex<HashMap<String, Account>>,
+    sessions: Option<Arc<KfSessions>>,
+    notify: Option<Arc<Notifier>>,
 }
 
 impl KfPuller {
@@ -69,7 +73,21 @@ impl KfPuller {
             sink,
             welcome: default_welcome(),
             accounts: Mutex::new(HashMap::new()),
+            sessions: None,
+            notify: None,
         }
+    }
+
+    /// Record each user's reply window (48 h / 5 replies) and session state as pulled.
+    pub fn with_sessions(mut self, sessions: Arc<KfSessions>) -> KfPuller {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    /// Organizers to tell when WeCom reports a kf message as not delivered.
+    pub fn with_notifier(mut self, notify: Option<Arc<Notifier>>) -> KfPuller {
+        self.notify = notify;
+        self
     }
 
     /// Replaces the welcome (a kf `text` or `msgmenu` message object).
@@ -150,11 +168,13 @@ impl KfPuller {
             }
             let now = chrono::Utc::now().timestamp();
             for m in &page.msg_list {
+                // the window first: the core's replies are dispatched as soon as it commits
+                self.track_session(open_kfid, m).await;
                 if m.send_time > 0 && now - m.send_time > REPLY_WINDOW_SECS {
                     continue;
                 }
                 let Some(ev) = from_kf(m) else {
-                    log_event(m);
+                    self.log_event(m).await;
                     continue;
                 };
                 match self.sink.submit_event(ev).await {
@@ -202,14 +222,103 @@ impl KfPuller {
     }
 }
 
-fn log_event(m: &KfMessage) {
-    match m.event.as_ref() {
-        Some(e) if e.event_type == "msg_send_fail" => {
-            tracing::warn!(fail_msgid = ?e.fail_msgid, fail_type = ?e.fail_type, "kf message was not delivered")
+/// First safety pull after start-up, and the pause between later ones.
+pub const SAFETY_POLL_FIRST: std::time::Duration = std::time::Duration::from_secs(60);
+pub const SAFETY_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Pulls `open_kfid` now and then without a callback token (wecom-external.md §2.5.6):
+/// messages whose callback was lost (or arrived while the bot was down) are still
+/// answered. Slow on purpose: token-less pulls have a strict, unpublished limit. Ends by
+/// itself once the puller is dropped (the HTTP server that owned it stopped).
+pub fn spawn_safety_poll(
+    puller: &Arc<KfPuller>,
+    open_kfid: String,
+    first: std::time::Duration,
+    every: std::time::Duration,
+) -> JoinHandle<()> {
+    let weak = Arc::downgrade(puller);
+    tokio::spawn(async move {
+        tokio::time::sleep(first).await;
+        loop {
+            let Some(p) = weak.upgrade() else { return };
+            if let Some(run) = p.signal(&open_kfid, None) {
+                drop(p);
+                let _ = run.await;
+            } else {
+                drop(p);
+            }
+            tokio::time::sleep(every).await;
         }
-        Some(e) => tracing::debug!(event_type = %e.event_type, "kf event"),
-        None => {
-            tracing::debug!(msgtype = %m.msgtype, origin = m.origin, "kf message not for the core")
+    })
+}
+
+/// What a `msg_send_fail` `fail_type` means (wecom-external.md §2.4).
+pub fn fail_type_reason(t: i64) -> &'static str {
+    match t {
+        1 => "kf account deleted",
+        2 => "app closed",
+        4 => "session expired (over 48 h)",
+        5 => "session closed",
+        6 => "over the 5-replies limit",
+        7 => "Channels not bound",
+        8 => "enterprise not verified",
+        9 => "Channels not bound and enterprise not verified",
+        10 => "the user refuses messages",
+        11 => "nobody in the enterprise has logged into the WeCom mobile app",
+        12 => "message type banned by a kf component",
+        _ => "unknown",
+    }
+}
+
+impl KfPuller {
+    /// Keeps the reply window: a customer message renews it, a human taking over or the
+    /// session ending closes it.
+    async fn track_session(&self, open_kfid: &str, m: &KfMessage) {
+        let Some(s) = &self.sessions else { return };
+        if m.origin == ORIGIN_CUSTOMER {
+            if let Some(user) = m.external_userid.as_deref().filter(|u| !u.is_empty()) {
+                let kfid = m.open_kfid.as_deref().unwrap_or(open_kfid);
+                let at = if m.send_time > 0 {
+                    m.send_time
+                } else {
+                    chrono::Utc::now().timestamp()
+                };
+                s.user_wrote(kfid, user, at).await;
+            }
+            return;
+        }
+        let Some(e) = m
+            .event
+            .as_ref()
+            .filter(|e| e.event_type == "session_status_change")
+        else {
+            return;
+        };
+        if let (Some(user), Some(change)) = (e.external_userid.as_deref(), e.change_type) {
+            let kfid = e.open_kfid.as_deref().unwrap_or(open_kfid);
+            s.status_changed(kfid, user, change).await;
+        }
+    }
+
+    async fn log_event(&self, m: &KfMessage) {
+        match m.event.as_ref() {
+            Some(e) if e.event_type == "msg_send_fail" => {
+                let t = e.fail_type.unwrap_or(0);
+                tracing::warn!(fail_msgid = ?e.fail_msgid, fail_type = t, "kf message was not delivered");
+                if let Some(n) = &self.notify {
+                    let who = e.external_userid.as_deref().unwrap_or("?");
+                    n.tell(&format!(
+                        "微信客服消息未送达 wechat:{who}（fail_type {t}: {}）。/ A 微信客服 message to wechat:{who} was not delivered: {}.",
+                        fail_type_reason(t),
+                        fail_type_reason(t)
+                    ))
+                    .await;
+                }
+            }
+            Some(e) => tracing::debug!(event_type = %e.event_type, "kf event"),
+            None => {
+                tracing::debug!(msgtype = %m.msgtype, origin = m.origin, "kf message not for the core")
+            }
         }
     }
 }

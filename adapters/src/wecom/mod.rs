@@ -1,19 +1,24 @@
 //! WeCom: the self-built app (members), 微信客服 (public WeChat users), group robot.
 //!
-//! Wiring (see `setup::build`): `build(&cfg, sink, kv)` gives the webhook state for
-//! `routes` (`GET|POST /webhooks/wecom`), an `AppOutbound` (`Platform::Wecom`) and, when
-//! `kf_open_kfid` is set, a `KfOutbound` (`Platform::Wechat`).
+//! Wiring (see `setup::build_with`): `build_with(&cfg, sink, kv, opts)` gives the webhook
+//! state for `routes` (`GET|POST /webhooks/wecom`), an `AppOutbound` (`Platform::Wecom`)
+//! and, when `kf_open_kfid` is set, a `KfOutbound` (`Platform::Wechat`). `opts.organizers`
+//! (WeCom UserIDs) are told when a message cannot reach a WeChat user.
 
 pub mod api;
 pub mod api_group;
 pub mod api_kf;
+pub mod api_media;
 pub mod callback;
 pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod inbound;
+pub mod invite;
 pub mod kf;
+pub mod kf_session;
 pub mod limit;
+pub mod notify;
 pub mod outbound;
 pub mod render;
 pub mod setup;
@@ -36,5 +41,5 @@ pub use crypto::WxCrypt;
 pub use error::ApiError;
 pub use outbound::{AppOutbound, KfOutbound, ROBOT_CONVERSATION};
 pub use render::{app_capabilities, kf_capabilities};
-pub use setup::{build, Wecom};
+pub use setup::{build, build_with, BuildOptions, Wecom};
 pub use webhook::{routes, WecomState};

@@ -1,14 +1,25 @@
 //! The sending side: `AppOutbound` (members, `Platform::Wecom`, via `message/send`; the
 //! group robot for the `robot` conversation) and `KfOutbound` (public WeChat users,
-//! `Platform::Wechat`, via `kf/send_msg`).
+//! `Platform::Wechat`, via `kf/send_msg`, inside the 48 h / 5-replies window).
+//!
+//! Beside the text, one delivery may carry the calendar invite (uploaded as a file) and,
+//! for an approval of a salon with a customer group, the registrant's join QR (an image).
+//! Everything that can fail transiently is prepared before the first message goes out,
+//! so a retry does not repeat what the user has already seen.
 
 use super::api::WecomApi;
+use super::api_media::MediaKind;
 use super::error::ApiError;
+use super::invite::Invites;
+use super::kf_session::KfSessions;
 use super::limit::SendLimiter;
+use super::notify::{excerpt, Notifier};
 use super::render::{
     app_capabilities, kf_capabilities, new_task_id, render_app, render_kf, render_robot,
+    text_message,
 };
 use futures::future::BoxFuture;
+use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Instant;
 use yunqi_bot::capability::{Capabilities, Fitted};
@@ -17,6 +28,10 @@ use yunqi_bot::ports::{Delivery, Outbound};
 
 /// A WeCom recipient whose conversation is this goes to the group robot webhook.
 pub const ROBOT_CONVERSATION: &str = "robot";
+
+const ATTACHMENT_FAILED: &str =
+    "（日历邀请未能发送，请以上面的时间地点为准。/ The calendar invite could not be sent; the time and place above are what counts.）";
+const QR_FAILED: &str = "活动群二维码暂时无法生成，组织者会另行邀请您。/ The group QR code could not be made; an organizer will invite you.";
 
 fn wrong_platform(f: &Fitted, want: Platform) -> Option<Delivery> {
     (f.to.user.platform != want).then(|| Delivery::Failed {
@@ -31,10 +46,68 @@ fn limited(wait: std::time::Duration, what: &str) -> Delivery {
     }
 }
 
+/// How many messages `extras` adds: one for an attachment, one for a group invitation.
+fn extras_count(f: &Fitted, invites: bool) -> usize {
+    let group = invites && f.invite.as_ref().is_some_and(|i| i.group.is_some());
+    usize::from(f.attachment.is_some()) + usize::from(group)
+}
+
+/// The file and QR messages that follow the text; `Err` when a transient failure should
+/// make the whole delivery wait. What failed for good becomes a short note instead.
+async fn extras(
+    api: &WecomApi,
+    invites: Option<&Invites>,
+    notify: Option<&Notifier>,
+    f: &Fitted,
+) -> Result<Vec<Value>, Delivery> {
+    let mut out = Vec::new();
+    if let Some(a) = &f.attachment {
+        match api
+            .upload_media(MediaKind::File, &a.filename, &a.mime, a.content.as_bytes())
+            .await
+        {
+            Ok(id) => out.push(MediaKind::File.message(&id)),
+            Err(e) => match e.delivery() {
+                d @ Delivery::Retry { .. } => return Err(d),
+                _ => {
+                    tracing::warn!(error = %e, file = %a.filename, "attachment not uploaded");
+                    out.push(text_message(ATTACHMENT_FAILED));
+                }
+            },
+        }
+    }
+    let group = f
+        .invite
+        .as_ref()
+        .and_then(|i| i.group.as_deref().map(|g| (i, g)));
+    if let (Some((invite, chat_id)), Some(invites)) = (group, invites) {
+        match invites.qr_message(invite, chat_id, &f.to.user).await {
+            Ok(m) => out.push(m),
+            Err(e) => match e.delivery() {
+                d @ Delivery::Retry { .. } => return Err(d),
+                _ => {
+                    tracing::warn!(error = %e, registration = %invite.registration, "join QR not made");
+                    out.push(text_message(QR_FAILED));
+                    if let Some(n) = notify {
+                        n.tell(&format!(
+                            "未能为 {} 生成活动群（{chat_id}）二维码，请手动邀请。/ Could not make the group join QR for {}: {e}",
+                            f.to.user, f.to.user
+                        ))
+                        .await;
+                    }
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
 pub struct AppOutbound {
     api: Arc<WecomApi>,
     members: SendLimiter,
     robot: SendLimiter,
+    invites: Option<Arc<Invites>>,
+    notify: Option<Arc<Notifier>>,
 }
 
 impl AppOutbound {
@@ -43,7 +116,20 @@ impl AppOutbound {
             api,
             members: SendLimiter::app_member(),
             robot: SendLimiter::robot(),
+            invites: None,
+            notify: None,
         }
+    }
+
+    /// Carry out group invitations (join-way QR codes).
+    pub fn with_invites(mut self, invites: Arc<Invites>) -> AppOutbound {
+        self.invites = Some(invites);
+        self
+    }
+
+    pub fn with_notifier(mut self, notify: Option<Arc<Notifier>>) -> AppOutbound {
+        self.notify = notify;
+        self
     }
 
     async fn to_robot(&self, f: &Fitted) -> Delivery {
@@ -64,9 +150,29 @@ impl AppOutbound {
 
     async fn to_member(&self, f: &Fitted) -> Delivery {
         let user = f.to.user.id.clone();
-        let messages = render_app(f, &new_task_id());
-        if let Err(wait) = self.members.take(&user, messages.len(), Instant::now()) {
+        let mut messages = render_app(f, &new_task_id());
+        let need = messages.len() + extras_count(f, self.invites.is_some());
+        // before anything is uploaded: over the cap WeCom would drop messages silently
+        if let Err(wait) = self.members.take(&user, need, Instant::now()) {
             return limited(wait, "per-member");
+        }
+        match extras(
+            &self.api,
+            self.invites.as_deref(),
+            self.notify.as_deref(),
+            f,
+        )
+        .await
+        {
+            Ok(more) => messages.extend(more),
+            Err(d) => return d,
+        }
+        if messages.len() > 1 {
+            // a retry after a later part failed must not show the earlier parts twice
+            for m in messages.iter_mut().filter(|m| m["msgtype"] == "text") {
+                m["enable_duplicate_check"] = json!(1);
+                m["duplicate_check_interval"] = json!(600);
+            }
         }
         let mut last = None;
         for m in &messages {
@@ -78,7 +184,7 @@ impl AppOutbound {
                         ),
                     };
                 }
-                Ok(r) => last = r.msgid,
+                Ok(r) => last = r.msgid.or(last),
                 Err(e) => return e.delivery(),
             }
         }
@@ -117,6 +223,9 @@ impl Outbound for AppOutbound {
 pub struct KfOutbound {
     api: Arc<WecomApi>,
     open_kfid: String,
+    sessions: Option<Arc<KfSessions>>,
+    invites: Option<Arc<Invites>>,
+    notify: Option<Arc<Notifier>>,
 }
 
 impl KfOutbound {
@@ -129,7 +238,89 @@ impl KfOutbound {
         Ok(KfOutbound {
             api,
             open_kfid: open_kfid.to_string(),
+            sessions: None,
+            invites: None,
+            notify: None,
         })
+    }
+
+    /// Keep to the 48 h / 5-replies window recorded by the puller.
+    pub fn with_sessions(mut self, sessions: Arc<KfSessions>) -> KfOutbound {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    pub fn with_invites(mut self, invites: Arc<Invites>) -> KfOutbound {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// Organizers to tell when a message can no longer reach a WeChat user.
+    pub fn with_notifier(mut self, notify: Option<Arc<Notifier>>) -> KfOutbound {
+        self.notify = notify;
+        self
+    }
+
+    pub fn open_kfid(&self) -> &str {
+        &self.open_kfid
+    }
+
+    async fn undeliverable(&self, f: &Fitted, error: String) -> Delivery {
+        tracing::warn!(user = %f.to.user, %error, "kf message cannot be delivered");
+        if let Some(n) = &self.notify {
+            n.tell(&format!(
+                "消息未能送达微信用户 {}：{error}\n内容：{}\n/ A message could not reach WeChat user {}.",
+                f.to.user,
+                excerpt(&f.text, 200),
+                f.to.user
+            ))
+            .await;
+        }
+        Delivery::Failed { error }
+    }
+
+    async fn send(&self, f: &Fitted) -> Delivery {
+        let user = f.to.user.id.as_str();
+        let mut messages = render_kf(f);
+        let need = messages.len() + extras_count(f, self.invites.is_some());
+        let now = chrono::Utc::now().timestamp();
+        if let Some(s) = &self.sessions {
+            if let Err(why) = s.check(&self.open_kfid, user, need as u32, now).await {
+                return self.undeliverable(f, why).await;
+            }
+        }
+        match extras(
+            &self.api,
+            self.invites.as_deref(),
+            self.notify.as_deref(),
+            f,
+        )
+        .await
+        {
+            Ok(more) => messages.extend(more),
+            Err(d) => return d,
+        }
+        let mut last = None;
+        for m in &messages {
+            match self.api.kf_send_msg(user, &self.open_kfid, None, m).await {
+                Ok(id) => {
+                    last = id.or(last);
+                    if let Some(s) = &self.sessions {
+                        s.spent(&self.open_kfid, user).await;
+                    }
+                }
+                Err(e) => {
+                    if let (Some(s), Some(code)) = (&self.sessions, e.errcode()) {
+                        s.refused(&self.open_kfid, user, code).await;
+                    }
+                    return match e.delivery() {
+                        Delivery::Failed { error } => self.undeliverable(f, error).await,
+                        d => d,
+                    };
+                }
+            }
+        }
+        Delivery::Sent { message_id: last }
     }
 }
 
@@ -152,18 +343,7 @@ impl Outbound for KfOutbound {
             if let Some(d) = wrong_platform(msg, Platform::Wechat) {
                 return d;
             }
-            let mut last = None;
-            for m in render_kf(msg) {
-                match self
-                    .api
-                    .kf_send_msg(&msg.to.user.id, &self.open_kfid, None, &m)
-                    .await
-                {
-                    Ok(id) => last = id,
-                    Err(e) => return e.delivery(),
-                }
-            }
-            Delivery::Sent { message_id: last }
+            self.send(msg).await
         })
     }
 }

@@ -23,7 +23,8 @@ const MENU_HEAD_MAX_BYTES: usize = 1024;
 /// Heading of a card or menu whose text had to go in a message of its own.
 const CHOOSE: &str = "请选择 / Please choose";
 
-/// The self-built app: cards with up to 6 buttons; text counted in bytes.
+/// The self-built app: cards with up to 6 buttons; text counted in bytes; attachments go
+/// out as uploaded files (`outbound.rs`).
 pub fn app_capabilities() -> Capabilities {
     Capabilities {
         buttons: true,
@@ -31,7 +32,7 @@ pub fn app_capabilities() -> Capabilities {
         threads: false,
         direct_messages: true,
         edits: false,
-        attachments: false,
+        attachments: true,
         max_len: TEXT_MAX_BYTES,
         len_unit: LenUnit::Bytes,
     }
@@ -101,7 +102,7 @@ pub fn split_bytes(text: &str, max: usize) -> Vec<String> {
     }
 }
 
-fn text_message(content: &str) -> Value {
+pub fn text_message(content: &str) -> Value {
     json!({"msgtype": "text", "text": {"content": content}})
 }
 

@@ -1,12 +1,16 @@
 //! `GET|POST /webhooks/wecom` (specs/wecom.md §3): URL verification and encrypted
 //! callbacks. The signature is checked before anything else is done with the request;
 //! a refused request has no side effect. Accepted callbacks get an empty 200 within the
-//! 5 s WeCom waits; handling that takes longer goes on in the background.
+//! 5 s WeCom waits; handling that takes longer goes on in the background. After a card
+//! click has had its effect the card is relabelled with who decided (`CardUpdate`); a
+//! customer-group change makes `Invites` read the group back to confirm joins.
 
-use super::callback::{parse_callback, Body, Event};
+use super::api::WecomApi;
+use super::callback::{parse_callback, Body, Callback, Event};
 use super::config::{SetupError, WecomConfig};
 use super::crypto::{CryptoError, WxCrypt};
 use super::inbound::from_callback;
+use super::invite::Invites;
 use super::kf::KfPuller;
 use super::xml::parse_envelope;
 use axum::body::Bytes;
@@ -32,6 +36,8 @@ pub struct WecomState {
     crypt: Arc<WxCrypt>,
     sink: Arc<dyn EventSink>,
     kf: Option<Arc<KfPuller>>,
+    api: Option<Arc<WecomApi>>,
+    invites: Option<Arc<Invites>>,
     ack_budget: Duration,
     max_skew: Option<Duration>,
 }
@@ -42,6 +48,8 @@ impl WecomState {
             crypt: Arc::new(crypt),
             sink,
             kf: None,
+            api: None,
+            invites: None,
             ack_budget: ACK_BUDGET,
             max_skew: Some(MAX_CLOCK_SKEW),
         }
@@ -69,6 +77,18 @@ impl WecomState {
     /// Pull 微信客服 messages when a `kf_msg_or_event` arrives.
     pub fn with_kf(mut self, puller: Arc<KfPuller>) -> WecomState {
         self.kf = Some(puller);
+        self
+    }
+
+    /// Update a clicked card (who decided) through the API after the click is handled.
+    pub fn with_api(mut self, api: Arc<WecomApi>) -> WecomState {
+        self.api = Some(api);
+        self
+    }
+
+    /// Confirm customer-group joins on `change_external_chat`.
+    pub fn with_invites(mut self, invites: Arc<Invites>) -> WecomState {
+        self.invites = Some(invites);
         self
     }
 
@@ -193,17 +213,107 @@ async fn callback(
         }
         return StatusCode::OK.into_response();
     }
+    if let Body::Event(Event::ChangeExternalChat {
+        chat_id,
+        change_type,
+        update_detail,
+        ..
+    }) = &cb.body
+    {
+        let joined = change_type == "update" && update_detail.as_deref() == Some("add_member");
+        if let (true, Some(invites)) = (joined, st.invites.clone()) {
+            let (sink, chat_id) = (st.sink.clone(), chat_id.clone());
+            // a trigger only: the member list is read back (wecom-external.md §4.4)
+            tokio::spawn(async move {
+                match invites.confirm_joins(&chat_id, sink.as_ref()).await {
+                    Ok(n) => tracing::debug!(chat_id, joins = n, "customer group read"),
+                    Err(e) => tracing::warn!(chat_id, error = %e, "customer group not read"),
+                }
+            });
+        }
+        return StatusCode::OK.into_response();
+    }
     let Some(ev) = from_callback(&cb) else {
         tracing::debug!(?cb.body, "wecom callback with nothing for the core");
         return StatusCode::OK.into_response();
     };
-    submit(&st, ev).await
+    let card = CardUpdate::of(&cb).zip(st.api.clone());
+    submit(&st, ev, card).await
 }
 
-/// Submits and answers by the outcome, or answers 200 when the budget runs out first.
-async fn submit(st: &WecomState, ev: yunqi_bot::Inbound) -> Response {
+/// Relabels a clicked card's buttons for the clicker with who decided what (form A of
+/// specs/wecom.md §4.4), using the click's own single-use `ResponseCode`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardUpdate {
+    pub user: String,
+    pub response_code: String,
+    pub replace_name: String,
+}
+
+impl CardUpdate {
+    pub fn of(cb: &Callback) -> Option<CardUpdate> {
+        let Body::Event(Event::TemplateCard {
+            event_key,
+            response_code: Some(code),
+            menu: false,
+            ..
+        }) = &cb.body
+        else {
+            return None;
+        };
+        let user = cb.from_user_name.clone().filter(|u| !u.is_empty())?;
+        Some(CardUpdate {
+            replace_name: replace_name(event_key, &user),
+            user,
+            response_code: code.clone(),
+        })
+    }
+
+    async fn apply(self, api: Arc<WecomApi>) {
+        let users = [self.user.clone()];
+        if let Err(e) = api
+            .update_card_button(&users, &self.response_code, &self.replace_name)
+            .await
+        {
+            tracing::warn!(error = %e, "clicked card not updated");
+        }
+    }
+}
+
+/// `已批准 · lisi` for an approve button, and so on.
+pub fn replace_name(event_key: &str, user: &str) -> String {
+    let cmd = event_key
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('/')
+        .to_lowercase();
+    let done = match cmd.as_str() {
+        "approve" | "批准" | "通过" => "已批准",
+        "reject" | "拒绝" => "已拒绝",
+        _ => "已处理",
+    };
+    let who: String = user.chars().take(24).collect();
+    format!("{done} · {who}")
+}
+
+/// Submits and answers by the outcome, or answers 200 when the budget runs out first. A
+/// clicked card is updated once the click has had an effect (a replayed click has none).
+async fn submit(
+    st: &WecomState,
+    ev: yunqi_bot::Inbound,
+    card: Option<(CardUpdate, Arc<WecomApi>)>,
+) -> Response {
     let sink = st.sink.clone();
-    let task = tokio::spawn(async move { sink.submit_event(ev).await });
+    let task = tokio::spawn(async move {
+        let r = sink.submit_event(ev).await;
+        if let (Ok(h), Some((card, api))) = (&r, card) {
+            if h.queued > 0 || !h.inline.is_empty() {
+                tokio::spawn(card.apply(api));
+            }
+        }
+        r
+    });
     match tokio::time::timeout(st.ack_budget, task).await {
         Ok(Ok(Ok(_))) => StatusCode::OK.into_response(),
         // the core has apologised to the user; a WeCom retry would only repeat that
@@ -225,5 +335,34 @@ async fn submit(st: &WecomState, ev: yunqi_bot::Inbound) -> Response {
             );
             StatusCode::OK.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_click_names_the_decision_and_who_made_it() {
+        assert_eq!(
+            replace_name("/approve 1 wechat:wm1", "lisi"),
+            "已批准 · lisi"
+        );
+        assert_eq!(replace_name("/拒绝 1 wecom:zhang", "lisi"), "已拒绝 · lisi");
+        assert_eq!(
+            replace_name("/approve 1 all", &"x".repeat(40)),
+            format!("已批准 · {}", "x".repeat(24))
+        );
+        assert_eq!(replace_name("/confirm 1", "lisi"), "已处理 · lisi");
+    }
+
+    #[test]
+    fn only_a_button_click_with_a_response_code_updates_a_card() {
+        let click = |extra: &str| {
+            parse_callback(&format!("<xml><FromUserName>lisi</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>template_card_event</Event><EventKey>/approve 1 wecom:z</EventKey><TaskId>t1</TaskId>{extra}</xml>")).unwrap()
+        };
+        let u = CardUpdate::of(&click("<ResponseCode>RC</ResponseCode>")).unwrap();
+        assert_eq!((u.user.as_str(), u.response_code.as_str()), ("lisi", "RC"));
+        assert_eq!(CardUpdate::of(&click("")), None);
     }
 }
