@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::HashSet;
+use yunqi_bot::engine::{JobsConfig, ThreadsConfig};
 use yunqi_bot::model::{NewSalon, Text2};
-use yunqi_bot::engine::JobsConfig;
 use yunqi_bot::{EngineConfig, Platform, UserRef};
 
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -22,6 +22,7 @@ pub struct Settings {
     #[serde(default)]
     pub roles: Roles,
     pub jobs: JobsSettings,
+    pub threads: ThreadsSettings,
     #[serde(default)]
     pub salons: Vec<SalonSeed>,
 }
@@ -60,6 +61,12 @@ pub struct Roles {
     /// Moderate job posts (organizers may too).
     #[serde(default)]
     pub operators: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ThreadsSettings {
+    pub remind_after: String,
+    pub mask_contacts: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,17 +183,42 @@ impl Settings {
     pub fn engine_config(&self) -> Result<EngineConfig> {
         let accounts = |list: &[String]| {
             list.iter()
-                .map(|s| UserRef::parse_with_default(s, Platform::Console).ok_or_else(|| anyhow!("bad account id {s:?} in [roles]")))
+                .map(|s| {
+                    UserRef::parse_with_default(s, Platform::Console)
+                        .ok_or_else(|| anyhow!("bad account id {s:?} in [roles]"))
+                })
                 .collect::<Result<HashSet<_>>>()
         };
-        let reminders = self.salon.reminders.iter().map(|r| parse_duration(r)).collect::<Result<Vec<_>>>()?;
-        let digest = self.jobs.digest_cron.parse().map_err(|e| anyhow!("[jobs] digest_cron {:?}: {e}", self.jobs.digest_cron))?;
-        let timezone = self.jobs.timezone.parse().map_err(|_| anyhow!("[jobs] timezone {:?} is unknown", self.jobs.timezone))?;
+        let reminders = self
+            .salon
+            .reminders
+            .iter()
+            .map(|r| parse_duration(r))
+            .collect::<Result<Vec<_>>>()?;
+        let digest = self
+            .jobs
+            .digest_cron
+            .parse()
+            .map_err(|e| anyhow!("[jobs] digest_cron {:?}: {e}", self.jobs.digest_cron))?;
+        let timezone = self
+            .jobs
+            .timezone
+            .parse()
+            .map_err(|_| anyhow!("[jobs] timezone {:?} is unknown", self.jobs.timezone))?;
         Ok(EngineConfig {
             organizers: accounts(&self.roles.organizers)?,
             claim_window: parse_duration(&self.salon.claim_window)?,
             reminders,
-            jobs: JobsConfig { moderation: self.jobs.moderation, operators: accounts(&self.roles.operators)?, digest, timezone },
+            jobs: JobsConfig {
+                moderation: self.jobs.moderation,
+                operators: accounts(&self.roles.operators)?,
+                digest,
+                timezone,
+            },
+            threads: ThreadsConfig {
+                remind_after: parse_duration(&self.threads.remind_after)?,
+                mask_contacts: self.threads.mask_contacts,
+            },
             ..EngineConfig::default()
         })
     }

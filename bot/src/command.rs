@@ -4,6 +4,7 @@
 use crate::i18n::Locale;
 use crate::ids::SalonId;
 use crate::job::{DigestMode, JobId, Quiet};
+use crate::thread::QuestionId;
 
 /// Raw `key=value` profile fields given inline; validated later by the domain types.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,7 +78,10 @@ pub enum Command {
     Post(JobFields),
     MyJobs,
     Applicants(JobId),
-    Assign { job: JobId, user: String },
+    Assign {
+        job: JobId,
+        user: String,
+    },
     Accept(JobId),
     Close(JobId),
     Jobs(Option<String>),
@@ -88,11 +92,35 @@ pub enum Command {
     Digest(DigestMode),
     /// `None` = off.
     Quiet(Option<Quiet>),
-    Apply { job: JobId, pitch: String },
+    Apply {
+        job: JobId,
+        pitch: String,
+    },
     Deliver(JobId),
     Moderate,
     Publish(JobId),
-    Decline { job: JobId, reason: String },
+    Decline {
+        job: JobId,
+        reason: String,
+    },
+    Ask {
+        job: JobId,
+        private: bool,
+        text: String,
+    },
+    /// Without text: asks for it in a dialogue (an "answer" button).
+    Answer {
+        question: QuestionId,
+        text: Option<String>,
+    },
+    Faq(JobId),
+    Spec {
+        job: JobId,
+        version: Option<u32>,
+    },
+    Questions,
+    Follow(JobId),
+    Unfollow(JobId),
 }
 
 /// The command names, for help texts and platform command menus.
@@ -130,6 +158,13 @@ pub enum Name {
     Moderate,
     Publish,
     Decline,
+    Ask,
+    Answer,
+    Faq,
+    Spec,
+    Questions,
+    Follow,
+    Unfollow,
 }
 
 /// (name, English, Chinese aliases)
@@ -166,6 +201,13 @@ const NAMES: &[(Name, &str, &[&str])] = &[
     (Name::Moderate, "moderate", &["审核需求", "待审需求"]),
     (Name::Publish, "publish", &["上线", "通过需求"]),
     (Name::Decline, "decline", &["驳回"]),
+    (Name::Ask, "ask", &["提问"]),
+    (Name::Answer, "answer", &["回答"]),
+    (Name::Faq, "faq", &["问答"]),
+    (Name::Spec, "spec", &["规格"]),
+    (Name::Questions, "questions", &["待答问题"]),
+    (Name::Follow, "follow", &["关注"]),
+    (Name::Unfollow, "unfollow", &["取消关注"]),
 ];
 
 impl Name {
@@ -302,7 +344,10 @@ fn build(name: Name, rest: &str) -> Option<Command> {
         Name::Post => Command::Post(job_fields(&toks)?),
         Name::MyJobs => Command::MyJobs,
         Name::Applicants => Command::Applicants(job(0)?),
-        Name::Assign => Command::Assign { job: job(0)?, user: arg(1)?.to_string() },
+        Name::Assign => Command::Assign {
+            job: job(0)?,
+            user: arg(1)?.to_string(),
+        },
         Name::Accept => Command::Accept(job(0)?),
         Name::Close => Command::Close(job(0)?),
         Name::Jobs => Command::Jobs(arg(0).map(str::to_string)),
@@ -310,7 +355,9 @@ fn build(name: Name, rest: &str) -> Option<Command> {
         Name::Subscribe => Command::Subscribe(toks.clone()),
         Name::Unsubscribe => match toks.as_slice() {
             [] => return None,
-            [one] if matches!(one.to_lowercase().as_str(), "all" | "全部") => Command::Unsubscribe(Vec::new()),
+            [one] if matches!(one.to_lowercase().as_str(), "all" | "全部") => {
+                Command::Unsubscribe(Vec::new())
+            }
             _ => Command::Unsubscribe(toks.clone()),
         },
         Name::Digest => Command::Digest(match arg(0)?.to_lowercase().as_str() {
@@ -323,16 +370,72 @@ fn build(name: Name, rest: &str) -> Option<Command> {
             q => Command::Quiet(Some(Quiet::parse(q)?)),
         },
         Name::Apply => {
-            let pitch = rest.split_once(char::is_whitespace).map(|x| x.1.trim()).filter(|p| !p.is_empty())?;
-            Command::Apply { job: job(0)?, pitch: pitch.to_string() }
+            let pitch = rest
+                .split_once(char::is_whitespace)
+                .map(|x| x.1.trim())
+                .filter(|p| !p.is_empty())?;
+            Command::Apply {
+                job: job(0)?,
+                pitch: pitch.to_string(),
+            }
         }
         Name::Deliver => Command::Deliver(job(0)?),
         Name::Moderate => Command::Moderate,
         Name::Publish => Command::Publish(job(0)?),
         Name::Decline => {
-            let reason = rest.split_once(char::is_whitespace).map(|x| x.1.trim()).filter(|p| !p.is_empty())?;
-            Command::Decline { job: job(0)?, reason: reason.to_string() }
+            let reason = rest
+                .split_once(char::is_whitespace)
+                .map(|x| x.1.trim())
+                .filter(|p| !p.is_empty())?;
+            Command::Decline {
+                job: job(0)?,
+                reason: reason.to_string(),
+            }
         }
+        Name::Ask => {
+            let after_id = rest.split_once(char::is_whitespace).map(|x| x.1.trim())?;
+            let is_private =
+                |w: &str| matches!(w.to_lowercase().as_str(), "private" | "私密" | "私下");
+            let (private, text) = match after_id.split_once(char::is_whitespace) {
+                Some((w, t)) if is_private(w) => (true, t.trim()),
+                None if is_private(after_id) => (true, ""),
+                _ => (false, after_id),
+            };
+            if text.is_empty() {
+                return None;
+            }
+            Command::Ask {
+                job: job(0)?,
+                private,
+                text: text.to_string(),
+            }
+        }
+        Name::Answer => {
+            let text = rest
+                .split_once(char::is_whitespace)
+                .map(|x| x.1.trim().to_string())
+                .filter(|t| !t.is_empty());
+            Command::Answer {
+                question: QuestionId(arg(0).and_then(parse_id)?),
+                text,
+            }
+        }
+        Name::Faq => Command::Faq(job(0)?),
+        Name::Spec => Command::Spec {
+            job: job(0)?,
+            version: match arg(1) {
+                None => None,
+                Some(v) => Some(
+                    v.trim_start_matches(['v', 'V'])
+                        .parse()
+                        .ok()
+                        .filter(|n: &u32| *n > 0)?,
+                ),
+            },
+        },
+        Name::Questions => Command::Questions,
+        Name::Follow => Command::Follow(job(0)?),
+        Name::Unfollow => Command::Unfollow(job(0)?),
     };
     Some(c)
 }
@@ -540,25 +643,111 @@ mod tests {
 
     #[test]
     fn job_commands_parse_with_quoted_inline_fields_and_chinese_aliases() {
-        let c = cmd(r#"/post title="Rust CLI tool" description="A tool" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance="runs on linux""#);
+        let c = cmd(
+            r#"/post title="Rust CLI tool" description="A tool" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance="runs on linux""#,
+        );
         let Command::Post(f) = c else { panic!() };
         assert_eq!(f.title.as_deref(), Some("Rust CLI tool"));
         assert_eq!(f.tags.as_deref(), Some("rust,cli"));
         assert_eq!(f.acceptance.as_deref(), Some("runs on linux"));
         assert_eq!(cmd("/发需求"), Command::Post(JobFields::default()));
-        assert_eq!(cmd("/apply 3 我做过五个 Rust CLI"), Command::Apply { job: JobId(3), pitch: "我做过五个 Rust CLI".into() });
+        assert_eq!(
+            cmd("/apply 3 我做过五个 Rust CLI"),
+            Command::Apply {
+                job: JobId(3),
+                pitch: "我做过五个 Rust CLI".into()
+            }
+        );
         assert_eq!(parse("/apply 3"), Parsed::Usage(Name::Apply));
-        assert_eq!(cmd("/订阅 rust react"), Command::Subscribe(vec!["rust".into(), "react".into()]));
+        assert_eq!(
+            cmd("/订阅 rust react"),
+            Command::Subscribe(vec!["rust".into(), "react".into()])
+        );
         assert_eq!(cmd("/unsubscribe all"), Command::Unsubscribe(vec![]));
         assert_eq!(cmd("/digest daily"), Command::Digest(DigestMode::Daily));
         assert_eq!(cmd("/免打扰 关闭"), Command::Quiet(None));
-        assert_eq!(cmd("/quiet 22:00-08:00"), Command::Quiet(Quiet::parse("22:00-08:00")));
+        assert_eq!(
+            cmd("/quiet 22:00-08:00"),
+            Command::Quiet(Quiet::parse("22:00-08:00"))
+        );
         assert_eq!(parse("/quiet sometimes"), Parsed::Usage(Name::Quiet));
         assert_eq!(cmd("/jobs"), Command::Jobs(None));
         assert_eq!(cmd("/需求 rust"), Command::Jobs(Some("rust".into())));
-        assert_eq!(cmd("/assign 2 bob"), Command::Assign { job: JobId(2), user: "bob".into() });
-        assert_eq!(cmd("/decline 2 不是软件需求"), Command::Decline { job: JobId(2), reason: "不是软件需求".into() });
+        assert_eq!(
+            cmd("/assign 2 bob"),
+            Command::Assign {
+                job: JobId(2),
+                user: "bob".into()
+            }
+        );
+        assert_eq!(
+            cmd("/decline 2 不是软件需求"),
+            Command::Decline {
+                job: JobId(2),
+                reason: "不是软件需求".into()
+            }
+        );
         assert_eq!(parse("/post colour=red"), Parsed::Usage(Name::Post));
+    }
+
+    #[test]
+    fn thread_commands_take_private_questions_and_spec_versions() {
+        assert_eq!(
+            cmd("/ask 3 需要支持 Windows 吗？"),
+            Command::Ask {
+                job: JobId(3),
+                private: false,
+                text: "需要支持 Windows 吗？".into()
+            }
+        );
+        assert_eq!(
+            cmd("/提问 3 私密 预算能再谈吗"),
+            Command::Ask {
+                job: JobId(3),
+                private: true,
+                text: "预算能再谈吗".into()
+            }
+        );
+        assert_eq!(
+            cmd("/ask 3 private can we talk?"),
+            Command::Ask {
+                job: JobId(3),
+                private: true,
+                text: "can we talk?".into()
+            }
+        );
+        assert_eq!(parse("/ask 3"), Parsed::Usage(Name::Ask));
+        assert_eq!(parse("/ask 3 private"), Parsed::Usage(Name::Ask));
+        assert_eq!(
+            cmd("/answer 7 要支持"),
+            Command::Answer {
+                question: QuestionId(7),
+                text: Some("要支持".into())
+            }
+        );
+        assert_eq!(
+            cmd("/回答 7"),
+            Command::Answer {
+                question: QuestionId(7),
+                text: None
+            }
+        );
+        assert_eq!(
+            cmd("/spec 3 v2"),
+            Command::Spec {
+                job: JobId(3),
+                version: Some(2)
+            }
+        );
+        assert_eq!(
+            cmd("/规格 3"),
+            Command::Spec {
+                job: JobId(3),
+                version: None
+            }
+        );
+        assert_eq!(parse("/spec 3 v0"), Parsed::Usage(Name::Spec));
+        assert_eq!(cmd("/关注 3"), Command::Follow(JobId(3)));
     }
 
     #[test]

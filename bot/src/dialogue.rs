@@ -3,12 +3,13 @@
 
 use crate::command::{JobFields, ProfileFields};
 use crate::i18n::{Field, JobField};
-use crate::job::{parse_deadline, Budget, JobDraft, JobInvalid, Tag};
-use crate::validate::long_text;
-use chrono::NaiveDate;
 use crate::ids::{SalonId, UserRef};
+use crate::job::{parse_deadline, Budget, JobDraft, JobInvalid, Tag};
 use crate::model::Member;
+use crate::thread::QuestionId;
+use crate::validate::long_text;
 use crate::validate::{Invalid, PersonName, Phone, Position, Years};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A profile being filled in; starts from what the member's profile already has.
@@ -99,7 +100,12 @@ pub enum Dialogue {
     /// An organizer pressed "reject" and is asked for the reason.
     RejectReason { salon: SalonId, user: UserRef },
     /// A client posting a job.
-    Post { answers: JobAnswers, asking: JobField },
+    Post {
+        answers: JobAnswers,
+        asking: JobField,
+    },
+    /// A client pressed "answer" under a relayed question.
+    Answer { question: QuestionId },
 }
 
 /// A job being written; each field validated as it comes.
@@ -114,7 +120,12 @@ pub struct JobAnswers {
 }
 
 impl JobAnswers {
-    pub fn set(&mut self, field: JobField, input: &str, today: NaiveDate) -> Result<(), JobInvalid> {
+    pub fn set(
+        &mut self,
+        field: JobField,
+        input: &str,
+        today: NaiveDate,
+    ) -> Result<(), JobInvalid> {
         match field {
             JobField::Title => self.title = Some(long_text(input, 80)?),
             JobField::Description => self.description = Some(long_text(input, 2000)?),
@@ -194,23 +205,48 @@ pub enum Step {
         error: Option<JobInvalid>,
     },
     PostDone(JobDraft),
+    AnswerDone {
+        question: QuestionId,
+        text: String,
+    },
 }
 
 /// The first step of posting a job: inline fields applied, then the first open question.
 pub fn start_post(inline: &JobFields, today: NaiveDate) -> Step {
     let mut answers = JobAnswers::default();
     if let Err((field, why)) = answers.apply(inline, today) {
-        return Step::AskJob { state: Dialogue::Post { answers, asking: field }, field, error: Some(why) };
+        return Step::AskJob {
+            state: Dialogue::Post {
+                answers,
+                asking: field,
+            },
+            field,
+            error: Some(why),
+        };
     }
     ask_next_job(answers)
 }
 
 fn ask_next_job(answers: JobAnswers) -> Step {
     match answers.next_missing() {
-        Some(field) => Step::AskJob { state: Dialogue::Post { answers, asking: field }, field, error: None },
+        Some(field) => Step::AskJob {
+            state: Dialogue::Post {
+                answers,
+                asking: field,
+            },
+            field,
+            error: None,
+        },
         None => match answers.clone().draft() {
             Some(d) => Step::PostDone(d),
-            None => Step::AskJob { state: Dialogue::Post { answers, asking: JobField::Title }, field: JobField::Title, error: None },
+            None => Step::AskJob {
+                state: Dialogue::Post {
+                    answers,
+                    asking: JobField::Title,
+                },
+                field: JobField::Title,
+                error: None,
+            },
         },
     }
 }
@@ -279,9 +315,23 @@ pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
                 }
             }
         }
-        Dialogue::Post { mut answers, asking } => match answers.set(asking, input, today) {
+        Dialogue::Answer { question } => match input.trim() {
+            "" => Step::AskReason(Dialogue::Answer { question }),
+            text => Step::AnswerDone {
+                question,
+                text: text.to_string(),
+            },
+        },
+        Dialogue::Post {
+            mut answers,
+            asking,
+        } => match answers.set(asking, input, today) {
             Ok(()) => ask_next_job(answers),
-            Err(why) => Step::AskJob { state: Dialogue::Post { answers, asking }, field: asking, error: Some(why) },
+            Err(why) => Step::AskJob {
+                state: Dialogue::Post { answers, asking },
+                field: asking,
+                error: Some(why),
+            },
         },
     }
 }
@@ -427,17 +477,32 @@ mod tests {
         let s = step(job_state(s), "rust, CLI", today());
         assert_eq!(ask_job(&s), (JobField::Budget, None));
         let s = step(job_state(s), "8000-5000", today());
-        assert_eq!(ask_job(&s), (JobField::Budget, Some(JobInvalid::BudgetOrder)));
+        assert_eq!(
+            ask_job(&s),
+            (JobField::Budget, Some(JobInvalid::BudgetOrder))
+        );
         let s = step(job_state(s), "5k-8k", today());
         assert_eq!(ask_job(&s), (JobField::Deadline, None));
         let s = step(job_state(s), "2026-01-01", today());
-        assert_eq!(ask_job(&s), (JobField::Deadline, Some(JobInvalid::DeadlinePast)));
+        assert_eq!(
+            ask_job(&s),
+            (JobField::Deadline, Some(JobInvalid::DeadlinePast))
+        );
         let s = step(job_state(s), "30天", today());
         assert_eq!(ask_job(&s), (JobField::Acceptance, None));
         match step(job_state(s), "Linux 上跑通示例", today()) {
             Step::PostDone(d) => {
-                assert_eq!(d.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>(), vec!["rust", "cli"]);
-                assert_eq!(d.budget, Budget { min: 5000, max: 8000 });
+                assert_eq!(
+                    d.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                    vec!["rust", "cli"]
+                );
+                assert_eq!(
+                    d.budget,
+                    Budget {
+                        min: 5000,
+                        max: 8000
+                    }
+                );
                 assert_eq!(d.deadline, NaiveDate::from_ymd_opt(2026, 12, 26).unwrap());
             }
             other => panic!("{other:?}"),
@@ -455,8 +520,14 @@ mod tests {
             acceptance: Some("runs".into()),
         };
         assert!(matches!(start_post(&f, today()), Step::PostDone(_)));
-        let bad = JobFields { tags: Some("rust!".into()), ..f };
-        assert_eq!(ask_job(&start_post(&bad, today())), (JobField::Tags, Some(JobInvalid::TagChars)));
+        let bad = JobFields {
+            tags: Some("rust!".into()),
+            ..f
+        };
+        assert_eq!(
+            ask_job(&start_post(&bad, today())),
+            (JobField::Tags, Some(JobInvalid::TagChars))
+        );
     }
 
     #[test]

@@ -78,14 +78,19 @@ impl Tag {
         if !s.chars().all(ok) {
             return Err(JobInvalid::TagChars);
         }
-        let s = ALIASES.iter().find(|(a, _)| *a == s).map(|(_, t)| t.to_string()).unwrap_or(s);
+        let s = ALIASES
+            .iter()
+            .find(|(a, _)| *a == s)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or(s);
         Ok(Tag(s))
     }
 
     /// `rust, cli`, `rust cli`, `rust，cli、web`: distinct tags, first-seen order.
     pub fn parse_list(input: &str) -> Result<Vec<Tag>, JobInvalid> {
         let mut out: Vec<Tag> = Vec::new();
-        for part in input.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()) {
+        for part in input.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        {
             if part.trim().is_empty() {
                 continue;
             }
@@ -130,7 +135,13 @@ pub struct Budget {
 
 impl Budget {
     pub fn parse(input: &str) -> Result<Budget, JobInvalid> {
-        let s: String = input.trim().to_lowercase().replace([' ', ',', '￥', '¥'], "").replace("cny", "").replace("元", "").replace("rmb", "");
+        let s: String = input
+            .trim()
+            .to_lowercase()
+            .replace([' ', ',', '￥', '¥'], "")
+            .replace("cny", "")
+            .replace("元", "")
+            .replace("rmb", "");
         if s.is_empty() {
             return Err(JobInvalid::BudgetFormat);
         }
@@ -188,7 +199,9 @@ pub fn parse_deadline(input: &str, today: NaiveDate) -> Result<NaiveDate, JobInv
             "m" | "month" | "months" | "个月" | "月" => n * 30,
             _ => return Err(JobInvalid::DeadlineFormat),
         };
-        today.checked_add_days(Days::new(days)).ok_or(JobInvalid::DeadlineFormat)?
+        today
+            .checked_add_days(Days::new(days))
+            .ok_or(JobInvalid::DeadlineFormat)?
     };
     if date <= today {
         return Err(JobInvalid::DeadlinePast);
@@ -209,7 +222,14 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 6] = [JobStatus::Draft, JobStatus::Open, JobStatus::Assigned, JobStatus::Delivered, JobStatus::Accepted, JobStatus::Closed];
+    pub const ALL: [JobStatus; 6] = [
+        JobStatus::Draft,
+        JobStatus::Open,
+        JobStatus::Assigned,
+        JobStatus::Delivered,
+        JobStatus::Accepted,
+        JobStatus::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -232,7 +252,11 @@ impl JobStatus {
         use JobStatus::*;
         matches!(
             (self, to),
-            (Draft, Open) | (Open, Assigned) | (Assigned, Delivered) | (Delivered, Accepted) | (Draft | Open | Assigned | Delivered, Closed)
+            (Draft, Open)
+                | (Open, Assigned)
+                | (Assigned, Delivered)
+                | (Delivered, Accepted)
+                | (Draft | Open | Assigned | Delivered, Closed)
         )
     }
 }
@@ -278,7 +302,13 @@ pub fn rank(applicants: &mut [Applicant]) {
     applicants.sort_by(|a, b| {
         b.matching_deliveries
             .cmp(&a.matching_deliveries)
-            .then_with(|| b.member.years.map(|y| y.get()).unwrap_or(0).cmp(&a.member.years.map(|y| y.get()).unwrap_or(0)))
+            .then_with(|| {
+                b.member
+                    .years
+                    .map(|y| y.get())
+                    .unwrap_or(0)
+                    .cmp(&a.member.years.map(|y| y.get()).unwrap_or(0))
+            })
             .then_with(|| a.applied_at.cmp(&b.applied_at))
     });
 }
@@ -351,7 +381,14 @@ impl Quiet {
 
 impl fmt::Display for Quiet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}-{:02}:{:02}", self.start / 60, self.start % 60, self.end / 60, self.end % 60)
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            self.end / 60,
+            self.end % 60
+        )
     }
 }
 
@@ -371,9 +408,19 @@ mod tests {
         assert_eq!(t("a b"), Err(JobInvalid::TagChars));
         assert_eq!(t("rust!"), Err(JobInvalid::TagChars));
         assert_eq!(t(""), Err(JobInvalid::NoTags));
-        assert_eq!(Tag::parse_list("rust, cli，Rust、web").unwrap().iter().map(|t| t.as_str()).collect::<Vec<_>>(), vec!["rust", "cli", "web"]);
+        assert_eq!(
+            Tag::parse_list("rust, cli，Rust、web")
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>(),
+            vec!["rust", "cli", "web"]
+        );
         assert_eq!(Tag::parse_list(" , "), Err(JobInvalid::NoTags));
-        assert_eq!(Tag::parse_list("a b c d e f g h i"), Err(JobInvalid::TooManyTags { max: 8 }));
+        assert_eq!(
+            Tag::parse_list("a b c d e f g h i"),
+            Err(JobInvalid::TooManyTags { max: 8 })
+        );
     }
 
     #[test]
@@ -399,22 +446,56 @@ mod tests {
     #[test]
     fn deadlines_are_future_dates_or_durations_from_today() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        assert_eq!(parse_deadline("2027-01-31", today), Ok(NaiveDate::from_ymd_opt(2027, 1, 31).unwrap()));
-        assert_eq!(parse_deadline("30d", today), Ok(NaiveDate::from_ymd_opt(2026, 12, 26).unwrap()));
-        assert_eq!(parse_deadline("2周", today), Ok(NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()));
-        assert_eq!(parse_deadline("2026-11-26", today), Err(JobInvalid::DeadlinePast));
-        assert_eq!(parse_deadline("2020-01-01", today), Err(JobInvalid::DeadlinePast));
-        assert_eq!(parse_deadline("soon", today), Err(JobInvalid::DeadlineFormat));
-        assert_eq!(parse_deadline("2027-02-30", today), Err(JobInvalid::DeadlineFormat));
+        assert_eq!(
+            parse_deadline("2027-01-31", today),
+            Ok(NaiveDate::from_ymd_opt(2027, 1, 31).unwrap())
+        );
+        assert_eq!(
+            parse_deadline("30d", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 26).unwrap())
+        );
+        assert_eq!(
+            parse_deadline("2周", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 10).unwrap())
+        );
+        assert_eq!(
+            parse_deadline("2026-11-26", today),
+            Err(JobInvalid::DeadlinePast)
+        );
+        assert_eq!(
+            parse_deadline("2020-01-01", today),
+            Err(JobInvalid::DeadlinePast)
+        );
+        assert_eq!(
+            parse_deadline("soon", today),
+            Err(JobInvalid::DeadlineFormat)
+        );
+        assert_eq!(
+            parse_deadline("2027-02-30", today),
+            Err(JobInvalid::DeadlineFormat)
+        );
     }
 
     #[test]
     fn the_state_machine_allows_only_the_documented_moves() {
         use JobStatus::*;
-        let allowed = [(Draft, Open), (Open, Assigned), (Assigned, Delivered), (Delivered, Accepted), (Draft, Closed), (Open, Closed), (Assigned, Closed), (Delivered, Closed)];
+        let allowed = [
+            (Draft, Open),
+            (Open, Assigned),
+            (Assigned, Delivered),
+            (Delivered, Accepted),
+            (Draft, Closed),
+            (Open, Closed),
+            (Assigned, Closed),
+            (Delivered, Closed),
+        ];
         for from in JobStatus::ALL {
             for to in JobStatus::ALL {
-                assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from:?} → {to:?}");
+                assert_eq!(
+                    from.can_become(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} → {to:?}"
+                );
             }
         }
     }

@@ -8,13 +8,14 @@ pub mod engine;
 pub mod event;
 pub mod i18n;
 pub mod ics;
-pub mod job;
 pub mod ids;
+pub mod job;
 pub mod message;
 pub mod metrics;
 pub mod model;
 pub mod ports;
 pub mod runtime;
+pub mod thread;
 pub mod validate;
 
 pub use engine::{Engine, EngineConfig};

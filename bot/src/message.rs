@@ -112,6 +112,9 @@ pub struct Outgoing {
     pub dedupe_key: Option<String>,
     /// Not delivered before this time (quiet hours).
     pub not_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Remembered with the platform's message id once delivered (`q:12` for a relayed
+    /// question), so a reply in its thread can be mapped back, also after a restart.
+    pub ref_key: Option<String>,
 }
 
 impl Outgoing {
@@ -121,6 +124,7 @@ impl Outgoing {
             reply,
             dedupe_key: None,
             not_before: None,
+            ref_key: None,
         }
     }
     pub fn direct(user: &UserRef, reply: Reply) -> Outgoing {

@@ -5,11 +5,14 @@ use crate::capability::{Capabilities, Fitted};
 use crate::dialogue::Dialogue;
 use crate::i18n::Locale;
 use crate::ids::{MemberId, OutboxId, Platform, RegistrationId, SalonId, UserRef};
-use crate::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag};
+use crate::job::{
+    Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag,
+};
 use crate::message::{Outgoing, Recipient, Reply};
 use crate::model::{
     Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
 };
+use crate::thread::{Answer, NewQuestion, Question, QuestionId, SpecEntry, SpecVersion};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use std::time::Duration;
@@ -135,17 +138,36 @@ pub trait LocalTx {
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
-    async fn job_insert(&mut self, owner: MemberId, account: &UserRef, draft: &JobDraft, status: JobStatus, at: DateTime<Utc>) -> StoreResult<Job>;
+    async fn job_insert(
+        &mut self,
+        owner: MemberId,
+        account: &UserRef,
+        draft: &JobDraft,
+        status: JobStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Job>;
     async fn job_get(&mut self, id: JobId) -> StoreResult<Option<Job>>;
     /// Writes status, assignee, reason and publication time.
     async fn job_update(&mut self, job: &Job) -> StoreResult<()>;
     /// Jobs in a status, optionally with a tag, newest first.
-    async fn jobs_with_status(&mut self, status: JobStatus, tag: Option<&Tag>, limit: u32) -> StoreResult<Vec<Job>>;
+    async fn jobs_with_status(
+        &mut self,
+        status: JobStatus,
+        tag: Option<&Tag>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>>;
     async fn jobs_of(&mut self, owner: MemberId) -> StoreResult<Vec<Job>>;
     /// Open jobs published after `since`, oldest first (digests).
     async fn jobs_published_since(&mut self, since: DateTime<Utc>) -> StoreResult<Vec<Job>>;
     /// Records an application; `false` if this member had applied already (pitch updated).
-    async fn application_put(&mut self, job: JobId, member: MemberId, account: &UserRef, pitch: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn application_put(
+        &mut self,
+        job: JobId,
+        member: MemberId,
+        account: &UserRef,
+        pitch: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     async fn application_count(&mut self, job: JobId) -> StoreResult<u32>;
     /// Applicants with their accepted deliveries sharing a tag with the job (unranked).
     async fn applicants(&mut self, job: JobId) -> StoreResult<Vec<Applicant>>;
@@ -156,10 +178,44 @@ pub trait LocalTx {
     /// Writes the subscriber's account, preferences and exactly these tags.
     async fn subscriber_save(&mut self, s: &Subscriber) -> StoreResult<()>;
     /// Subscribers in `mode` with a tag among `tags`, as notification targets.
-    async fn notify_targets(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>>;
+    async fn notify_targets(
+        &mut self,
+        tags: &[Tag],
+        mode: DigestMode,
+    ) -> StoreResult<Vec<NotifyTarget>>;
     async fn subscribers_daily(&mut self) -> StoreResult<Vec<Subscriber>>;
     async fn meta_get(&mut self, key: &str) -> StoreResult<Option<String>>;
     async fn meta_put(&mut self, key: &str, value: &str) -> StoreResult<()>;
+
+    async fn question_insert(&mut self, q: &NewQuestion) -> StoreResult<Question>;
+    async fn question_get(&mut self, id: QuestionId) -> StoreResult<Option<Question>>;
+    async fn question_answer(&mut self, id: QuestionId, a: &Answer) -> StoreResult<()>;
+    async fn question_reminded(&mut self, id: QuestionId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Every question about a job, oldest first (callers filter what may be shown).
+    async fn questions_of_job(&mut self, job: JobId) -> StoreResult<Vec<Question>>;
+    /// Unanswered questions on jobs this member posted.
+    async fn questions_open_for(&mut self, owner: MemberId) -> StoreResult<Vec<Question>>;
+    /// Every unanswered question with fewer than `max_reminders` reminders.
+    async fn questions_to_remind(&mut self, max_reminders: u32) -> StoreResult<Vec<Question>>;
+    /// Versions 1..=latest, oldest first.
+    async fn spec_versions(&mut self, job: JobId) -> StoreResult<Vec<SpecVersion>>;
+    /// Appends the next version; returns its number. Versions are never changed.
+    async fn spec_append(
+        &mut self,
+        job: JobId,
+        entry: &SpecEntry,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u32>;
+    async fn follow(&mut self, job: JobId, member: MemberId, account: &UserRef) -> StoreResult<()>;
+    async fn unfollow(&mut self, job: JobId, member: MemberId) -> StoreResult<()>;
+    /// Followers and applicants of a job, once each.
+    async fn audience(&mut self, job: JobId) -> StoreResult<Vec<NotifyTarget>>;
+    /// What a delivered message stood for (`Outgoing::ref_key`), by its platform id.
+    async fn message_ref(
+        &mut self,
+        platform: Platform,
+        message_id: &str,
+    ) -> StoreResult<Option<String>>;
 
     /// Queues messages in this transaction.
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()>;

@@ -12,7 +12,11 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreError, Store
 /// Writes messages in one statement: rows and their distinct payloads go in as two JSON
 /// parameters (a fan-out repeats one payload thousands of times), so the cost is one
 /// round trip to SQLite's worker thread, not one bind per column per row.
-pub(crate) async fn push(tx: &mut Transaction<'static, Sqlite>, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn push(
+    tx: &mut Transaction<'static, Sqlite>,
+    msgs: &[Outgoing],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     if msgs.is_empty() {
         return Ok(());
     }
@@ -21,7 +25,8 @@ pub(crate) async fn push(tx: &mut Transaction<'static, Sqlite>, msgs: &[Outgoing
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(msgs.len());
     for m in msgs {
-        let payload = serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let payload =
+            serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))?;
         let i = match index.get(&payload) {
             Some(i) => *i,
             None => {
@@ -30,14 +35,23 @@ pub(crate) async fn push(tx: &mut Transaction<'static, Sqlite>, msgs: &[Outgoing
                 payloads.len() - 1
             }
         };
-        rows.push((m.to.user.platform.as_str(), m.to.user.id.as_str(), m.to.conversation.as_deref(), i, m.not_before.map(ms).unwrap_or(now), m.dedupe_key.as_deref()));
+        rows.push((
+            m.to.user.platform.as_str(),
+            m.to.user.id.as_str(),
+            m.to.conversation.as_deref(),
+            i,
+            m.not_before.map(ms).unwrap_or(now),
+            m.dedupe_key.as_deref(),
+            m.ref_key.as_deref(),
+        ));
     }
     let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Backend(e.to_string()))?;
-    let payloads = serde_json::to_string(&payloads).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let payloads =
+        serde_json::to_string(&payloads).map_err(|e| StoreError::Backend(e.to_string()))?;
     sqlx::query(
-        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key)
+        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key)
          SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
-                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]')
+                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]')
          FROM json_each(?1) r JOIN json_each(?2) p ON p.key = json_extract(r.value, '$[3]')
          ORDER BY r.key",
     )
@@ -129,6 +143,18 @@ impl Store for SqliteStore {
                     .bind(error.clone()),
             };
             q.execute(&mut *tx).await.map_err(db_err)?;
+            if let Delivery::Sent {
+                message_id: Some(mid),
+            } = &s.outcome
+            {
+                // Remember what this message stood for, so a reply in its thread maps back.
+                sqlx::query("INSERT OR REPLACE INTO message_map (platform, message_id, ref_key) SELECT platform, ?2, ref_key FROM outbox WHERE id = ?1 AND ref_key IS NOT NULL")
+                    .bind(s.id.0)
+                    .bind(mid)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
         }
         tx.commit().await.map_err(db_err)
     }

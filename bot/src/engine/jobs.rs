@@ -11,10 +11,17 @@ const LIST_LIMIT: u32 = 20;
 
 impl Engine {
     /// The job, or a "not found" reply. Drafts are visible to their client and operators only.
-    pub(crate) async fn job_or_say<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<Option<Job>> {
+    pub(crate) async fn job_or_say<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<Option<Job>> {
         let job = tx.job_get(id).await?;
         let visible = match &job {
-            Some(j) if j.status == JobStatus::Draft => j.owner == cx.member.id || self.is_operator(tx, cx).await?,
+            Some(j) if j.status == JobStatus::Draft => {
+                j.owner == cx.member.id || self.is_operator(tx, cx).await?
+            }
             Some(_) => true,
             None => false,
         };
@@ -25,16 +32,26 @@ impl Engine {
         Ok(job)
     }
 
-    pub(crate) async fn list_jobs<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, tag: Option<&str>) -> StoreResult<()> {
+    pub(crate) async fn list_jobs<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        tag: Option<&str>,
+    ) -> StoreResult<()> {
         let tag = match tag.map(Tag::parse) {
             Some(Ok(t)) => Some(t),
             Some(Err(why)) => {
-                cx.say_job(JobMsg::Invalid { field: crate::i18n::JobField::Tags, why });
+                cx.say_job(JobMsg::Invalid {
+                    field: crate::i18n::JobField::Tags,
+                    why,
+                });
                 return Ok(());
             }
             None => None,
         };
-        let jobs = tx.jobs_with_status(JobStatus::Open, tag.as_ref(), LIST_LIMIT).await?;
+        let jobs = tx
+            .jobs_with_status(JobStatus::Open, tag.as_ref(), LIST_LIMIT)
+            .await?;
         let l = cx.locale();
         if jobs.is_empty() {
             cx.say_job(JobMsg::ListNone);
@@ -49,11 +66,35 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn show_job<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(job) = self.job_or_say(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn show_job<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(());
+        };
         let applicants = tx.application_count(id).await? as usize;
         let client = job.owner_account.to_string();
-        cx.say_job(JobMsg::Detail { job: &job, client: &client, applicants });
+        let l = cx.locale();
+        let version = self.spec_version(tx, id).await?;
+        let shown = if job.owner == cx.member.id {
+            job.clone()
+        } else {
+            self.public_view(&job)
+        };
+        let text = format!(
+            "{}\n{}",
+            JobMsg::Detail {
+                job: &shown,
+                client: &client,
+                applicants
+            }
+            .render(l),
+            crate::i18n::ThreadMsg::SpecLine { version, job: &job }.render(l)
+        );
+        cx.send_here(Reply::text(text));
         Ok(())
     }
 
@@ -74,17 +115,27 @@ impl Engine {
         })
     }
 
-    pub(crate) async fn subscribe<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, words: &[String]) -> StoreResult<()> {
+    pub(crate) async fn subscribe<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        words: &[String],
+    ) -> StoreResult<()> {
         if words.is_empty() {
             let s = tx.subscriber_get(cx.member.id).await?;
-            let tags: Vec<String> = s.map(|s| s.tags.iter().map(|t| t.to_string()).collect()).unwrap_or_default();
+            let tags: Vec<String> = s
+                .map(|s| s.tags.iter().map(|t| t.to_string()).collect())
+                .unwrap_or_default();
             cx.say_job(JobMsg::Subscribed(&tags));
             return Ok(());
         }
         let tags = match Tag::parse_list(&words.join(" ")) {
             Ok(t) => t,
             Err(why) => {
-                cx.say_job(JobMsg::Invalid { field: crate::i18n::JobField::Tags, why });
+                cx.say_job(JobMsg::Invalid {
+                    field: crate::i18n::JobField::Tags,
+                    why,
+                });
                 return Ok(());
             }
         };
@@ -100,7 +151,12 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn unsubscribe<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, words: &[String]) -> StoreResult<()> {
+    pub(crate) async fn unsubscribe<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        words: &[String],
+    ) -> StoreResult<()> {
         let mut s = self.subscriber(tx, cx).await?;
         if words.is_empty() {
             s.tags.clear();
@@ -114,7 +170,12 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn set_digest<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, mode: DigestMode) -> StoreResult<()> {
+    pub(crate) async fn set_digest<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        mode: DigestMode,
+    ) -> StoreResult<()> {
         let mut s = self.subscriber(tx, cx).await?;
         if mode == DigestMode::Daily && s.digest != DigestMode::Daily {
             s.last_digest_at = Some(cx.now);
@@ -125,7 +186,12 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn set_quiet<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, quiet: Option<Quiet>) -> StoreResult<()> {
+    pub(crate) async fn set_quiet<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        quiet: Option<Quiet>,
+    ) -> StoreResult<()> {
         let mut s = self.subscriber(tx, cx).await?;
         s.quiet = quiet;
         tx.subscriber_save(&s).await?;
@@ -133,8 +199,16 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn apply<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId, pitch: &str) -> StoreResult<()> {
-        let Some(job) = self.job_or_say(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn apply<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+        pitch: &str,
+    ) -> StoreResult<()> {
+        let Some(job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(());
+        };
         if job.status != JobStatus::Open {
             cx.say_job(JobMsg::NotOpen { job: &job });
             return Ok(());
@@ -144,34 +218,76 @@ impl Engine {
             return Ok(());
         }
         let pitch: String = pitch.chars().take(500).collect();
-        tx.application_put(id, cx.member.id, &cx.ev.user, &pitch, cx.now).await?;
+        tx.application_put(id, cx.member.id, &cx.ev.user, &pitch, cx.now)
+            .await?;
         cx.say_job(JobMsg::Applied(&job));
-        let owner_locale = tx.member_get(job.owner).await?.map(|m| m.locale).unwrap_or_default();
+        let owner_locale = tx
+            .member_get(job.owner)
+            .await?
+            .map(|m| m.locale)
+            .unwrap_or_default();
         let who = applicant_name(cx);
-        let text = JobMsg::NewApplicant { job: &job, who: &who, pitch: &pitch }.render(owner_locale);
-        let button = Button { label: JobMsg::Button(JobButton::Applicants).render(owner_locale), command: format!("/applicants {id}"), style: ButtonStyle::Default };
-        cx.send(&job.owner_account, Reply::text(text).private().with_buttons(vec![button]));
+        let text = JobMsg::NewApplicant {
+            job: &job,
+            who: &who,
+            pitch: &pitch,
+        }
+        .render(owner_locale);
+        let button = Button {
+            label: JobMsg::Button(JobButton::Applicants).render(owner_locale),
+            command: format!("/applicants {id}"),
+            style: ButtonStyle::Default,
+        };
+        cx.send(
+            &job.owner_account,
+            Reply::text(text).private().with_buttons(vec![button]),
+        );
         Ok(())
     }
 
-    pub(crate) async fn deliver<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(mut job) = self.job_or_say(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn deliver<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(());
+        };
         if job.assignee != Some(cx.member.id) {
             cx.say_job(JobMsg::NotAssignee);
             return Ok(());
         }
         if !job.status.can_become(JobStatus::Delivered) {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Delivered });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Delivered,
+            });
             return Ok(());
         }
         job.status = JobStatus::Delivered;
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::DeliveredAck(&job));
-        let owner_locale = tx.member_get(job.owner).await?.map(|m| m.locale).unwrap_or_default();
+        let owner_locale = tx
+            .member_get(job.owner)
+            .await?
+            .map(|m| m.locale)
+            .unwrap_or_default();
         let who = applicant_name(cx);
-        let text = JobMsg::Delivered { job: &job, who: &who }.render(owner_locale);
-        let accept = Button { label: JobMsg::Button(JobButton::Accept).render(owner_locale), command: format!("/accept {id}"), style: ButtonStyle::Primary };
-        cx.send(&job.owner_account, Reply::text(text).private().with_buttons(vec![accept]));
+        let text = JobMsg::Delivered {
+            job: &job,
+            who: &who,
+        }
+        .render(owner_locale);
+        let accept = Button {
+            label: JobMsg::Button(JobButton::Accept).render(owner_locale),
+            command: format!("/accept {id}"),
+            style: ButtonStyle::Primary,
+        };
+        cx.send(
+            &job.owner_account,
+            Reply::text(text).private().with_buttons(vec![accept]),
+        );
         Ok(())
     }
 }

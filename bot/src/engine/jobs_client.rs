@@ -12,7 +12,12 @@ use crate::ports::{StoreResult, Tx};
 const ASSIGN_BUTTONS: usize = 5;
 
 impl Engine {
-    pub(crate) async fn post<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, fields: &crate::command::JobFields) -> StoreResult<()> {
+    pub(crate) async fn post<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        fields: &crate::command::JobFields,
+    ) -> StoreResult<()> {
         let step = dialogue::start_post(fields, self.today(cx.now));
         if matches!(step, Step::AskJob { .. }) && *fields == Default::default() {
             cx.say_job(JobMsg::PostIntro);
@@ -21,9 +26,25 @@ impl Engine {
     }
 
     /// Every field is in: save the job, then publish it or queue it for review.
-    pub(crate) async fn finish_post<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, draft: JobDraft) -> StoreResult<()> {
-        let status = if self.cfg.jobs.moderation { JobStatus::Draft } else { JobStatus::Open };
-        let mut job = tx.job_insert(cx.member.id, &cx.ev.user, &draft, status, cx.now).await?;
+    pub(crate) async fn finish_post<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        draft: JobDraft,
+    ) -> StoreResult<()> {
+        let status = if self.cfg.jobs.moderation {
+            JobStatus::Draft
+        } else {
+            JobStatus::Open
+        };
+        let mut job = tx
+            .job_insert(cx.member.id, &cx.ev.user, &draft, status, cx.now)
+            .await?;
+        let v1 = crate::thread::SpecEntry::Initial {
+            description: self.shown(&job, &draft.description),
+            acceptance: self.shown(&job, &draft.acceptance),
+        };
+        tx.spec_append(job.id, &v1, cx.now).await?;
         if status == JobStatus::Open {
             job.published_at = Some(cx.now);
             tx.job_update(&job).await?;
@@ -34,8 +55,16 @@ impl Engine {
             cx.say_job(JobMsg::AwaitingReview { job: &job });
             let client = job.owner_account.to_string();
             for (op, l) in self.operators(tx).await? {
-                let text = JobMsg::NeedsReview { job: &job, client: &client }.render(l);
-                let publish = Button { label: JobMsg::Button(JobButton::Publish).render(l), command: format!("/publish {}", job.id), style: ButtonStyle::Primary };
+                let text = JobMsg::NeedsReview {
+                    job: &job,
+                    client: &client,
+                }
+                .render(l);
+                let publish = Button {
+                    label: JobMsg::Button(JobButton::Publish).render(l),
+                    command: format!("/publish {}", job.id),
+                    style: ButtonStyle::Primary,
+                };
                 cx.send(&op, Reply::text(text).private().with_buttons(vec![publish]));
             }
         }
@@ -51,15 +80,26 @@ impl Engine {
         let l = cx.locale();
         let mut text = JobMsg::MyHeader.render(l);
         for j in &jobs {
-            text += &format!("\n[{}] {}", crate::i18n::job_status_name(j.status, l), JobMsg::Line(j).render(l));
+            text += &format!(
+                "\n[{}] {}",
+                crate::i18n::job_status_name(j.status, l),
+                JobMsg::Line(j).render(l)
+            );
         }
         cx.send_here(Reply::text(text));
         Ok(())
     }
 
     /// The job if the sender may manage it (its client or an operator).
-    async fn owned_job<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<Option<Job>> {
-        let Some(job) = self.job_or_say(tx, cx, id).await? else { return Ok(None) };
+    async fn owned_job<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<Option<Job>> {
+        let Some(job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(None);
+        };
         if job.owner != cx.member.id && !self.is_operator(tx, cx).await? {
             cx.say_job(JobMsg::NotOwner);
             return Ok(None);
@@ -67,8 +107,15 @@ impl Engine {
         Ok(Some(job))
     }
 
-    pub(crate) async fn list_applicants<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(job) = self.owned_job(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn list_applicants<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(job) = self.owned_job(tx, cx, id).await? else {
+            return Ok(());
+        };
         let mut applicants = tx.applicants(id).await?;
         if applicants.is_empty() {
             cx.say_job(JobMsg::ApplicantsNone(&job));
@@ -76,24 +123,60 @@ impl Engine {
         }
         rank(&mut applicants);
         let l = cx.locale();
-        let mut text = JobMsg::ApplicantsHeader { job: &job, count: applicants.len() }.render(l);
+        let mut text = JobMsg::ApplicantsHeader {
+            job: &job,
+            count: applicants.len(),
+        }
+        .render(l);
         let mut buttons = Vec::new();
         for (i, a) in applicants.iter().enumerate() {
             text.push('\n');
-            text += &JobMsg::ApplicantLine { n: i + 1, a, job: id }.render(l);
+            text += &JobMsg::ApplicantLine {
+                n: i + 1,
+                a,
+                job: id,
+            }
+            .render(l);
             if job.status == JobStatus::Open && i < ASSIGN_BUTTONS {
-                let name = a.member.name.as_ref().map(|n| n.as_str().to_string()).unwrap_or_else(|| a.account.to_string());
-                buttons.push(Button { label: format!("{} → {name}", if l == crate::Locale::Zh { "指派" } else { "Assign" }), command: format!("/assign {id} {}", a.account), style: ButtonStyle::Default });
+                let name = a
+                    .member
+                    .name
+                    .as_ref()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_else(|| a.account.to_string());
+                buttons.push(Button {
+                    label: format!(
+                        "{} → {name}",
+                        if l == crate::Locale::Zh {
+                            "指派"
+                        } else {
+                            "Assign"
+                        }
+                    ),
+                    command: format!("/assign {id} {}", a.account),
+                    style: ButtonStyle::Default,
+                });
             }
         }
         cx.send_here(Reply::text(text).private().with_buttons(buttons));
         Ok(())
     }
 
-    pub(crate) async fn assign<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId, who: &str) -> StoreResult<()> {
-        let Some(mut job) = self.owned_job(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn assign<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+        who: &str,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
+            return Ok(());
+        };
         if !job.status.can_become(JobStatus::Assigned) {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Assigned });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Assigned,
+            });
             return Ok(());
         }
         let user = UserRef::parse_with_default(who, cx.ev.user.platform);
@@ -102,7 +185,8 @@ impl Engine {
             None => None,
         };
         let applicants = tx.applicants(id).await?;
-        let Some(app) = member.and_then(|m| applicants.into_iter().find(|a| a.member.id == m.id)) else {
+        let Some(app) = member.and_then(|m| applicants.into_iter().find(|a| a.member.id == m.id))
+        else {
             cx.say_job(JobMsg::NotApplicant(who));
             return Ok(());
         };
@@ -115,10 +199,20 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn accept<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(mut job) = self.owned_job(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn accept<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
+            return Ok(());
+        };
         if !job.status.can_become(JobStatus::Accepted) {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Accepted });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Accepted,
+            });
             return Ok(());
         }
         job.status = JobStatus::Accepted;
@@ -126,7 +220,11 @@ impl Engine {
         cx.say_job(JobMsg::AcceptedClient(&job));
         if let Some(dev) = job.assignee {
             tx.record_add(dev, &job.draft.tags).await?;
-            let dev_account = tx.applicants(id).await?.into_iter().find(|a| a.member.id == dev);
+            let dev_account = tx
+                .applicants(id)
+                .await?
+                .into_iter()
+                .find(|a| a.member.id == dev);
             if let Some(a) = dev_account {
                 let text = JobMsg::AcceptedDev(&job).render(a.member.locale);
                 cx.send(&a.account, Reply::text(text).private());
@@ -135,10 +233,20 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn close_job<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(mut job) = self.owned_job(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn close_job<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
+            return Ok(());
+        };
         if !job.status.can_become(JobStatus::Closed) {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Closed });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Closed,
+            });
             return Ok(());
         }
         job.status = JobStatus::Closed;

@@ -33,18 +33,32 @@ impl Engine {
 
     /// Operators (and organizers) with their language.
     pub(crate) async fn operators<T: Tx>(&self, tx: &mut T) -> StoreResult<Vec<(UserRef, Locale)>> {
-        let mut all: Vec<&UserRef> = self.cfg.jobs.operators.iter().chain(self.cfg.organizers.iter()).collect();
+        let mut all: Vec<&UserRef> = self
+            .cfg
+            .jobs
+            .operators
+            .iter()
+            .chain(self.cfg.organizers.iter())
+            .collect();
         all.sort();
         all.dedup();
         let mut out = Vec::with_capacity(all.len());
         for u in all {
-            let l = tx.member_find(u).await?.map(|m| m.locale).unwrap_or_default();
+            let l = tx
+                .member_find(u)
+                .await?
+                .map(|m| m.locale)
+                .unwrap_or_default();
             out.push((u.clone(), l));
         }
         Ok(out)
     }
 
-    pub(crate) async fn moderation_queue<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>) -> StoreResult<()> {
+    pub(crate) async fn moderation_queue<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+    ) -> StoreResult<()> {
         let drafts = tx.jobs_with_status(JobStatus::Draft, None, 50).await?;
         if drafts.is_empty() {
             cx.say_job(JobMsg::ReviewNone);
@@ -55,48 +69,99 @@ impl Engine {
         let mut buttons = Vec::new();
         for j in &drafts {
             text += &format!("\n{}", JobMsg::Line(j).render(l));
-            buttons.push(Button { label: format!("{} #{}", JobMsg::Button(crate::i18n::JobButton::Publish).render(l), j.id), command: format!("/publish {}", j.id), style: ButtonStyle::Primary });
+            buttons.push(Button {
+                label: format!(
+                    "{} #{}",
+                    JobMsg::Button(crate::i18n::JobButton::Publish).render(l),
+                    j.id
+                ),
+                command: format!("/publish {}", j.id),
+                style: ButtonStyle::Primary,
+            });
         }
         cx.send_here(Reply::text(text).private().with_buttons(buttons));
         Ok(())
     }
 
-    pub(crate) async fn publish<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId) -> StoreResult<()> {
-        let Some(mut job) = self.job_or_say(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn publish<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(());
+        };
         if !job.status.can_become(JobStatus::Open) {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Open });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Open,
+            });
             return Ok(());
         }
         job.status = JobStatus::Open;
         job.published_at = Some(cx.now);
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::Posted { job: &job });
-        let owner_locale = tx.member_get(job.owner).await?.map(|m| m.locale).unwrap_or_default();
-        cx.send(&job.owner_account, Reply::text(JobMsg::Published { job: &job }.render(owner_locale)).private());
+        let owner_locale = tx
+            .member_get(job.owner)
+            .await?
+            .map(|m| m.locale)
+            .unwrap_or_default();
+        cx.send(
+            &job.owner_account,
+            Reply::text(JobMsg::Published { job: &job }.render(owner_locale)).private(),
+        );
         let out = self.fan_out(tx, &job, cx.now).await?;
         cx.out.extend(out);
         Ok(())
     }
 
-    pub(crate) async fn decline<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, id: JobId, reason: &str) -> StoreResult<()> {
-        let Some(mut job) = self.job_or_say(tx, cx, id).await? else { return Ok(()) };
+    pub(crate) async fn decline<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        id: JobId,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let Some(mut job) = self.job_or_say(tx, cx, id).await? else {
+            return Ok(());
+        };
         if job.status != JobStatus::Draft {
-            cx.say_job(JobMsg::Illegal { job: &job, to: JobStatus::Closed });
+            cx.say_job(JobMsg::Illegal {
+                job: &job,
+                to: JobStatus::Closed,
+            });
             return Ok(());
         }
         job.status = JobStatus::Closed;
         job.reason = Some(reason.to_string());
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::Closed(&job));
-        let owner_locale = tx.member_get(job.owner).await?.map(|m| m.locale).unwrap_or_default();
-        cx.send(&job.owner_account, Reply::text(JobMsg::Declined { job: &job, reason }.render(owner_locale)).private());
+        let owner_locale = tx
+            .member_get(job.owner)
+            .await?
+            .map(|m| m.locale)
+            .unwrap_or_default();
+        cx.send(
+            &job.owner_account,
+            Reply::text(JobMsg::Declined { job: &job, reason }.render(owner_locale)).private(),
+        );
         Ok(())
     }
 
     /// One message per matching instant subscriber, written in the publishing transaction;
     /// a subscriber in quiet hours gets it when they end. Keyed so nobody hears twice.
-    pub(crate) async fn fan_out<T: Tx>(&self, tx: &mut T, job: &Job, now: DateTime<Utc>) -> StoreResult<Vec<Outgoing>> {
-        let subs = tx.notify_targets(&job.draft.tags, DigestMode::Instant).await?;
+    pub(crate) async fn fan_out<T: Tx>(
+        &self,
+        tx: &mut T,
+        job: &Job,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Outgoing>> {
+        let subs = tx
+            .notify_targets(&job.draft.tags, DigestMode::Instant)
+            .await?;
+        let job = &self.public_view(job);
         let mut texts: HashMap<Locale, Reply> = HashMap::new();
         let mut out = Vec::with_capacity(subs.len());
         for s in subs.iter().filter(|s| s.member != job.owner) {
@@ -104,7 +169,15 @@ impl Engine {
             let reply = texts
                 .entry(l)
                 .or_insert_with(|| {
-                    let details = Button { label: if l == Locale::Zh { "查看详情".into() } else { "Details".into() }, command: format!("/job {}", job.id), style: ButtonStyle::Default };
+                    let details = Button {
+                        label: if l == Locale::Zh {
+                            "查看详情".into()
+                        } else {
+                            "Details".into()
+                        },
+                        command: format!("/job {}", job.id),
+                        style: ButtonStyle::Default,
+                    };
                     Reply::text(JobMsg::Notify { job }.render(l)).with_buttons(vec![details])
                 })
                 .clone();
@@ -121,31 +194,54 @@ impl Engine {
         let q = quiet?;
         let local = now.with_timezone(&self.cfg.jobs.timezone);
         let left = q.minutes_left(local.hour() * 60 + local.minute());
-        (left > 0).then(|| now + Duration::minutes(left as i64) - Duration::seconds(local.second() as i64))
+        (left > 0).then(|| {
+            now + Duration::minutes(left as i64) - Duration::seconds(local.second() as i64)
+        })
     }
 
     /// Daily digests at `[jobs] digest_cron`: every new matching job since the last one.
-    pub(crate) async fn digest_if_due<T: Tx>(&self, tx: &mut T, now: DateTime<Utc>, out: &mut Vec<Outgoing>) -> StoreResult<()> {
-        let last = tx.meta_get(DIGEST_KEY).await?.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.with_timezone(&Utc));
+    pub(crate) async fn digest_if_due<T: Tx>(
+        &self,
+        tx: &mut T,
+        now: DateTime<Utc>,
+        out: &mut Vec<Outgoing>,
+    ) -> StoreResult<()> {
+        let last = tx
+            .meta_get(DIGEST_KEY)
+            .await?
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+            .map(|t| t.with_timezone(&Utc));
         let Some(last) = last else {
             // First run of this database: the schedule starts now.
             return tx.meta_put(DIGEST_KEY, &now.to_rfc3339()).await;
         };
         let tz = self.cfg.jobs.timezone;
-        let due = self.cfg.jobs.digest.after(&last.with_timezone(&tz)).next().map(|t| t.with_timezone(&Utc));
+        let due = self
+            .cfg
+            .jobs
+            .digest
+            .after(&last.with_timezone(&tz))
+            .next()
+            .map(|t| t.with_timezone(&Utc));
         if due.is_none_or(|d| d > now) {
             return Ok(());
         }
         tx.meta_put(DIGEST_KEY, &now.to_rfc3339()).await?;
         let subs = tx.subscribers_daily().await?;
-        let Some(since) = subs.iter().map(|s| s.last_digest_at.unwrap_or(last)).min() else { return Ok(()) };
+        let Some(since) = subs.iter().map(|s| s.last_digest_at.unwrap_or(last)).min() else {
+            return Ok(());
+        };
         let jobs = tx.jobs_published_since(since).await?;
         let day = now.with_timezone(&tz).date_naive();
         for mut s in subs {
             let from = s.last_digest_at.unwrap_or(last);
             let mine: Vec<Job> = jobs
                 .iter()
-                .filter(|j| j.owner != s.member.id && j.published_at.is_some_and(|p| p > from) && j.draft.tags.iter().any(|t| s.tags.contains(t)))
+                .filter(|j| {
+                    j.owner != s.member.id
+                        && j.published_at.is_some_and(|p| p > from)
+                        && j.draft.tags.iter().any(|t| s.tags.contains(t))
+                })
                 .cloned()
                 .collect();
             s.last_digest_at = Some(now);

@@ -7,6 +7,7 @@ mod jobs_client;
 mod jobs_ops;
 mod organizer;
 mod salon;
+mod threads;
 mod tick;
 
 use crate::command::{self, Command, Parsed};
@@ -30,6 +31,24 @@ pub struct EngineConfig {
     pub reminders: Vec<Duration>,
     pub link_code_ttl: Duration,
     pub jobs: JobsConfig,
+    pub threads: ThreadsConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThreadsConfig {
+    /// First reminder to the client about an unanswered question; then daily, 3 at most.
+    pub remind_after: Duration,
+    /// Mask phone numbers, e-mail and WeChat/QQ ids in relayed text until a job is assigned.
+    pub mask_contacts: bool,
+}
+
+impl Default for ThreadsConfig {
+    fn default() -> Self {
+        ThreadsConfig {
+            remind_after: Duration::hours(12),
+            mask_contacts: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -49,7 +68,9 @@ impl Default for JobsConfig {
         JobsConfig {
             moderation: false,
             operators: HashSet::new(),
-            digest: DEFAULT_DIGEST.parse().unwrap_or_else(|_| unreachable!("a valid constant")),
+            digest: DEFAULT_DIGEST
+                .parse()
+                .unwrap_or_else(|_| unreachable!("a valid constant")),
             timezone: chrono_tz::Asia::Shanghai,
         }
     }
@@ -66,6 +87,7 @@ impl Default for EngineConfig {
             reminders: vec![Duration::hours(24), Duration::hours(2)],
             link_code_ttl: Duration::minutes(10),
             jobs: JobsConfig::default(),
+            threads: ThreadsConfig::default(),
         }
     }
 }
@@ -100,6 +122,10 @@ impl Ctx<'_> {
     /// Answers in a direct message: personal data is never asked for in a shared channel.
     pub fn say_private(&mut self, m: Msg) {
         let r = Reply::text(m.render(self.locale())).private();
+        self.send_here(r);
+    }
+    pub fn say_thread(&mut self, m: crate::i18n::ThreadMsg) {
+        let r = Reply::text(m.render(self.locale()));
         self.send_here(r);
     }
     pub fn say_job(&mut self, m: crate::i18n::JobMsg) {
@@ -176,6 +202,7 @@ impl Engine {
             Parsed::Command(c) => self.command(tx, &mut cx, c).await?,
             Parsed::Usage(n) => cx.say(Msg::Usage(n)),
             Parsed::Unknown(w) => cx.say(Msg::Unknown(&w)),
+            Parsed::NotACommand if self.thread_reply(tx, &mut cx, text).await? => {}
             Parsed::NotACommand => match tx.dialogue_get(&ev.user).await? {
                 Some(d) => self.continue_dialogue(tx, &mut cx, d, text).await?,
                 // People talk among themselves in shared channels: answer only when spoken to.
@@ -248,6 +275,13 @@ impl Engine {
             Command::Moderate => self.moderation_queue(tx, cx).await?,
             Command::Publish(id) => self.publish(tx, cx, id).await?,
             Command::Decline { job, reason } => self.decline(tx, cx, job, &reason).await?,
+            Command::Ask { job, private, text } => self.ask(tx, cx, job, private, &text).await?,
+            Command::Answer { question, text } => self.answer(tx, cx, question, text).await?,
+            Command::Faq(job) => self.faq(tx, cx, job).await?,
+            Command::Spec { job, version } => self.spec(tx, cx, job, version).await?,
+            Command::Questions => self.open_questions(tx, cx).await?,
+            Command::Follow(job) => self.follow(tx, cx, job, true).await?,
+            Command::Unfollow(job) => self.follow(tx, cx, job, false).await?,
         }
         Ok(())
     }
@@ -293,18 +327,32 @@ impl Engine {
                 }
             }
             Step::AskReason(state) => {
-                let Dialogue::RejectReason { user, .. } = &state else {
-                    return Ok(());
-                };
-                let who = user.to_string();
                 tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
-                cx.say(Msg::RejectAskReason(&who));
+                match &state {
+                    Dialogue::RejectReason { user, .. } => {
+                        cx.say(Msg::RejectAskReason(&user.to_string()))
+                    }
+                    Dialogue::Answer { question } => {
+                        if let Some(q) = tx.question_get(*question).await? {
+                            cx.say_thread(crate::i18n::ThreadMsg::AskAnswer(&q));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Step::AnswerDone { question, text } => {
+                tx.dialogue_delete(&cx.ev.user).await?;
+                self.answer(tx, cx, question, Some(text)).await?;
             }
             Step::RegisterDone { salon, answers } => {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.complete_registration(tx, cx, salon, answers).await?;
             }
-            Step::AskJob { state, field, error } => {
+            Step::AskJob {
+                state,
+                field,
+                error,
+            } => {
                 tx.dialogue_put(&cx.ev.user, &state, cx.now).await?;
                 match error {
                     Some(why) => cx.say_job(crate::i18n::JobMsg::Invalid { field, why }),
@@ -394,5 +442,12 @@ fn command_name(c: &Command) -> command::Name {
         Command::Moderate => Name::Moderate,
         Command::Publish(_) => Name::Publish,
         Command::Decline { .. } => Name::Decline,
+        Command::Ask { .. } => Name::Ask,
+        Command::Answer { .. } => Name::Answer,
+        Command::Faq(_) => Name::Faq,
+        Command::Spec { .. } => Name::Spec,
+        Command::Questions => Name::Questions,
+        Command::Follow(_) => Name::Follow,
+        Command::Unfollow(_) => Name::Unfollow,
     }
 }

@@ -4,9 +4,9 @@ use super::{Ctx, Engine};
 use crate::command::ProfileFields;
 use crate::dialogue::{self, Answers, Step};
 use crate::i18n::{JobField, JobMsg, Locale, Msg};
-use crate::job::Tag;
 use crate::ics;
 use crate::ids::{SalonId, UserRef};
+use crate::job::Tag;
 use crate::message::{Button, ButtonStyle, Invite, Outgoing, Reply};
 use crate::model::{group_key, Decision, RegStatus, Registration, Salon, SeatCounts};
 use crate::ports::{StoreResult, Tx};
@@ -338,18 +338,35 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn profile<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, fields: &ProfileFields) -> StoreResult<()> {
+    pub(crate) async fn profile<T: Tx>(
+        &self,
+        tx: &mut T,
+        cx: &mut Ctx<'_>,
+        fields: &ProfileFields,
+    ) -> StoreResult<()> {
         if fields.is_empty() {
             let m = cx.member.clone();
-            let record: Vec<(String, u32)> = tx.record_of(m.id).await?.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+            let record: Vec<(String, u32)> = tx
+                .record_of(m.id)
+                .await?
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect();
             let l = cx.locale();
-            let text = format!("{}\n{}", Msg::Profile(&m).render(l), JobMsg::Record(&record).render(l));
+            let text = format!(
+                "{}\n{}",
+                Msg::Profile(&m).render(l),
+                JobMsg::Record(&record).render(l)
+            );
             cx.send_here(Reply::text(text).private());
             return Ok(());
         }
         let skills = match fields.skills.as_deref().map(Tag::parse_list) {
             Some(Err(why)) => {
-                cx.say_job(JobMsg::Invalid { field: JobField::Tags, why });
+                cx.say_job(JobMsg::Invalid {
+                    field: JobField::Tags,
+                    why,
+                });
                 return Ok(());
             }
             Some(Ok(t)) => Some(t),

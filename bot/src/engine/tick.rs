@@ -15,6 +15,7 @@ impl Engine {
         self.remind(tx, now, &mut out).await?;
         self.settle_ended(tx, now).await?;
         self.digest_if_due(tx, now, &mut out).await?;
+        self.remind_questions(tx, now, &mut out).await?;
         Ok(out)
     }
 

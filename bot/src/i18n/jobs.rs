@@ -19,12 +19,27 @@ pub enum JobField {
 pub enum JobMsg<'a> {
     PostIntro,
     Ask(JobField),
-    Invalid { field: JobField, why: JobInvalid },
-    Posted { job: &'a Job },
-    AwaitingReview { job: &'a Job },
-    Published { job: &'a Job },
-    Declined { job: &'a Job, reason: &'a str },
-    NeedsReview { job: &'a Job, client: &'a str },
+    Invalid {
+        field: JobField,
+        why: JobInvalid,
+    },
+    Posted {
+        job: &'a Job,
+    },
+    AwaitingReview {
+        job: &'a Job,
+    },
+    Published {
+        job: &'a Job,
+    },
+    Declined {
+        job: &'a Job,
+        reason: &'a str,
+    },
+    NeedsReview {
+        job: &'a Job,
+        client: &'a str,
+    },
     ReviewNone,
     ReviewHeader(usize),
     Line(&'a Job),
@@ -32,32 +47,62 @@ pub enum JobMsg<'a> {
     ListNone,
     MyHeader,
     MyNone,
-    Detail { job: &'a Job, client: &'a str, applicants: usize },
+    Detail {
+        job: &'a Job,
+        client: &'a str,
+        applicants: usize,
+    },
     NotFound(i64),
     Subscribed(&'a [String]),
     NoTagsGiven,
     DigestSet(DigestMode),
     QuietSet(Option<Quiet>),
-    Notify { job: &'a Job },
-    Digest { jobs: &'a [Job] },
+    Notify {
+        job: &'a Job,
+    },
+    Digest {
+        jobs: &'a [Job],
+    },
     Applied(&'a Job),
     ApplyOwn,
-    NotOpen { job: &'a Job },
-    NewApplicant { job: &'a Job, who: &'a str, pitch: &'a str },
-    ApplicantsHeader { job: &'a Job, count: usize },
-    ApplicantLine { n: usize, a: &'a Applicant, job: JobId },
+    NotOpen {
+        job: &'a Job,
+    },
+    NewApplicant {
+        job: &'a Job,
+        who: &'a str,
+        pitch: &'a str,
+    },
+    ApplicantsHeader {
+        job: &'a Job,
+        count: usize,
+    },
+    ApplicantLine {
+        n: usize,
+        a: &'a Applicant,
+        job: JobId,
+    },
     ApplicantsNone(&'a Job),
-    Assigned { job: &'a Job, who: &'a str },
+    Assigned {
+        job: &'a Job,
+        who: &'a str,
+    },
     AssignedToYou(&'a Job),
     NotApplicant(&'a str),
-    Delivered { job: &'a Job, who: &'a str },
+    Delivered {
+        job: &'a Job,
+        who: &'a str,
+    },
     DeliveredAck(&'a Job),
     AcceptedDev(&'a Job),
     AcceptedClient(&'a Job),
     Closed(&'a Job),
     NotOwner,
     NotAssignee,
-    Illegal { job: &'a Job, to: JobStatus },
+    Illegal {
+        job: &'a Job,
+        to: JobStatus,
+    },
     Record(&'a [(String, u32)]),
     Button(JobButton),
 }
@@ -93,29 +138,102 @@ pub fn status_name(s: JobStatus, l: Locale) -> &'static str {
 }
 
 fn tags(j: &Job) -> String {
-    j.draft.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")
+    j.draft
+        .tags
+        .iter()
+        .map(|t| format!("#{t}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn line(j: &Job, l: Locale) -> String {
     match l {
-        Locale::Zh => format!("#{} {} — {}，截止 {}，{}（/需求详情 {}）", j.id, j.draft.title, j.draft.budget, j.draft.deadline, tags(j), j.id),
-        Locale::En => format!("#{} {} — {}, due {}, {} (/job {})", j.id, j.draft.title, j.draft.budget, j.draft.deadline, tags(j), j.id),
+        Locale::Zh => format!(
+            "#{} {} — {}，截止 {}，{}（/需求详情 {}）",
+            j.id,
+            j.draft.title,
+            j.draft.budget,
+            j.draft.deadline,
+            tags(j),
+            j.id
+        ),
+        Locale::En => format!(
+            "#{} {} — {}, due {}, {} (/job {})",
+            j.id,
+            j.draft.title,
+            j.draft.budget,
+            j.draft.deadline,
+            tags(j),
+            j.id
+        ),
     }
 }
 
 fn invalid(why: JobInvalid, l: Locale) -> String {
     let zh = l == Locale::Zh;
     match why {
-        JobInvalid::Text(Invalid::Empty) => if zh { "这一项不能为空。" } else { "This cannot be empty." }.into(),
-        JobInvalid::Text(Invalid::TooLong { max }) => if zh { format!("太长了，最多 {max} 个字。") } else { format!("Too long: at most {max} characters.") },
-        JobInvalid::Text(_) => if zh { "内容格式不对，请重新输入。" } else { "That text is not valid; please type it again." }.into(),
-        JobInvalid::NoTags => if zh { "至少需要一个技能标签，例如 rust, react。" } else { "Give at least one skill tag, e.g. rust, react." }.into(),
-        JobInvalid::TooManyTags { max } => if zh { format!("标签最多 {max} 个。") } else { format!("At most {max} tags.") },
-        JobInvalid::TagChars => if zh { "标签只能包含字母、数字、中文和 + # . - _，多个标签用逗号或空格分隔。" } else { "Tags may contain letters, digits and + # . - _; separate tags with commas or spaces." }.into(),
-        JobInvalid::BudgetFormat => if zh { "预算格式：5000-8000（人民币），也可以写 5k-8k 或 1万-2万。" } else { "Budget format: 5000-8000 (CNY); 5k-8k or 1万-2万 work too." }.into(),
-        JobInvalid::BudgetOrder => if zh { "预算下限不能高于上限。" } else { "The lower bound of the budget cannot be above the upper bound." }.into(),
-        JobInvalid::DeadlineFormat => if zh { "截止日期格式：2027-01-31，或工期如 30天、6周。" } else { "Deadline format: 2027-01-31, or a duration such as 30d or 6w." }.into(),
-        JobInvalid::DeadlinePast => if zh { "截止日期必须在今天之后。" } else { "The deadline must be after today." }.into(),
+        JobInvalid::Text(Invalid::Empty) => if zh {
+            "这一项不能为空。"
+        } else {
+            "This cannot be empty."
+        }
+        .into(),
+        JobInvalid::Text(Invalid::TooLong { max }) => {
+            if zh {
+                format!("太长了，最多 {max} 个字。")
+            } else {
+                format!("Too long: at most {max} characters.")
+            }
+        }
+        JobInvalid::Text(_) => if zh {
+            "内容格式不对，请重新输入。"
+        } else {
+            "That text is not valid; please type it again."
+        }
+        .into(),
+        JobInvalid::NoTags => if zh {
+            "至少需要一个技能标签，例如 rust, react。"
+        } else {
+            "Give at least one skill tag, e.g. rust, react."
+        }
+        .into(),
+        JobInvalid::TooManyTags { max } => {
+            if zh {
+                format!("标签最多 {max} 个。")
+            } else {
+                format!("At most {max} tags.")
+            }
+        }
+        JobInvalid::TagChars => if zh {
+            "标签只能包含字母、数字、中文和 + # . - _，多个标签用逗号或空格分隔。"
+        } else {
+            "Tags may contain letters, digits and + # . - _; separate tags with commas or spaces."
+        }
+        .into(),
+        JobInvalid::BudgetFormat => if zh {
+            "预算格式：5000-8000（人民币），也可以写 5k-8k 或 1万-2万。"
+        } else {
+            "Budget format: 5000-8000 (CNY); 5k-8k or 1万-2万 work too."
+        }
+        .into(),
+        JobInvalid::BudgetOrder => if zh {
+            "预算下限不能高于上限。"
+        } else {
+            "The lower bound of the budget cannot be above the upper bound."
+        }
+        .into(),
+        JobInvalid::DeadlineFormat => if zh {
+            "截止日期格式：2027-01-31，或工期如 30天、6周。"
+        } else {
+            "Deadline format: 2027-01-31, or a duration such as 30d or 6w."
+        }
+        .into(),
+        JobInvalid::DeadlinePast => if zh {
+            "截止日期必须在今天之后。"
+        } else {
+            "The deadline must be after today."
+        }
+        .into(),
     }
 }
 

@@ -257,7 +257,15 @@ fn profile(m: &Member, l: Locale) -> String {
         .map(|p| p.as_str().to_string())
         .unwrap_or(dash.clone());
     let years = m.years.map(|y| y.to_string()).unwrap_or(dash.clone());
-    let skills = if m.skills.is_empty() { dash } else { m.skills.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ") };
+    let skills = if m.skills.is_empty() {
+        dash
+    } else {
+        m.skills
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match l {
         Locale::Zh => format!("姓名：{name}\n手机：{phone}\n职位：{pos}\n工作年限：{years}\n技能：{skills}"),
         Locale::En => format!("Name: {name}\nPhone: {phone}\nPosition: {pos}\nYears of experience: {years}\nSkills: {skills}"),
@@ -579,6 +587,15 @@ pub fn usage(n: Name, l: Locale) -> String {
         (Name::Quiet, _) => " 22:00-08:00|off",
         (Name::Apply, true) => " <需求编号> <一句话介绍自己>",
         (Name::Apply, false) => " <job id> <pitch>",
+        (Name::Ask, true) => " <需求编号> [私密] <问题>",
+        (Name::Ask, false) => " <job id> [private] <question>",
+        (Name::Answer, true) => " <问题编号> <回答>",
+        (Name::Answer, false) => " <question id> <answer>",
+        (Name::Faq | Name::Follow | Name::Unfollow, true) => " <需求编号>",
+        (Name::Faq | Name::Follow | Name::Unfollow, false) => " <job id>",
+        (Name::Spec, true) => " <需求编号> [版本]",
+        (Name::Spec, false) => " <job id> [version]",
+        (Name::Questions, _) => "",
         (Name::Decline, true) => " <需求编号> <原因>",
         (Name::Decline, false) => " <job id> <reason>",
     };
@@ -586,4 +603,6 @@ pub fn usage(n: Name, l: Locale) -> String {
 }
 
 mod jobs;
+mod threads;
 pub use jobs::{status_name as job_status_name, JobButton, JobField, JobMsg};
+pub use threads::{ThreadMsg, MASK};

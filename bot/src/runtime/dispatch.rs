@@ -126,7 +126,13 @@ impl<S: Store> Lane<S> {
                     }
                 }
                 let retry = matches!(outcome, Delivery::Retry { .. });
-                settled.push(Settlement { id: row.id, attempts: row.attempts + 1, outcome, at: now, retry_at });
+                settled.push(Settlement {
+                    id: row.id,
+                    attempts: row.attempts + 1,
+                    outcome,
+                    at: now,
+                    retry_at,
+                });
                 if settled.len() >= SETTLE_BATCH || since.elapsed() >= SETTLE_EVERY {
                     self.settle(&mut settled).await;
                     since = Instant::now();

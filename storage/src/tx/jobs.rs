@@ -8,7 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use yunqi_bot::ids::{MemberId, UserRef};
-use yunqi_bot::job::{Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Quiet, Subscriber, Tag};
+use yunqi_bot::job::{
+    Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Quiet,
+    Subscriber, Tag,
+};
 use yunqi_bot::ports::{StoreError, StoreResult};
 
 pub const JOB_COLS: &str = "j.id, j.owner_id, j.platform, j.user_id, j.title, j.description, j.budget_min, j.budget_max, j.deadline, j.acceptance, j.status, j.assignee_id, j.reason, j.created_at, j.published_at,
@@ -34,12 +37,17 @@ pub fn job(row: &SqliteRow) -> StoreResult<Job> {
         draft: JobDraft {
             title: row.try_get(4).map_err(g)?,
             description: row.try_get(5).map_err(g)?,
-            budget: Budget { min: u(row.try_get(6).map_err(g)?), max: u(row.try_get(7).map_err(g)?) },
-            deadline: NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("deadline: {e}")))?,
+            budget: Budget {
+                min: u(row.try_get(6).map_err(g)?),
+                max: u(row.try_get(7).map_err(g)?),
+            },
+            deadline: NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
+                .map_err(|e| StoreError::Corrupt(format!("deadline: {e}")))?,
             acceptance: row.try_get(9).map_err(g)?,
             tags: tags(row.try_get(15).map_err(g)?),
         },
-        status: JobStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("job status {status:?}")))?,
+        status: JobStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("job status {status:?}")))?,
         assignee: row.try_get::<Option<i64>, _>(11).map_err(g)?.map(MemberId),
         reason: row.try_get(12).map_err(g)?,
         created_at: time(row.try_get(13).map_err(g)?),
@@ -48,7 +56,8 @@ pub fn job(row: &SqliteRow) -> StoreResult<Job> {
 }
 
 /// `MEMBER_COLS` then subscriber columns then its tags.
-const SUB_COLS: &str = "s.platform, s.user_id, s.digest, s.quiet_start, s.quiet_end, s.last_digest_at,
+const SUB_COLS: &str =
+    "s.platform, s.user_id, s.digest, s.quiet_start, s.quiet_end, s.last_digest_at,
     (SELECT group_concat(tag, ',') FROM subscriptions x WHERE x.member_id = s.member_id) AS tags";
 
 fn member_at(row: &SqliteRow, i: usize) -> StoreResult<yunqi_bot::model::Member> {
@@ -72,9 +81,16 @@ fn subscriber(row: &SqliteRow) -> StoreResult<Subscriber> {
     Ok(Subscriber {
         member: m,
         account: user(&platform, row.try_get(8).map_err(g)?)?,
-        digest: if digest == "daily" { DigestMode::Daily } else { DigestMode::Instant },
+        digest: if digest == "daily" {
+            DigestMode::Daily
+        } else {
+            DigestMode::Instant
+        },
         quiet: match (qs, qe) {
-            (Some(s), Some(e)) => Some(Quiet { start: s as u32, end: e as u32 }),
+            (Some(s), Some(e)) => Some(Quiet {
+                start: s as u32,
+                end: e as u32,
+            }),
             _ => None,
         },
         last_digest_at: row.try_get::<Option<i64>, _>(12).map_err(g)?.map(time),
@@ -83,7 +99,11 @@ fn subscriber(row: &SqliteRow) -> StoreResult<Subscriber> {
 }
 
 impl SqliteTx {
-    pub(super) async fn jobs_query(&mut self, where_: &str, bind: Vec<Bind>) -> StoreResult<Vec<Job>> {
+    pub(super) async fn jobs_query(
+        &mut self,
+        where_: &str,
+        bind: Vec<Bind>,
+    ) -> StoreResult<Vec<Job>> {
         let sql = format!("SELECT {JOB_COLS} FROM jobs j {where_}");
         let mut q = sqlx::query(&sql);
         for b in bind {
@@ -96,7 +116,14 @@ impl SqliteTx {
         rows.iter().map(job).collect()
     }
 
-    pub(super) async fn job_insert_impl(&mut self, owner: MemberId, account: &UserRef, d: &JobDraft, status: JobStatus, at: DateTime<Utc>) -> StoreResult<Job> {
+    pub(super) async fn job_insert_impl(
+        &mut self,
+        owner: MemberId,
+        account: &UserRef,
+        d: &JobDraft,
+        status: JobStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Job> {
         self.flush().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (owner_id, platform, user_id, title, description, budget_min, budget_max, deadline, acceptance, status, created_at)
@@ -118,7 +145,9 @@ impl SqliteTx {
         .map_err(db_err)?;
         let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO job_tags (job_id, tag, pos) ");
         q.push_values(d.tags.iter().enumerate(), |mut b, (i, t)| {
-            b.push_bind(id).push_bind(t.as_str().to_string()).push_bind(i as i64);
+            b.push_bind(id)
+                .push_bind(t.as_str().to_string())
+                .push_bind(i as i64);
         });
         q.build().execute(&mut *self.tx).await.map_err(db_err)?;
         Ok(Job {
@@ -147,14 +176,22 @@ impl SqliteTx {
         Ok(())
     }
 
-    pub(super) async fn application_put_impl(&mut self, job: JobId, m: MemberId, account: &UserRef, pitch: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+    pub(super) async fn application_put_impl(
+        &mut self,
+        job: JobId,
+        m: MemberId,
+        account: &UserRef,
+        pitch: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         self.flush().await?;
-        let existed: Option<i64> = sqlx::query_scalar("SELECT 1 FROM applications WHERE job_id = ?1 AND member_id = ?2")
-            .bind(job.0)
-            .bind(m.0)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+        let existed: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM applications WHERE job_id = ?1 AND member_id = ?2")
+                .bind(job.0)
+                .bind(m.0)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
         sqlx::query(
             "INSERT INTO applications (job_id, member_id, platform, user_id, pitch, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(job_id, member_id) DO UPDATE SET pitch = excluded.pitch, platform = excluded.platform, user_id = excluded.user_id",
@@ -180,7 +217,11 @@ impl SqliteTx {
                    AND t.tag IN (SELECT tag FROM job_tags WHERE job_id = ?1))
              FROM applications a JOIN members m ON m.id = a.member_id WHERE a.job_id = ?1 ORDER BY a.created_at"
         );
-        let rows = sqlx::query(&sql).bind(job.0).fetch_all(&mut *self.tx).await.map_err(db_err)?;
+        let rows = sqlx::query(&sql)
+            .bind(job.0)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         rows.iter()
             .map(|r| {
                 let platform: String = r.try_get(7).map_err(g)?;
@@ -189,7 +230,8 @@ impl SqliteTx {
                     account: user(&platform, r.try_get(8).map_err(g)?)?,
                     pitch: r.try_get(9).map_err(g)?,
                     applied_at: time(r.try_get(10).map_err(g)?),
-                    matching_deliveries: u32::try_from(r.try_get::<i64, _>(11).map_err(g)?).unwrap_or(0),
+                    matching_deliveries: u32::try_from(r.try_get::<i64, _>(11).map_err(g)?)
+                        .unwrap_or(0),
                 })
             })
             .collect()
@@ -214,10 +256,17 @@ impl SqliteTx {
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db_err)?;
-        Ok(rows.into_iter().map(|(t, n)| (Tag::from_stored(t), u32::try_from(n).unwrap_or(0))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(t, n)| (Tag::from_stored(t), u32::try_from(n).unwrap_or(0)))
+            .collect())
     }
 
-    pub(super) async fn subscribers_where(&mut self, where_: &str, bind: Vec<Bind>) -> StoreResult<Vec<Subscriber>> {
+    pub(super) async fn subscribers_where(
+        &mut self,
+        where_: &str,
+        bind: Vec<Bind>,
+    ) -> StoreResult<Vec<Subscriber>> {
         self.flush().await?;
         let sql = format!("SELECT {MEMBER_COLS}, {SUB_COLS} FROM subscribers s JOIN members m ON m.id = s.member_id {where_}");
         let mut q = sqlx::query(&sql);
@@ -233,12 +282,17 @@ impl SqliteTx {
 
     /// One row holding a JSON array: a fan-out to thousands is one hand-off from SQLite's
     /// worker thread instead of one per subscriber.
-    pub(super) async fn notify_targets_impl(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>> {
+    pub(super) async fn notify_targets_impl(
+        &mut self,
+        tags: &[Tag],
+        mode: DigestMode,
+    ) -> StoreResult<Vec<NotifyTarget>> {
         if tags.is_empty() {
             return Ok(Vec::new());
         }
         self.flush().await?;
-        let tag_json = serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>()).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let tag_json = serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>())
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         let json: Option<String> = sqlx::query_scalar(
             "SELECT json_group_array(json_array(s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end))
              FROM subscribers s JOIN members m ON m.id = s.member_id
@@ -250,7 +304,8 @@ impl SqliteTx {
         .await
         .map_err(db_err)?;
         type Row = (i64, String, String, String, Option<i64>, Option<i64>);
-        let rows: Vec<Row> = serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| StoreError::Corrupt(format!("notify targets: {e}")))?;
+        let rows: Vec<Row> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| StoreError::Corrupt(format!("notify targets: {e}")))?;
         rows.into_iter()
             .map(|(id, locale, platform, uid, qs, qe)| {
                 Ok(NotifyTarget {
@@ -258,7 +313,10 @@ impl SqliteTx {
                     locale: yunqi_bot::i18n::Locale::parse(&locale).unwrap_or_default(),
                     account: user(&platform, uid)?,
                     quiet: match (qs, qe) {
-                        (Some(s), Some(e)) => Some(Quiet { start: s as u32, end: e as u32 }),
+                        (Some(s), Some(e)) => Some(Quiet {
+                            start: s as u32,
+                            end: e as u32,
+                        }),
                         _ => None,
                     },
                 })
@@ -283,7 +341,11 @@ impl SqliteTx {
         .execute(&mut *self.tx)
         .await
         .map_err(db_err)?;
-        sqlx::query("DELETE FROM subscriptions WHERE member_id = ?1").bind(s.member.id.0).execute(&mut *self.tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM subscriptions WHERE member_id = ?1")
+            .bind(s.member.id.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         if !s.tags.is_empty() {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO subscriptions (member_id, tag) ");
             q.push_values(&s.tags, |mut b, t| {

@@ -7,24 +7,28 @@ mod cache;
 mod flush;
 mod jobs;
 mod rows;
+mod threads;
 
 use crate::convert::{member, ms, user, MemberCols, MEMBER_COLS};
 use crate::db_err;
 use cache::Cache;
 use chrono::{DateTime, TimeZone, Utc};
+use jobs::Bind;
 use rows::{count_move, registration, registration_row, salon, RegCols, REG_COLS, SALON_COLS};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use yunqi_bot::dialogue::Dialogue;
 use yunqi_bot::i18n::Locale;
 use yunqi_bot::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
+use yunqi_bot::job::{
+    Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag,
+};
 use yunqi_bot::message::Outgoing;
 use yunqi_bot::model::{
     Decision, Member, NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts,
 };
-use jobs::Bind;
-use yunqi_bot::job::{Applicant, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Subscriber, Tag};
 use yunqi_bot::ports::{StoreError, StoreResult, Tx};
+use yunqi_bot::thread::{Answer, NewQuestion, Question, QuestionId, SpecEntry, SpecVersion};
 
 pub struct SqliteTx {
     pub(crate) tx: Transaction<'static, Sqlite>,
@@ -310,6 +314,10 @@ impl Tx for SqliteTx {
             "DELETE FROM subscriptions WHERE member_id = ?1 AND ?2 IS NOT NULL",
             "INSERT INTO records (member_id, tag, deliveries) SELECT ?2, tag, deliveries FROM records WHERE member_id = ?1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + excluded.deliveries",
             "DELETE FROM records WHERE member_id = ?1 AND ?2 IS NOT NULL",
+            "UPDATE questions SET asker_id = ?2 WHERE asker_id = ?1",
+            "UPDATE questions SET answered_by = ?2 WHERE answered_by = ?1",
+            "UPDATE OR IGNORE followers SET member_id = ?2 WHERE member_id = ?1",
+            "DELETE FROM followers WHERE member_id = ?1 AND ?2 IS NOT NULL",
             "DELETE FROM members WHERE id = ?1 AND ?2 IS NOT NULL",
         ] {
             sqlx::query(sql)
@@ -701,19 +709,35 @@ impl Tx for SqliteTx {
         Ok(r.rows_affected() == 1)
     }
 
-    async fn job_insert(&mut self, owner: MemberId, account: &UserRef, draft: &JobDraft, status: JobStatus, at: DateTime<Utc>) -> StoreResult<Job> {
-        self.job_insert_impl(owner, account, draft, status, at).await
+    async fn job_insert(
+        &mut self,
+        owner: MemberId,
+        account: &UserRef,
+        draft: &JobDraft,
+        status: JobStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Job> {
+        self.job_insert_impl(owner, account, draft, status, at)
+            .await
     }
 
     async fn job_get(&mut self, id: JobId) -> StoreResult<Option<Job>> {
-        Ok(self.jobs_query("WHERE j.id = ?1", vec![Bind::Int(id.0)]).await?.pop())
+        Ok(self
+            .jobs_query("WHERE j.id = ?1", vec![Bind::Int(id.0)])
+            .await?
+            .pop())
     }
 
     async fn job_update(&mut self, job: &Job) -> StoreResult<()> {
         self.job_update_impl(job).await
     }
 
-    async fn jobs_with_status(&mut self, status: JobStatus, tag: Option<&Tag>, limit: u32) -> StoreResult<Vec<Job>> {
+    async fn jobs_with_status(
+        &mut self,
+        status: JobStatus,
+        tag: Option<&Tag>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
         let mut bind = vec![Bind::Text(status.as_str().into()), Bind::Int(limit as i64)];
         let tag_filter = match tag {
             Some(t) => {
@@ -727,19 +751,39 @@ impl Tx for SqliteTx {
     }
 
     async fn jobs_of(&mut self, owner: MemberId) -> StoreResult<Vec<Job>> {
-        self.jobs_query("WHERE j.owner_id = ?1 ORDER BY j.id DESC", vec![Bind::Int(owner.0)]).await
+        self.jobs_query(
+            "WHERE j.owner_id = ?1 ORDER BY j.id DESC",
+            vec![Bind::Int(owner.0)],
+        )
+        .await
     }
 
     async fn jobs_published_since(&mut self, since: DateTime<Utc>) -> StoreResult<Vec<Job>> {
-        self.jobs_query("WHERE j.status = 'open' AND j.published_at > ?1 ORDER BY j.published_at, j.id", vec![Bind::Int(ms(since))]).await
+        self.jobs_query(
+            "WHERE j.status = 'open' AND j.published_at > ?1 ORDER BY j.published_at, j.id",
+            vec![Bind::Int(ms(since))],
+        )
+        .await
     }
 
-    async fn application_put(&mut self, job: JobId, member: MemberId, account: &UserRef, pitch: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        self.application_put_impl(job, member, account, pitch, at).await
+    async fn application_put(
+        &mut self,
+        job: JobId,
+        member: MemberId,
+        account: &UserRef,
+        pitch: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.application_put_impl(job, member, account, pitch, at)
+            .await
     }
 
     async fn application_count(&mut self, job: JobId) -> StoreResult<u32> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE job_id = ?1").bind(job.0).fetch_one(&mut *self.tx).await.map_err(db_err)?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE job_id = ?1")
+            .bind(job.0)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
         Ok(u32::try_from(n).unwrap_or(0))
     }
 
@@ -756,23 +800,35 @@ impl Tx for SqliteTx {
     }
 
     async fn subscriber_get(&mut self, member: MemberId) -> StoreResult<Option<Subscriber>> {
-        Ok(self.subscribers_where("WHERE s.member_id = ?1", vec![Bind::Int(member.0)]).await?.pop())
+        Ok(self
+            .subscribers_where("WHERE s.member_id = ?1", vec![Bind::Int(member.0)])
+            .await?
+            .pop())
     }
 
     async fn subscriber_save(&mut self, s: &Subscriber) -> StoreResult<()> {
         self.subscriber_save_impl(s).await
     }
 
-    async fn notify_targets(&mut self, tags: &[Tag], mode: DigestMode) -> StoreResult<Vec<NotifyTarget>> {
+    async fn notify_targets(
+        &mut self,
+        tags: &[Tag],
+        mode: DigestMode,
+    ) -> StoreResult<Vec<NotifyTarget>> {
         self.notify_targets_impl(tags, mode).await
     }
 
     async fn subscribers_daily(&mut self) -> StoreResult<Vec<Subscriber>> {
-        self.subscribers_where("WHERE s.digest = 'daily' ORDER BY s.member_id", Vec::new()).await
+        self.subscribers_where("WHERE s.digest = 'daily' ORDER BY s.member_id", Vec::new())
+            .await
     }
 
     async fn meta_get(&mut self, key: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1").bind(key).fetch_optional(&mut *self.tx).await.map_err(db_err)
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1")
+            .bind(key)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)
     }
 
     async fn meta_put(&mut self, key: &str, value: &str) -> StoreResult<()> {
@@ -783,6 +839,86 @@ impl Tx for SqliteTx {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn question_insert(&mut self, q: &NewQuestion) -> StoreResult<Question> {
+        self.question_insert_impl(q).await
+    }
+
+    async fn question_get(&mut self, id: QuestionId) -> StoreResult<Option<Question>> {
+        Ok(self.questions_where("WHERE q.id = ?1", id.0).await?.pop())
+    }
+
+    async fn question_answer(&mut self, id: QuestionId, a: &Answer) -> StoreResult<()> {
+        self.question_answer_impl(id, a).await
+    }
+
+    async fn question_reminded(&mut self, id: QuestionId, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE questions SET reminders = reminders + 1, last_reminded_at = ?1 WHERE id = ?2",
+        )
+        .bind(ms(at))
+        .bind(id.0)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn questions_of_job(&mut self, job: JobId) -> StoreResult<Vec<Question>> {
+        self.questions_where("WHERE q.job_id = ?1 ORDER BY q.id", job.0)
+            .await
+    }
+
+    async fn questions_open_for(&mut self, owner: MemberId) -> StoreResult<Vec<Question>> {
+        self.questions_where("WHERE q.answer IS NULL AND q.job_id IN (SELECT id FROM jobs WHERE owner_id = ?1) ORDER BY q.id", owner.0).await
+    }
+
+    async fn questions_to_remind(&mut self, max_reminders: u32) -> StoreResult<Vec<Question>> {
+        self.questions_where(
+            "WHERE q.answer IS NULL AND q.reminders < ?1 ORDER BY q.id",
+            max_reminders as i64,
+        )
+        .await
+    }
+
+    async fn spec_versions(&mut self, job: JobId) -> StoreResult<Vec<SpecVersion>> {
+        self.spec_versions_impl(job).await
+    }
+
+    async fn spec_append(
+        &mut self,
+        job: JobId,
+        entry: &SpecEntry,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u32> {
+        self.spec_append_impl(job, entry, at).await
+    }
+
+    async fn follow(&mut self, job: JobId, member: MemberId, account: &UserRef) -> StoreResult<()> {
+        self.follow_impl(job, member, account).await
+    }
+
+    async fn unfollow(&mut self, job: JobId, member: MemberId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM followers WHERE job_id = ?1 AND member_id = ?2")
+            .bind(job.0)
+            .bind(member.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn audience(&mut self, job: JobId) -> StoreResult<Vec<NotifyTarget>> {
+        self.audience_impl(job).await
+    }
+
+    async fn message_ref(
+        &mut self,
+        platform: Platform,
+        message_id: &str,
+    ) -> StoreResult<Option<String>> {
+        self.message_ref_impl(platform, message_id).await
     }
 
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {

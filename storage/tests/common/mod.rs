@@ -104,11 +104,14 @@ impl Harness {
         Harness::open_with(path, now, engine_config()).await
     }
 
-    pub async fn open_with(path: &std::path::Path, now: DateTime<Utc>, cfg: EngineConfig) -> Harness {
+    pub async fn open_with(
+        path: &std::path::Path,
+        now: DateTime<Utc>,
+        cfg: EngineConfig,
+    ) -> Harness {
         let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
         let clock = Arc::new(ManualClock::new(now));
-        let (core, _writer) =
-            Core::start(store.clone(), Engine::new(cfg), clock.clone());
+        let (core, _writer) = Core::start(store.clone(), Engine::new(cfg), clock.clone());
         let seen: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
             .fetch_one(store.pool())
             .await
@@ -151,7 +154,10 @@ impl Harness {
 
     /// Someone on another platform says `text`.
     pub async fn say_as(&self, user: &UserRef, text: &str) -> Vec<Sent> {
-        self.core.submit(Inbound::text(user.clone(), text)).await.unwrap();
+        self.core
+            .submit(Inbound::text(user.clone(), text))
+            .await
+            .unwrap();
         self.sent().await
     }
 
