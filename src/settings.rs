@@ -378,6 +378,15 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_with_every_key_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/example.toml");
+        let t = load_table(Some(path), std::iter::empty()).unwrap();
+        let s = Settings::from_table(&t).unwrap();
+        s.engine_config().unwrap();
+        assert_eq!(s.seed_salons(Utc::now()).unwrap().len(), 1);
+    }
+
+    #[test]
     fn durations_need_a_number_and_a_unit() {
         assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
         assert_eq!(parse_duration("90m").unwrap(), Duration::minutes(90));
