@@ -1,6 +1,6 @@
 //! Jobs, the member's side: browse, subscribe, apply, deliver.
 
-use super::{Ctx, Engine};
+use super::{may_become, Ctx, Engine};
 use crate::i18n::{JobButton, JobMsg};
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet, Subscriber, Tag};
 use crate::message::{Button, ButtonStyle, Reply};
@@ -258,11 +258,7 @@ impl Engine {
             cx.say_job(JobMsg::NotAssignee);
             return Ok(());
         }
-        if !job.status.can_become(JobStatus::Delivered) {
-            cx.say_job(JobMsg::Illegal {
-                job: &job,
-                to: JobStatus::Delivered,
-            });
+        if !may_become(cx, &job, JobStatus::Delivered) {
             return Ok(());
         }
         job.status = JobStatus::Delivered;

@@ -1,6 +1,6 @@
 //! Jobs, the client's side: post, review applicants, assign, accept, close.
 
-use super::{Ctx, Engine};
+use super::{may_become, Ctx, Engine};
 use crate::dialogue::{self, Step};
 use crate::i18n::{JobButton, JobMsg};
 use crate::ids::UserRef;
@@ -172,11 +172,7 @@ impl Engine {
         let Some(mut job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
-        if !job.status.can_become(JobStatus::Assigned) {
-            cx.say_job(JobMsg::Illegal {
-                job: &job,
-                to: JobStatus::Assigned,
-            });
+        if !may_become(cx, &job, JobStatus::Assigned) {
             return Ok(());
         }
         let user = UserRef::parse_with_default(who, cx.ev.user.platform);
@@ -208,11 +204,7 @@ impl Engine {
         let Some(mut job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
-        if !job.status.can_become(JobStatus::Accepted) {
-            cx.say_job(JobMsg::Illegal {
-                job: &job,
-                to: JobStatus::Accepted,
-            });
+        if !may_become(cx, &job, JobStatus::Accepted) {
             return Ok(());
         }
         job.status = JobStatus::Accepted;
@@ -242,11 +234,7 @@ impl Engine {
         let Some(mut job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
-        if !job.status.can_become(JobStatus::Closed) {
-            cx.say_job(JobMsg::Illegal {
-                job: &job,
-                to: JobStatus::Closed,
-            });
+        if !may_become(cx, &job, JobStatus::Closed) {
             return Ok(());
         }
         job.status = JobStatus::Closed;

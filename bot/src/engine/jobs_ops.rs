@@ -1,6 +1,6 @@
 //! Jobs, the operators' side and the fan-out: moderation, notifications, daily digests.
 
-use super::{Ctx, Engine};
+use super::{may_become, Ctx, Engine};
 use crate::i18n::{JobMsg, Locale};
 use crate::ids::UserRef;
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet};
@@ -92,11 +92,7 @@ impl Engine {
         let Some(mut job) = self.job_or_say(tx, cx, id).await? else {
             return Ok(());
         };
-        if !job.status.can_become(JobStatus::Open) {
-            cx.say_job(JobMsg::Illegal {
-                job: &job,
-                to: JobStatus::Open,
-            });
+        if !may_become(cx, &job, JobStatus::Open) {
             return Ok(());
         }
         job.status = JobStatus::Open;

@@ -407,6 +407,19 @@ impl Engine {
     }
 }
 
+/// Whether `job` may move to `to`; if not, says why.
+pub(crate) fn may_become(
+    cx: &mut Ctx<'_>,
+    job: &crate::job::Job,
+    to: crate::job::JobStatus,
+) -> bool {
+    let ok = job.status.can_become(to);
+    if !ok {
+        cx.say_job(crate::i18n::JobMsg::Illegal { job, to });
+    }
+    ok
+}
+
 fn command_name(c: &Command) -> command::Name {
     use command::Name;
     match c {
