@@ -318,3 +318,24 @@ async fn the_robot_conversation_posts_to_the_webhook_without_a_token() {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_batch_of_one_message_to_many_members_is_one_call_and_an_invalid_member_fails_alone() {
+    bounded(async {
+        let (fake, cfg) = fake::start().await;
+        let out = AppOutbound::new(Arc::new(WecomApi::new(&cfg).unwrap()));
+        assert_eq!(out.max_batch(), 1000);
+        let msgs: Vec<Fitted> = ["alice", "GhostBob", "carol"]
+            .iter()
+            .map(|u| fitted(Platform::Wecom, u, "📢 新需求 #1", vec![]))
+            .collect();
+        let outcomes = out.deliver_batch(&msgs).await;
+        let sends = fake.calls("message/send");
+        assert_eq!(sends.len(), 1, "one call for all three");
+        assert_eq!(sends[0].body["touser"], "alice|GhostBob|carol");
+        assert!(matches!(outcomes[0], Delivery::Sent { .. }));
+        assert!(matches!(&outcomes[1], Delivery::Failed { error } if error.contains("GhostBob")));
+        assert!(matches!(outcomes[2], Delivery::Sent { .. }));
+    })
+    .await;
+}

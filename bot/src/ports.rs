@@ -297,6 +297,21 @@ pub trait Outbound: Send + Sync + 'static {
         None
     }
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery>;
+    /// Recipients one call may carry the same message to (WeCom app messages: 1000).
+    fn max_batch(&self) -> usize {
+        1
+    }
+    /// The same message to many recipients (`msgs` differ only in `to`); one outcome
+    /// each, in order. A batch counts as one send against the lane's rate.
+    fn deliver_batch<'a>(&'a self, msgs: &'a [Fitted]) -> BoxFuture<'a, Vec<Delivery>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(msgs.len());
+            for m in msgs {
+                out.push(self.deliver(m).await);
+            }
+            out
+        })
+    }
 }
 
 /// Time, so tests control reminders, claim windows and digests.

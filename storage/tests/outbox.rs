@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use yunqi_bot::capability::{Capabilities, Fitted};
 use yunqi_bot::ids::Platform;
-use yunqi_bot::ports::{Clock, Delivery, Outbound, SystemClock};
+use yunqi_bot::ports::{Clock, Delivery, Outbound, Store, SystemClock};
 use yunqi_bot::runtime::{Core, Dispatcher};
 use yunqi_bot::{Engine, Inbound};
 
@@ -151,4 +151,110 @@ async fn a_permanent_failure_is_recorded_with_its_reason_and_not_retried() {
         Some("errcode 95018: user blocked the app")
     );
     let _ = stop.send(true);
+}
+
+/// A platform with a batch API that records each call's size.
+struct Batching {
+    calls: Mutex<Vec<usize>>,
+}
+
+impl Outbound for Batching {
+    fn platform(&self) -> Platform {
+        Platform::Wecom
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::PLAIN
+    }
+    fn rate_per_second(&self) -> f64 {
+        1000.0
+    }
+    fn deliver<'a>(&'a self, _: &'a Fitted) -> BoxFuture<'a, Delivery> {
+        Box::pin(async move {
+            self.calls.lock().unwrap().push(1);
+            Delivery::Sent { message_id: None }
+        })
+    }
+    fn max_batch(&self) -> usize {
+        100
+    }
+    fn deliver_batch<'a>(&'a self, msgs: &'a [Fitted]) -> BoxFuture<'a, Vec<Delivery>> {
+        Box::pin(async move {
+            self.calls.lock().unwrap().push(msgs.len());
+            msgs.iter()
+                .map(|_| Delivery::Sent { message_id: None })
+                .collect()
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_fan_out_goes_to_a_batching_platform_in_one_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let h = Harness::open(&path, t0()).await;
+    for i in 0..5 {
+        h.core
+            .submit(Inbound::text(
+                yunqi_bot::UserRef::new(Platform::Wecom, format!("m{i}")),
+                "/subscribe rust",
+            ))
+            .await
+            .unwrap();
+    }
+    let store = h.store.clone();
+    // The subscription confirmations are different messages from the fan-out: settle them.
+    let due = store
+        .outbox_due(
+            Platform::Wecom,
+            None,
+            chrono::Utc::now() + chrono::Duration::days(1),
+            100,
+        )
+        .await
+        .unwrap();
+    let settled: Vec<_> = due
+        .iter()
+        .map(|r| yunqi_bot::ports::Settlement {
+            id: r.id,
+            attempts: 1,
+            outcome: Delivery::Sent { message_id: None },
+            at: t0(),
+            retry_at: t0(),
+        })
+        .collect();
+    store.outbox_settle(&settled).await.unwrap();
+    h.core
+        .submit(Inbound::text(
+            console("client"),
+            r#"/post title=T description=D tags=rust budget=1000 deadline=2099-01-01 acceptance=A"#,
+        ))
+        .await
+        .unwrap();
+    let batching = Arc::new(Batching {
+        calls: Mutex::new(Vec::new()),
+    });
+    let (stop, stopped) = watch::channel(false);
+    let d = Dispatcher {
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+        changed: h.core.outbox_changed(),
+        idle_poll: Duration::from_millis(20),
+    };
+    let lanes = d.spawn(vec![batching.clone() as Arc<dyn Outbound>], stopped);
+    let done = tokio::time::timeout(Duration::from_secs(10), async {
+        while store.outbox_pending(Platform::Wecom, None).await.unwrap() > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let _ = stop.send(true);
+    for l in lanes {
+        l.await.unwrap();
+    }
+    assert!(done.is_ok(), "all delivered");
+    assert_eq!(
+        *batching.calls.lock().unwrap(),
+        vec![5],
+        "one call for five recipients"
+    );
 }

@@ -7,7 +7,7 @@
 //! Everything that can fail transiently is prepared before the first message goes out,
 //! so a retry does not repeat what the user has already seen.
 
-use super::api::WecomApi;
+use super::api::{WecomApi, MAX_TOUSER};
 use super::api_media::MediaKind;
 use super::error::ApiError;
 use super::invite::Invites;
@@ -216,6 +216,74 @@ impl Outbound for AppOutbound {
                 // WeCom app messages are 1:1: anything else goes to the member directly
                 _ => self.to_member(msg).await,
             }
+        })
+    }
+
+    /// `message/send` takes up to 1000 members in `touser`.
+    fn max_batch(&self) -> usize {
+        MAX_TOUSER
+    }
+
+    fn deliver_batch<'a>(&'a self, msgs: &'a [Fitted]) -> BoxFuture<'a, Vec<Delivery>> {
+        Box::pin(async move {
+            let plain = |m: &Fitted| {
+                m.to.user.platform == Platform::Wecom
+                    && m.to.conversation.is_none()
+                    && m.attachment.is_none()
+                    && m.invite.is_none()
+            };
+            let rendered = msgs
+                .first()
+                .map(|f| render_app(f, &new_task_id()))
+                .unwrap_or_default();
+            if !msgs.iter().all(plain) || rendered.len() != 1 || msgs.len() > MAX_TOUSER {
+                let mut out = Vec::with_capacity(msgs.len());
+                for m in msgs {
+                    out.push(self.deliver(m).await);
+                }
+                return out;
+            }
+            let mut out: Vec<Option<Delivery>> = vec![None; msgs.len()];
+            let (mut users, mut index) = (Vec::new(), Vec::new());
+            let now = Instant::now();
+            for (i, m) in msgs.iter().enumerate() {
+                match self.members.take(&m.to.user.id, 1, now) {
+                    Err(wait) => out[i] = Some(limited(wait, "per-member")),
+                    Ok(()) => {
+                        users.push(m.to.user.id.clone());
+                        index.push(i);
+                    }
+                }
+            }
+            if !users.is_empty() {
+                match self.api.send_app(&users, &rendered[0]).await {
+                    Ok(r) => {
+                        for (k, i) in index.into_iter().enumerate() {
+                            out[i] = Some(if r.refused(&users[k]) {
+                                Delivery::Failed { error: format!("invalid user {}: outside the app's visible range or unlicensed", users[k]) }
+                            } else {
+                                Delivery::Sent {
+                                    message_id: r.msgid.clone(),
+                                }
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        let d = e.delivery();
+                        for i in index {
+                            out[i] = Some(d.clone());
+                        }
+                    }
+                }
+            }
+            out.into_iter()
+                .map(|d| {
+                    d.unwrap_or(Delivery::Retry {
+                        after: None,
+                        error: "not sent".into(),
+                    })
+                })
+                .collect()
         })
     }
 }

@@ -72,6 +72,7 @@ impl<S: Store> Lane<S> {
         let filter = self.adapter.recipient_filter();
         let gap = Duration::from_secs_f64(1.0 / self.adapter.rate_per_second().max(0.01));
         let mut last_send = Instant::now() - gap;
+        let max_batch = self.adapter.max_batch().max(1);
         self.changed.mark_changed();
         loop {
             if *self.shutdown.borrow() {
@@ -80,7 +81,7 @@ impl<S: Store> Lane<S> {
             let now = self.clock.now();
             let rows = match self
                 .store
-                .outbox_due(platform, filter.as_deref(), now, 64)
+                .outbox_due(platform, filter.as_deref(), now, max_batch.max(64) as u32)
                 .await
             {
                 Ok(rows) => rows,
@@ -107,32 +108,49 @@ impl<S: Store> Lane<S> {
             }
             let mut settled = Vec::new();
             let mut since = Instant::now();
-            for row in rows {
+            let mut rows = rows.into_iter().peekable();
+            while let Some(row) = rows.next() {
                 if *self.shutdown.borrow() {
                     break;
                 }
-                let outcome = self.deliver(&row, gap, &mut last_send).await;
-                let now = self.clock.now();
-                let retry_at = retry_time(now, row.attempts + 1, &outcome);
-                match &outcome {
-                    Delivery::Sent { .. } => Metrics::inc(&METRICS.outbox_sent, 1),
-                    Delivery::Retry { error, .. } => {
-                        Metrics::inc(&METRICS.outbox_retried, 1);
-                        tracing::warn!(%platform, id = %row.id, attempts = row.attempts + 1, %error, "delivery will be retried");
-                    }
-                    Delivery::Failed { error } => {
-                        Metrics::inc(&METRICS.outbox_failed, 1);
-                        tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
+                // Same message to several people in a row: one batch call where the
+                // platform has one (a fan-out), else one delivery.
+                let mut group = vec![row];
+                while group.len() < max_batch {
+                    match rows.peek() {
+                        Some(next) if batchable(&group[0], next) => group.extend(rows.next()),
+                        _ => break,
                     }
                 }
-                let retry = matches!(outcome, Delivery::Retry { .. });
-                settled.push(Settlement {
-                    id: row.id,
-                    attempts: row.attempts + 1,
-                    outcome,
-                    at: now,
-                    retry_at,
-                });
+                let outcomes = if group.len() == 1 {
+                    vec![self.deliver(&group[0], gap, &mut last_send).await]
+                } else {
+                    self.deliver_batch(&group, gap, &mut last_send).await
+                };
+                let mut retry = false;
+                for (row, outcome) in group.iter().zip(outcomes) {
+                    let now = self.clock.now();
+                    let retry_at = retry_time(now, row.attempts + 1, &outcome);
+                    match &outcome {
+                        Delivery::Sent { .. } => Metrics::inc(&METRICS.outbox_sent, 1),
+                        Delivery::Retry { error, .. } => {
+                            Metrics::inc(&METRICS.outbox_retried, 1);
+                            tracing::warn!(%platform, id = %row.id, attempts = row.attempts + 1, %error, "delivery will be retried");
+                        }
+                        Delivery::Failed { error } => {
+                            Metrics::inc(&METRICS.outbox_failed, 1);
+                            tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
+                        }
+                    }
+                    retry |= matches!(outcome, Delivery::Retry { .. });
+                    settled.push(Settlement {
+                        id: row.id,
+                        attempts: row.attempts + 1,
+                        outcome,
+                        at: now,
+                        retry_at,
+                    });
+                }
                 if settled.len() >= SETTLE_BATCH || since.elapsed() >= SETTLE_EVERY {
                     self.settle(&mut settled).await;
                     since = Instant::now();
@@ -144,6 +162,44 @@ impl<S: Store> Lane<S> {
             }
             self.settle(&mut settled).await;
         }
+    }
+
+    /// One call for a group of identical single-part messages.
+    async fn deliver_batch(
+        &self,
+        group: &[OutboxRow],
+        gap: Duration,
+        last_send: &mut Instant,
+    ) -> Vec<Delivery> {
+        let mut fitted = Vec::with_capacity(group.len());
+        for row in group {
+            match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
+                Ok(mut parts) if parts.len() == 1 => fitted.push(parts.remove(0)),
+                // Long text: deliver one by one after all.
+                _ => {
+                    let mut out = Vec::with_capacity(group.len());
+                    for row in group {
+                        out.push(self.deliver(row, gap, last_send).await);
+                    }
+                    return out;
+                }
+            }
+        }
+        let due = *last_send + gap;
+        if due > Instant::now() {
+            tokio::time::sleep_until(due).await;
+        }
+        *last_send = Instant::now();
+        let mut out = self.adapter.deliver_batch(&fitted).await;
+        // An adapter that answers short must not lose the rest: they go again.
+        out.resize(
+            group.len(),
+            Delivery::Retry {
+                after: None,
+                error: "no outcome from the batch".into(),
+            },
+        );
+        out
     }
 
     /// Records outcomes in one transaction. A crash before this re-sends at most these
@@ -190,6 +246,17 @@ impl<S: Store> Lane<S> {
             message_id: first_id,
         }
     }
+}
+
+/// Two messages may share a batch call: same direct message, nothing per-recipient.
+fn batchable(a: &OutboxRow, b: &OutboxRow) -> bool {
+    let simple = |r: &OutboxRow| {
+        r.to.conversation.is_none()
+            && r.reply.attachment.is_none()
+            && r.reply.invite.is_none()
+            && r.reply.reply_to.is_none()
+    };
+    simple(a) && simple(b) && a.reply == b.reply && a.to.user != b.to.user
 }
 
 fn retry_time(now: DateTime<Utc>, attempts: u32, outcome: &Delivery) -> DateTime<Utc> {
