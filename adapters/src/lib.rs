@@ -2,7 +2,11 @@
 //! delivers fitted outbox messages in the platform's own wire format. Nothing more.
 
 pub mod console;
+#[cfg(feature = "discord")]
+pub mod discord;
 #[cfg(feature = "slack")]
 pub mod slack;
+#[cfg(feature = "telegram")]
+pub mod telegram;
 #[cfg(feature = "wecom")]
 pub mod wecom;

@@ -1,7 +1,9 @@
 //! Turns on every adapter whose config section is complete: its webhook routes, its
 //! sending side for the outbox dispatcher, and any background task it needs.
 
+mod discord;
 mod slack;
+mod telegram;
 mod wecom;
 
 use crate::app::App;
@@ -36,5 +38,7 @@ pub async fn wire(app: &App, shutdown: watch::Receiver<bool>) -> Result<Wired> {
     let mut w = Wired::default();
     wecom::wire(app, &mut w)?;
     slack::wire(app, &mut w, shutdown.clone()).await?;
+    telegram::wire(app, &mut w, shutdown.clone())?;
+    discord::wire(app, &mut w, shutdown.clone()).await?;
     Ok(w)
 }

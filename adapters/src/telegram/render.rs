@@ -1,0 +1,158 @@
+//! Fitted messages → Telegram: HTML text (the parse mode the adapter uses), MarkdownV2
+//! escaping for completeness, inline keyboards with `callback_data` ≤ 64 bytes.
+
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use yunqi_bot::capability::{Capabilities, LenUnit};
+use yunqi_bot::message::Button;
+
+/// A message's text after entity parsing (Bot API: 1–4096 characters); kept a little lower
+/// because Telegram counts UTF-16 code units.
+pub const MAX_TEXT: usize = 4000;
+/// `callback_data` is 1–64 bytes.
+pub const MAX_CALLBACK_DATA: usize = 64;
+/// Buttons kept as buttons (Telegram allows 100 per keyboard; more is unreadable).
+pub const MAX_BUTTONS: usize = 20;
+/// Buttons side by side in one keyboard row.
+pub const ROW: usize = 2;
+/// `callback_data` that names a command stored server-side (Kv `telegram:cb:<key>`).
+pub const STORED_PREFIX: &str = "cb:";
+
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        buttons: true,
+        max_buttons: MAX_BUTTONS,
+        threads: true,
+        direct_messages: true,
+        edits: false,
+        attachments: true,
+        max_len: MAX_TEXT,
+        len_unit: LenUnit::Chars,
+    }
+}
+
+/// HTML parse mode: exactly `&`, `<`, `>` (quotes need no escaping outside attributes).
+pub fn escape_html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The 18 characters MarkdownV2 reserves outside entities, plus the backslash.
+const MD_SPECIAL: &str = "_*[]()~`>#+-=|{}.!\\";
+
+fn escape_with(text: &str, special: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if special.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// MarkdownV2 text outside entities.
+pub fn escape_markdown(text: &str) -> String {
+    escape_with(text, MD_SPECIAL)
+}
+
+/// MarkdownV2 inside `code` and `pre`: only `` ` `` and `\`.
+pub fn escape_markdown_code(text: &str) -> String {
+    escape_with(text, "`\\")
+}
+
+/// MarkdownV2 inside the `(…)` of a link: `)` and `\`.
+pub fn escape_markdown_url(url: &str) -> String {
+    escape_with(url, ")\\")
+}
+
+/// The message body in HTML parse mode.
+pub fn html(text: &str) -> String {
+    escape_html(text).into_owned()
+}
+
+/// What goes into a button's `callback_data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackData {
+    /// The command itself: it fits.
+    Inline(String),
+    /// Too long (or looks like a key): stored in the Kv under `kv_key`, `data` names it.
+    Stored { data: String, kv_key: String },
+}
+
+impl CallbackData {
+    pub fn data(&self) -> &str {
+        match self {
+            CallbackData::Inline(d) => d,
+            CallbackData::Stored { data, .. } => data,
+        }
+    }
+}
+
+/// The Kv key of a stored command, from the `callback_data` that names it.
+pub fn stored_key(data: &str) -> Option<String> {
+    data.strip_prefix(STORED_PREFIX)
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("telegram:cb:{k}"))
+}
+
+/// A command that fits in 64 bytes is its own `callback_data`; a longer one is named by a
+/// digest of it, so the same command always gets the same key.
+pub fn callback_data(command: &str) -> CallbackData {
+    if !command.is_empty()
+        && command.len() <= MAX_CALLBACK_DATA
+        && !command.starts_with(STORED_PREFIX)
+    {
+        return CallbackData::Inline(command.to_string());
+    }
+    let digest = Sha256::digest(command.as_bytes());
+    let key = hex::encode(&digest[..12]);
+    let data = format!("{STORED_PREFIX}{key}");
+    CallbackData::Stored {
+        kv_key: format!("telegram:cb:{key}"),
+        data,
+    }
+}
+
+/// Telegram shows long labels cut; keep them readable.
+fn label(l: &str) -> String {
+    const MAX: usize = 64;
+    if l.chars().count() <= MAX {
+        l.to_string()
+    } else {
+        l.chars().take(MAX - 1).chain(['…']).collect()
+    }
+}
+
+/// An inline keyboard, `ROW` buttons a row, each button's data from `callback_data`.
+pub fn keyboard(buttons: &[Button]) -> Option<InlineKeyboardMarkup> {
+    if buttons.is_empty() {
+        return None;
+    }
+    let rows = buttons
+        .chunks(ROW)
+        .map(|row| {
+            row.iter()
+                .map(|b| {
+                    InlineKeyboardButton::callback(
+                        label(&b.label),
+                        callback_data(&b.command).data(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+    Some(InlineKeyboardMarkup::new(rows))
+}
