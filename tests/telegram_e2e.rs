@@ -271,3 +271,37 @@ async fn webhook_mode_refuses_a_wrong_secret_and_handles_an_update_once() {
     .await;
     t.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_question_from_the_console_is_answered_by_replying_to_it_in_telegram() {
+    let t = bounded(async {
+        let (t, fake) = start().await;
+        // The client is on Telegram and posts a job; a developer asks from the console.
+        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=2099-01-31 acceptance=\"tests pass\"";
+        fake.user_says(MEMBER, post);
+        until("the job is posted", || fake.texts(MEMBER).iter().any(|t| t.contains("需求 #1 已发布"))).await;
+        let dev = UserRef::new(Platform::Console, "dev");
+        t.app.core.submit(Inbound::text(dev.clone(), "/ask 1 需要支持 Windows 吗？")).await.expect("ask");
+        let relayed = eventually("the relayed question", || {
+            fake.sent(MEMBER).into_iter().find(|b| b["text"].as_str().is_some_and(|s| s.contains("问题 #1")))
+        })
+        .await;
+        let relayed_id = relayed["_message_id"].as_i64().expect("a message id");
+        // Wait until the delivery (and its message id) is recorded, then reply to it.
+        until("the relayed question is settled", || {
+            futures::executor::block_on(t.app.store.outbox_pending(Platform::Telegram, None)).unwrap_or(1) == 0
+        })
+        .await;
+        fake.user_replies(MEMBER, "要，Windows 10 以上", Some(relayed_id));
+        until("the answer is acknowledged", || fake.texts(MEMBER).iter().any(|s| s.contains("v2"))).await;
+        t.app.core.submit(Inbound::text(dev, "/faq 1")).await.expect("faq");
+        let far = chrono::Utc::now() + chrono::Duration::days(1);
+        let to_dev = t.app.store.outbox_due(Platform::Console, Some("dev"), far, 100).await.expect("outbox");
+        let texts: Vec<&str> = to_dev.iter().map(|r| r.reply.text.as_str()).collect();
+        assert!(texts.iter().any(|s| s.contains("💬") && s.contains("要，Windows 10 以上")), "the answer reached the asker: {texts:?}");
+        assert!(texts.iter().any(|s| s.contains("公开问答") && s.contains("要，Windows 10 以上")), "and the FAQ: {texts:?}");
+        t
+    })
+    .await;
+    t.shutdown().await;
+}

@@ -45,15 +45,28 @@ pub async fn wire(app: &App, shutdown: watch::Receiver<bool>) -> Result<Wired> {
 
 #[cfg(test)]
 mod tests {
-    use yunqi_adapters::{discord::DiscordConfig, slack::SlackConfig, telegram::TelegramConfig, wecom::WecomConfig};
+    use yunqi_adapters::{
+        discord::DiscordConfig, slack::SlackConfig, telegram::TelegramConfig, wecom::WecomConfig,
+    };
 
     #[test]
     fn every_platform_section_of_the_example_file_parses_and_is_off_without_credentials() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/example.toml");
         let table = crate::settings::load_table(Some(path), std::iter::empty()).unwrap();
-        let get = |name: &str| table.get(name).cloned().unwrap_or_else(|| panic!("[{name}] in example.toml"));
-        assert!(!get("wecom").try_into::<WecomConfig>().unwrap().is_complete());
-        assert!(!get("slack").try_into::<SlackConfig>().unwrap().is_complete());
+        let get = |name: &str| {
+            table
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("[{name}] in example.toml"))
+        };
+        assert!(!get("wecom")
+            .try_into::<WecomConfig>()
+            .unwrap()
+            .is_complete());
+        assert!(!get("slack")
+            .try_into::<SlackConfig>()
+            .unwrap()
+            .is_complete());
         let tg: TelegramConfig = get("telegram").try_into().unwrap();
         assert_eq!(tg.poll_timeout, 30);
         let dc: DiscordConfig = get("discord").try_into().unwrap();
