@@ -138,6 +138,61 @@ async fn a_button_press_reaches_the_core_as_its_command() {
     .unwrap();
 }
 
+#[tokio::test]
+async fn a_button_press_updates_the_pressed_message_with_the_answer() {
+    timeout(LIMIT, async {
+        let h = harness(FakeCore::new()).await;
+        assert_eq!(
+            send(&h.app, signed(INTERACTIVE_PATH, &vectors::BLOCK_ACTIONS)).await,
+            (StatusCode::OK, String::new())
+        );
+        let update = h.fake.wait_calls("chat.update", 1).await[0].json();
+        assert_eq!(update["channel"], "C0001");
+        assert_eq!(update["ts"], "1700000010.000100");
+        let blocks = update["blocks"].as_array().unwrap();
+        assert_eq!(blocks[0]["block_id"], "summary", "the original text stays");
+        assert_eq!(blocks[1]["elements"][0]["text"], "<@U0001> · Approve");
+        assert_eq!(blocks[2]["text"]["text"], "echo: reg-42");
+        assert_eq!(blocks.len(), 3, "both buttons were about reg-42: none left");
+        assert_eq!(
+            update["text"],
+            "New registration from alice\nApprove\necho: reg-42"
+        );
+        assert!(h.fake.calls("chat.postMessage").is_empty());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_ephemeral_message_is_replaced_through_the_response_url_and_a_failed_update_becomes_a_message(
+) {
+    timeout(LIMIT, async {
+        let h = harness(FakeCore::new()).await;
+        let url = format!("{}/respond/7", h.fake.origin);
+        let payload = json!({"type": "block_actions", "user": {"id": "U1"}, "response_url": url,
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": true},
+            "actions": [{"type": "button", "action_id": "b0", "value": "/confirm 2", "text": {"type": "plain_text", "text": "Confirm"}}]});
+        let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        assert_eq!(send(&h.app, fresh(INTERACTIVE_PATH, &form)).await.0, StatusCode::OK);
+        let replaced = h.fake.wait_calls("respond/7", 1).await[0].json();
+        assert_eq!(replaced["replace_original"], true);
+        assert!(replaced["text"].as_str().unwrap().ends_with("echo: /confirm 2"));
+
+        h.fake.script("chat.update", 200, None, r#"{"ok":false,"error":"message_not_found"}"#);
+        let payload = json!({"type": "block_actions", "user": {"id": "U1"},
+            "container": {"type": "message", "message_ts": "1.2", "channel_id": "D1"},
+            "actions": [{"type": "button", "action_id": "b0", "value": "/confirm 3"}]});
+        let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        assert_eq!(send(&h.app, fresh(INTERACTIVE_PATH, &form)).await.0, StatusCode::OK);
+        let posted = h.fake.wait_calls("chat.postMessage", 1).await[0].json();
+        assert_eq!(posted["text"], "echo: /confirm 3");
+        assert_eq!(posted["channel"], "D0001", "to the presser's DM");
+    })
+    .await
+    .unwrap();
+}
+
 fn submission(callback: &str, name: &str, phone: &str) -> String {
     let values = json!({
         "name": {"name_input": {"type": "plain_text_input", "value": name}},

@@ -79,7 +79,8 @@ async fn socket_mode_acks_every_envelope_and_reconnects_after_disconnect_and_dro
             k
         };
         assert_eq!(kinds, vec![
-            (None, &EventKind::Button("req-42".into()), false),
+            // A press's answer comes back inline to update the pressed message.
+            (None, &EventKind::Button("req-42".into()), true),
             (None, &EventKind::Text("/register now".into()), true),
             (Some("Ev0001"), &EventKind::Text("hello".into()), false),
         ]);

@@ -11,6 +11,9 @@
 //! loopback, checks that every 200 says the registration went through, and reports req/s,
 //! p50/p99 latency, errors and the server's peak RSS (VmHWM). The server is then killed
 //! with SIGKILL and every registration must be in SQLite: durable before its 200.
+//!
+//! `--no-build` uses the server binary as it is; `YUNQI_LOAD_SMAPS=<file>` copies the
+//! server's `/proc/<pid>/smaps` there after the load (where the memory is).
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use axum::routing::post;
@@ -52,9 +55,14 @@ struct Args {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    ensure!(args.requests > 0 && args.concurrency > 0, "--requests and --concurrency must be positive");
+    ensure!(
+        args.requests > 0 && args.concurrency > 0,
+        "--requests and --concurrency must be positive"
+    );
     // One thread for the client: the two cores are for the server.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(tokio::task::LocalSet::new().run_until(run(args)))
 }
 
@@ -67,15 +75,28 @@ fn server_binary(args: &Args) -> Result<PathBuf> {
     let path = me.with_file_name(format!("yunqi{}", std::env::consts::EXE_SUFFIX));
     if !args.no_build {
         let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "--bin", "yunqi"]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        cargo
+            .args(["build", "--bin", "yunqi"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
         if !cfg!(debug_assertions) {
             cargo.arg("--release");
         }
-        eprintln!("building the server: cargo build --bin yunqi{}", if cfg!(debug_assertions) { "" } else { " --release" });
+        eprintln!(
+            "building the server: cargo build --bin yunqi{}",
+            if cfg!(debug_assertions) {
+                ""
+            } else {
+                " --release"
+            }
+        );
         let status = cargo.status().context("running cargo build")?;
         ensure!(status.success(), "cargo build failed");
     }
-    ensure!(path.exists(), "no server binary at {} (build it, or pass --server)", path.display());
+    ensure!(
+        path.exists(),
+        "no server binary at {} (build it, or pass --server)",
+        path.display()
+    );
     Ok(path)
 }
 
@@ -109,7 +130,9 @@ async fn fake_slack(calls: Arc<AtomicU64>) -> Result<String> {
             let n = calls.fetch_add(1, Ordering::Relaxed);
             (
                 [("content-type", "application/json")],
-                format!(r#"{{"ok":true,"user_id":"UBOT","bot_id":"BBOT","channel":{{"id":"DLOAD"}},"ts":"1700000000.{n:06}"}}"#),
+                format!(
+                    r#"{{"ok":true,"user_id":"UBOT","bot_id":"BBOT","channel":{{"id":"DLOAD"}},"ts":"1700000000.{n:06}"}}"#
+                ),
             )
         }
     };
@@ -121,15 +144,34 @@ async fn fake_slack(calls: Arc<AtomicU64>) -> Result<String> {
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// A `/proc/<pid>/status` field in KiB (`VmHWM`, `RssAnon`, …).
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    status_kib(pid, "VmHWM")
 }
 
-fn start_server(bin: &Path, dir: &Path, port: u16, api_base: &str, capacity: usize) -> Result<Child> {
+fn start_server(
+    bin: &Path,
+    dir: &Path,
+    port: u16,
+    api_base: &str,
+    capacity: usize,
+) -> Result<Child> {
     let config = dir.join("load.toml");
     std::fs::write(&config, config_toml(capacity))?;
     let log = std::fs::File::create(dir.join("server.log"))?;
@@ -143,7 +185,10 @@ fn start_server(bin: &Path, dir: &Path, port: u16, api_base: &str, capacity: usi
         .env("YUNQI_SLACK__BOT_TOKEN", "xoxb-load")
         .env("YUNQI_SLACK__API_BASE", api_base)
         .env("YUNQI_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
@@ -166,7 +211,10 @@ impl Conn {
     async fn open(port: u16) -> Result<Conn> {
         let stream = TcpStream::connect(("127.0.0.1", port)).await?;
         stream.set_nodelay(true)?;
-        Ok(Conn { stream, buf: Vec::with_capacity(4096) })
+        Ok(Conn {
+            stream,
+            buf: Vec::with_capacity(4096),
+        })
     }
 
     async fn roundtrip(&mut self, request: &[u8]) -> Result<Answer> {
@@ -175,12 +223,17 @@ impl Conn {
         loop {
             if let Some(end) = find(&self.buf, b"\r\n\r\n") {
                 let head = std::str::from_utf8(&self.buf[..end]).context("answer head")?;
-                let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| anyhow!("bad status line"))?;
+                let status: u16 = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| anyhow!("bad status line"))?;
                 let len: usize = head
                     .lines()
                     .find_map(|l| {
                         let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
                     })
                     .ok_or_else(|| anyhow!("answer without content-length"))?;
                 let start = end + 4;
@@ -213,7 +266,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn form(v: &str, out: &mut String) {
     for b in v.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -257,7 +312,10 @@ async fn wait_healthy(port: u16, child: &mut Child) -> Result<()> {
                 }
             }
         }
-        ensure!(started.elapsed() < Duration::from_secs(60), "the server did not become healthy in 60 s");
+        ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not become healthy in 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -290,7 +348,11 @@ async fn fire(port: u16, reqs: Rc<Vec<Vec<u8>>>, next: Rc<std::cell::Cell<usize>
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         let problem = match result {
             Ok(a) if a.status == 200 && find(&a.body, APPROVED.as_bytes()).is_some() => None,
-            Ok(a) => Some(format!("HTTP {}: {}", a.status, String::from_utf8_lossy(&a.body))),
+            Ok(a) => Some(format!(
+                "HTTP {}: {}",
+                a.status,
+                String::from_utf8_lossy(&a.body)
+            )),
             Err(e) => {
                 conn = None;
                 Some(e.to_string())
@@ -325,22 +387,51 @@ async fn run(args: Args) -> Result<()> {
     let _ = child.wait();
     let report = outcome?;
     // SIGKILL, no graceful shutdown: what is in the file was committed before each 200.
-    let store = yunqi_storage::SqliteStore::open(&dir.path().join("yunqi.db").display().to_string()).await?;
+    let store =
+        yunqi_storage::SqliteStore::open(&dir.path().join("yunqi.db").display().to_string())
+            .await?;
     let rows = store.export_salon(1).await?;
     store.close().await;
-    let approved = rows.iter().filter(|r| r.status == "approved" && r.user.starts_with("UL")).count();
+    let approved = rows
+        .iter()
+        .filter(|r| r.status == "approved" && r.user.starts_with("UL"))
+        .count();
 
     let secs = report.elapsed.as_secs_f64();
     let ok = report.lat.len();
-    println!("yunqi-load: signed Slack slash commands → `yunqi serve` ({}) over loopback", bin.display());
-    println!("requests            {} ({} ok, {} errors), concurrency {} keep-alive connections", args.requests, ok, report.errors, args.concurrency);
-    println!("throughput          {:.0} req/s ({:.2} s)", args.requests as f64 / secs, secs);
-    println!("latency             p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(&report.lat, 0.5), pct(&report.lat, 0.99), pct(&report.lat, 1.0));
+    println!(
+        "yunqi-load: signed Slack slash commands → `yunqi serve` ({}) over loopback",
+        bin.display()
+    );
+    println!(
+        "requests            {} ({} ok, {} errors), concurrency {} keep-alive connections",
+        args.requests, ok, report.errors, args.concurrency
+    );
+    println!(
+        "throughput          {:.0} req/s ({:.2} s)",
+        args.requests as f64 / secs,
+        secs
+    );
+    println!(
+        "latency             p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(&report.lat, 0.5),
+        pct(&report.lat, 0.99),
+        pct(&report.lat, 1.0)
+    );
     match report.peak_kib {
-        Some(k) => println!("server peak RSS     {:.1} MiB (VmHWM)", k as f64 / 1024.0),
+        Some(k) => println!(
+            "server peak RSS     {:.1} MiB (VmHWM; {:.1} MiB before the load; after it {:.1} MiB anon + {:.1} MiB file)",
+            k as f64 / 1024.0,
+            report.idle_kib.unwrap_or(0) as f64 / 1024.0,
+            report.now_kib[0] as f64 / 1024.0,
+            report.now_kib[1] as f64 / 1024.0,
+        ),
         None => println!("server peak RSS     unknown (no /proc)"),
     }
-    println!("in SQLite           {approved} approved registrations after SIGKILL (expected {})", args.requests);
+    println!(
+        "in SQLite           {approved} approved registrations after SIGKILL (expected {})",
+        args.requests
+    );
     println!("fake Slack calls    {}", calls.load(Ordering::Relaxed));
     if let Some(e) = &report.first_error {
         println!("first error         {e}");
@@ -350,7 +441,11 @@ async fn run(args: Args) -> Result<()> {
         println!("kept                {}", kept.display());
     }
     ensure!(report.errors == 0, "{} requests failed", report.errors);
-    ensure!(approved == args.requests, "only {approved} of {} registrations are in SQLite", args.requests);
+    ensure!(
+        approved == args.requests,
+        "only {approved} of {} registrations are in SQLite",
+        args.requests
+    );
     Ok(())
 }
 
@@ -359,15 +454,22 @@ struct Report {
     errors: usize,
     first_error: Option<String>,
     elapsed: Duration,
+    /// VmHWM once healthy, before the load.
+    idle_kib: Option<u64>,
+    /// RssAnon and RssFile after the load.
+    now_kib: [u64; 2],
     peak_kib: Option<u64>,
 }
 
 async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
     wait_healthy(port, child).await?;
+    let idle_kib = vm_hwm_kib(child.id());
     let reqs = Rc::new(requests(args.requests, port));
     let next = Rc::new(std::cell::Cell::new(0));
     let started = Instant::now();
-    let workers: Vec<_> = (0..args.concurrency).map(|_| tokio::task::spawn_local(fire(port, reqs.clone(), next.clone()))).collect();
+    let workers: Vec<_> = (0..args.concurrency)
+        .map(|_| tokio::task::spawn_local(fire(port, reqs.clone(), next.clone())))
+        .collect();
     let mut lat = Vec::with_capacity(args.requests);
     let (mut errors, mut first_error) = (0, None);
     for w in workers {
@@ -378,5 +480,18 @@ async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
     }
     let elapsed = started.elapsed();
     lat.sort_by(f64::total_cmp);
-    Ok(Report { lat, errors, first_error, elapsed, peak_kib: vm_hwm_kib(child.id()) })
+    let pid = child.id();
+    if let Ok(to) = std::env::var("YUNQI_LOAD_SMAPS") {
+        let _ = std::fs::copy(format!("/proc/{pid}/smaps"), to);
+    }
+    let now_kib = ["RssAnon", "RssFile"].map(|f| status_kib(pid, f).unwrap_or(0));
+    Ok(Report {
+        lat,
+        errors,
+        first_error,
+        elapsed,
+        idle_kib,
+        now_kib,
+        peak_kib: vm_hwm_kib(pid),
+    })
 }

@@ -177,6 +177,11 @@ impl SlackApi {
         self.call::<Value>("chat.update", m).await.map(drop)
     }
 
+    /// chat.update with a body built elsewhere (blocks as Slack echoed them).
+    pub async fn update_json(&self, body: &Value) -> Result<(), ApiError> {
+        self.call::<Value>("chat.update", body).await.map(drop)
+    }
+
     /// chat.postEphemeral: `m.channel` and `m.user`; returns the message_ts.
     pub async fn post_ephemeral(&self, m: &Message<'_>) -> Result<String, ApiError> {
         self.call::<Ephemeral>("chat.postEphemeral", m)

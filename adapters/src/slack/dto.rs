@@ -111,6 +111,8 @@ pub struct Container {
     pub kind: Option<String>,
     pub message_ts: Option<String>,
     pub channel_id: Option<String>,
+    /// Ephemeral messages cannot be changed with chat.update, only via the response_url.
+    pub is_ephemeral: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +120,10 @@ pub struct Container {
 pub struct SourceMessage {
     pub ts: Option<String>,
     pub thread_ts: Option<String>,
+    /// The notification fallback text.
+    pub text: Option<String>,
+    /// The message's blocks as Slack echoes them, kept as JSON to be re-posted on update.
+    pub blocks: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +135,14 @@ pub struct Action {
     pub kind: String,
     /// A button's value: the core command it stands for.
     pub value: Option<String>,
+    /// A button's label.
+    pub text: Option<PlainText>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlainText {
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,9 +1,11 @@
 //! What an inbound Slack delivery does, whatever carried it (HTTP or Socket Mode): submit
 //! to the core, wait for it up to the ack deadline, and say what to answer.
 
-use super::dto::{Envelope, Event, Interaction, SlashCommand};
+use super::decision::{self, Source};
+use super::dto::{BlockActions, Envelope, Event, Interaction, SlashCommand};
 use super::inbound;
 use super::modal::{self, Submission};
+use super::outbound::invite_in_background;
 use super::render::{self, Message};
 use super::state::SlackState;
 use std::future::Future;
@@ -134,6 +136,7 @@ pub async fn command(state: &SlackState, cmd: SlashCommand) -> Answer {
     {
         Outcome::Done(Ok(h)) => {
             let mut parts = inline_parts(&h.inline);
+            invite_in_background(state.api(), &parts);
             if parts.is_empty() {
                 return Answer::Empty;
             }
@@ -148,7 +151,14 @@ pub async fn command(state: &SlackState, cmd: SlashCommand) -> Answer {
             Answer::Json(error_body())
         }
         Outcome::Late(fut) => {
-            let parts = Box::pin(async move { fut.await.map(|h| inline_parts(&h.inline)) });
+            let api = state.api().clone();
+            let parts = Box::pin(async move {
+                fut.await.map(|h| {
+                    let parts = inline_parts(&h.inline);
+                    invite_in_background(&api, &parts);
+                    parts
+                })
+            });
             respond_later(state, cmd.response_url, parts);
             Answer::Empty
         }
@@ -157,10 +167,7 @@ pub async fn command(state: &SlackState, cmd: SlashCommand) -> Answer {
 
 pub async fn interaction(state: &SlackState, i: Interaction) -> Answer {
     let ev = match i {
-        Interaction::BlockActions(b) => match inbound::from_block_actions(&b) {
-            Some(ev) => ev,
-            None => return Answer::Empty,
-        },
+        Interaction::BlockActions(b) => return button(state, &b).await,
         Interaction::ViewSubmission(v) => match modal::submission(&v.view) {
             Submission::NotOurs => return Answer::Empty,
             Submission::Errors(body) => return Answer::Json(body.to_string().into_bytes()),
@@ -177,6 +184,32 @@ pub async fn interaction(state: &SlackState, i: Interaction) -> Answer {
         Answer::Retry => Answer::Empty,
         a => a,
     }
+}
+
+/// A button press: the core's answer to the presser comes back inline and is shown in
+/// the pressed message (`decision`), after the ack.
+async fn button(state: &SlackState, b: &BlockActions) -> Answer {
+    let Some(ev) = inbound::from_block_actions(b) else {
+        return Answer::Empty;
+    };
+    let src = Source::of(b, ev.conversation.is_some());
+    let api = state.api().clone();
+    match submit(state, ev, state.ack_wait()).await {
+        Outcome::Done(Ok(h)) => {
+            tokio::spawn(async move { decision::show(&api, src, h.inline).await });
+        }
+        // The core has queued an apology; Slack does not redeliver interactions.
+        Outcome::Done(Err(e)) => tracing::warn!(error = %e, "button press not handled"),
+        Outcome::Late(fut) => {
+            tokio::spawn(async move {
+                match fut.await {
+                    Ok(h) => decision::show(&api, src, h.inline).await,
+                    Err(e) => tracing::warn!(error = %e, "button press failed after its ack"),
+                }
+            });
+        }
+    }
+    Answer::Empty
 }
 
 /// The inline replies as Slack-sized messages.

@@ -137,7 +137,8 @@ pub fn from_command(cmd: &SlashCommand, text: String) -> Inbound {
     }
 }
 
-/// A button press: its `value` is the core command (`message::Button.command`).
+/// A button press: its `value` is the core command (`message::Button.command`); the
+/// presser's answer comes back inline to update the pressed message.
 pub fn from_block_actions(b: &BlockActions) -> Option<Inbound> {
     let action = b
         .actions
@@ -156,7 +157,8 @@ pub fn from_block_actions(b: &BlockActions) -> Option<Inbound> {
         message_id: b.message.as_ref().and_then(|m| m.thread_ts.clone()),
         locale_hint: None,
         kind: EventKind::Button(action.value.clone().unwrap_or_default()),
-        reply_inline: false,
+        // The answer is shown in the pressed message (`decision`).
+        reply_inline: true,
     })
 }
 

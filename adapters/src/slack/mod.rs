@@ -12,6 +12,7 @@
 pub mod api;
 mod api_error;
 pub mod config;
+pub mod decision;
 pub mod dto;
 pub mod handle;
 pub mod inbound;
@@ -34,3 +35,7 @@ pub use render::capabilities;
 pub use socket::{run_socket_mode, SocketError, SocketOptions};
 pub use state::SlackState;
 pub use webhook::routes;
+
+/// The WebSocket crate Socket Mode runs on, for fake Slack servers in tests and tools.
+#[doc(hidden)]
+pub use tokio_tungstenite;

@@ -77,6 +77,7 @@ fn a_valid_submission_becomes_the_inline_register_command_the_core_parses() {
             phone: Some("13800000000".into()),
             position: Some("后端".into()),
             years: Some("5".into()),
+            ..ProfileFields::default()
         }
     );
 }

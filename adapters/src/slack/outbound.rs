@@ -1,13 +1,18 @@
 //! The outbox dispatcher's Slack lane: a fitted message → chat.postMessage, a DM opened
-//! with conversations.open first.
+//! with conversations.open first; an approval's `invite` → conversations.invite.
 
-use super::api::SlackApi;
-use super::render::{self, Message};
+use super::api::{ApiError, SlackApi};
+use super::render::{self, Block, Message, Text};
 use futures::future::BoxFuture;
+use std::borrow::Cow;
 use std::sync::Arc;
+use std::time::Duration;
 use yunqi_bot::capability::{Capabilities, Fitted};
 use yunqi_bot::ports::{Delivery, Outbound};
 use yunqi_bot::Platform;
+
+/// Tries of an invitation carried out outside the outbox (replies answered inline).
+const INVITE_TRIES: u32 = 5;
 
 pub struct SlackOutbound {
     api: Arc<SlackApi>,
@@ -20,30 +25,113 @@ impl SlackOutbound {
 
     /// Posts one message; `message_id` is its `ts`, the id threads and edits use.
     pub async fn send(&self, f: &Fitted) -> Delivery {
-        if f.to.user.platform != Platform::Slack {
-            return Delivery::Failed {
-                error: format!("not a Slack user: {}", f.to.user),
-            };
+        deliver(&self.api, f).await
+    }
+}
+
+/// The line added to an approval once its recipient is in the event channel.
+pub fn invited_line(channel: &str) -> String {
+    format!("👉 已邀请您加入活动频道 <#{channel}> · You have been added to the event channel <#{channel}>")
+}
+
+/// Delivers one fitted message. An invitation goes first: when it fails for a while,
+/// nothing has been posted yet, so the outbox's retry posts the message once; inviting
+/// someone already in the channel again is no error.
+pub(crate) async fn deliver(api: &SlackApi, f: &Fitted) -> Delivery {
+    if f.to.user.platform != Platform::Slack {
+        return Delivery::Failed {
+            error: format!("not a Slack user: {}", f.to.user),
+        };
+    }
+    let mut invited = None;
+    if let Some(channel) = f.invite.as_ref().and_then(|i| i.group.as_deref()) {
+        match api.invite(channel, &[f.to.user.id.as_str()]).await {
+            Ok(()) => invited = Some(channel),
+            Err(e @ ApiError::Transient { .. }) => return e.into(),
+            // The approval still goes out (with the group link, if any); an operator
+            // fixes the channel (e.g. the bot is not in it: not_in_channel).
+            Err(ApiError::Permanent(error)) => {
+                tracing::warn!(%error, channel, "slack invitation failed; the approval is sent without it")
+            }
         }
-        let dm;
-        let channel = match &f.to.conversation {
-            Some(c) => c.as_str(),
-            None => match self.api.open_dm(&f.to.user.id).await {
-                Ok(c) => {
-                    dm = c;
-                    dm.as_str()
-                }
-                Err(e) => return e.into(),
+    }
+    let dm;
+    let channel = match &f.to.conversation {
+        Some(c) => c.as_str(),
+        None => match api.open_dm(&f.to.user.id).await {
+            Ok(c) => {
+                dm = c;
+                dm.as_str()
+            }
+            Err(e) => return e.into(),
+        },
+    };
+    let mut m = Message::fitted(f);
+    m.channel = Some(channel);
+    if let Some(group) = invited {
+        add_line(&mut m, invited_line(group));
+    }
+    match api.post_message(&m).await {
+        Ok(p) => Delivery::Sent {
+            message_id: Some(p.ts),
+        },
+        Err(e) => e.into(),
+    }
+}
+
+/// Appends ready mrkdwn to the text, and to the blocks (before the buttons) if any.
+fn add_line(m: &mut Message<'_>, line: String) {
+    let text = m.text.to_mut();
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&line);
+    if !m.blocks.is_empty() {
+        let at = m
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Actions { .. }))
+            .unwrap_or(m.blocks.len());
+        let section = Block::Section {
+            text: Text {
+                kind: "mrkdwn",
+                text: Cow::Owned(line),
             },
         };
-        let mut m = Message::fitted(f);
-        m.channel = Some(channel);
-        match self.api.post_message(&m).await {
-            Ok(p) => Delivery::Sent {
-                message_id: Some(p.ts),
-            },
-            Err(e) => e.into(),
+        m.blocks.insert(at, section);
+    }
+}
+
+/// Carries out the invitations of replies that did not go through the outbox (answered
+/// inline), in the background, retrying transient failures a few times.
+pub(crate) fn invite_in_background(api: &Arc<SlackApi>, parts: &[Fitted]) {
+    for f in parts {
+        let Some(channel) = f.invite.as_ref().and_then(|i| i.group.clone()) else {
+            continue;
+        };
+        if f.to.user.platform != Platform::Slack {
+            continue;
         }
+        let api = api.clone();
+        let user = f.to.user.id.clone();
+        tokio::spawn(async move {
+            let mut wait = Duration::from_secs(1);
+            for _ in 0..INVITE_TRIES {
+                match api.invite(&channel, &[user.as_str()]).await {
+                    Ok(()) => return,
+                    Err(ApiError::Transient { error, after }) => {
+                        tracing::warn!(%error, %channel, "slack invitation will be retried");
+                        tokio::time::sleep(after.unwrap_or(wait)).await;
+                        wait *= 2;
+                    }
+                    Err(ApiError::Permanent(error)) => {
+                        tracing::warn!(%error, %channel, "slack invitation failed");
+                        return;
+                    }
+                }
+            }
+            tracing::warn!(%channel, "slack invitation given up after {INVITE_TRIES} tries");
+        });
     }
 }
 

@@ -165,7 +165,7 @@ fn button(b: &Button, i: usize) -> ButtonElement<'_> {
 
 /// Splits escaped text into pieces of at most `max` chars, at a line end where possible and
 /// never inside an `&amp;`-style entity.
-fn chunks(text: &str, max: usize) -> Vec<&str> {
+pub(crate) fn chunks(text: &str, max: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while rest.chars().count() > max {
