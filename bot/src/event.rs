@@ -26,8 +26,10 @@ pub struct Inbound {
     /// The platform's idea of the user's language, used for new members.
     pub locale_hint: Option<Locale>,
     pub kind: EventKind,
-    /// The adapter answers in the request's own response (Slack slash commands): replies
-    /// to this conversation come back from `Core::submit` instead of going to the outbox.
+    /// The adapter answers in the request's own response (Slack slash commands, and button
+    /// presses whose message it updates): replies to this conversation come back from
+    /// `Core::submit` instead of going to the outbox — except those carrying a group
+    /// invitation, which stay in the outbox so the invitation is durable.
     pub reply_inline: bool,
 }
 

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use yunqi_bot::i18n::Locale;
-use yunqi_bot::job::Tag;
 use yunqi_bot::ids::{MemberId, Platform, UserRef};
+use yunqi_bot::job::Tag;
 use yunqi_bot::model::Member;
 use yunqi_bot::ports::StoreError;
 use yunqi_bot::validate::{PersonName, Phone, Position, Years};
@@ -43,11 +43,17 @@ pub const MEMBER_COLS: &str = "m.id, m.name, m.phone, m.position, m.years, m.loc
 
 /// Skills are stored comma separated, already normalised.
 pub fn skills(s: &str) -> Vec<Tag> {
-    s.split(',').filter(|t| !t.is_empty()).map(|t| Tag::from_stored(t.to_string())).collect()
+    s.split(',')
+        .filter(|t| !t.is_empty())
+        .map(|t| Tag::from_stored(t.to_string()))
+        .collect()
 }
 
 pub fn skills_text(tags: &[Tag]) -> String {
-    tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+    tags.iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub fn member(c: MemberCols) -> Result<Member, StoreError> {

@@ -156,14 +156,23 @@ impl SqliteStore {
                     status: r.try_get(2).map_err(g)?,
                     client_platform: r.try_get(3).map_err(g)?,
                     client_user: r.try_get(4).map_err(g)?,
-                    tags: r.try_get::<Option<String>, _>(5).map_err(g)?.unwrap_or_default(),
+                    tags: r
+                        .try_get::<Option<String>, _>(5)
+                        .map_err(g)?
+                        .unwrap_or_default(),
                     budget_min: r.try_get(6).map_err(g)?,
                     budget_max: r.try_get(7).map_err(g)?,
                     deadline: r.try_get(8).map_err(g)?,
-                    assignee: r.try_get::<Option<String>, _>(9).map_err(g)?.unwrap_or_default(),
+                    assignee: r
+                        .try_get::<Option<String>, _>(9)
+                        .map_err(g)?
+                        .unwrap_or_default(),
                     applicants: r.try_get(10).map_err(g)?,
                     created_at: convert::time(r.try_get(11).map_err(g)?),
-                    published_at: r.try_get::<Option<i64>, _>(12).map_err(g)?.map(convert::time),
+                    published_at: r
+                        .try_get::<Option<i64>, _>(12)
+                        .map_err(g)?
+                        .map(convert::time),
                 })
             })
             .collect()

@@ -259,9 +259,13 @@ impl<S: Store> Writer<S> {
                 }
             };
             let (inline, queued): (Vec<_>, Vec<_>) = match &job.work {
-                Work::Event(ev) if ev.reply_inline => out
-                    .into_iter()
-                    .partition(|o| o.to.user == ev.user && o.to.conversation == ev.conversation),
+                // An invitation is carried out by the adapter's outbound side: it stays in
+                // the outbox (durable) even when the reply is answered inline.
+                Work::Event(ev) if ev.reply_inline => out.into_iter().partition(|o| {
+                    o.to.user == ev.user
+                        && o.to.conversation == ev.conversation
+                        && o.reply.invite.is_none()
+                }),
                 _ => (Vec::new(), out),
             };
             done.push(Done {

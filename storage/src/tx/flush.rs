@@ -41,7 +41,11 @@ impl SqliteTx {
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
                   years = excluded.years, locale = excluded.locale, skills = excluded.skills",
             );
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.build()
+                .persistent(false)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
 
         for chunk in w.accounts.chunks(CHUNK) {
@@ -54,7 +58,11 @@ impl SqliteTx {
                     .push_bind(m.0)
                     .push_bind(*at);
             });
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.build()
+                .persistent(false)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
 
         let regs: Vec<_> = w.new_regs.values().collect();
@@ -71,7 +79,11 @@ impl SqliteTx {
                     .push_bind(r.offered_until.map(ms))
                     .push_bind(r.reason.clone());
             });
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.build()
+                .persistent(false)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
         // Status changes one by one: the seat-count trigger (and CHECK) sees each move.
         for r in w.changed_regs.values() {
@@ -96,7 +108,11 @@ impl SqliteTx {
                     .push_bind(d.reason.clone())
                     .push_bind(ms(d.at));
             });
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.build()
+                .persistent(false)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
 
         for chunk in w.seen.chunks(CHUNK) {
@@ -106,7 +122,11 @@ impl SqliteTx {
             q.push_values(chunk, |mut b, (p, id, at)| {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.build()
+                .persistent(false)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
 
         for (u, (d, at)) in &w.dialogues {

@@ -135,6 +135,7 @@ impl Tx for SqliteTx {
             q.push(")");
             let rows: Vec<AccountMemberCols> = q
                 .build_query_as()
+                .persistent(false)
                 .fetch_all(&mut *self.tx)
                 .await
                 .map_err(db_err)?;
@@ -158,6 +159,7 @@ impl Tx for SqliteTx {
             q.push(")");
             let rows: Vec<(String, String, String)> = q
                 .build_query_as()
+                .persistent(false)
                 .fetch_all(&mut *self.tx)
                 .await
                 .map_err(db_err)?;
@@ -183,6 +185,7 @@ impl Tx for SqliteTx {
             q.push(")");
             let rows: Vec<(String, String)> = q
                 .build_query_as()
+                .persistent(false)
                 .fetch_all(&mut *self.tx)
                 .await
                 .map_err(db_err)?;
