@@ -205,22 +205,52 @@ fn a_job_is_posted_asked_about_answered_and_its_spec_versioned_across_process_re
     let dir = tempfile::tempdir().unwrap();
     yunqi(dir.path(), &["console", "--as", "dev"], "/subscribe rust\n");
     let post = r#"/post title="Rust CLI tool" description="CSV 转报表" tags=rust,cli budget=5000-8000 deadline=2099-01-31 acceptance="Linux 上能跑""#;
-    let out = yunqi(dir.path(), &["console", "--as", "client"], &format!("{post}\n"));
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "client"],
+        &format!("{post}\n"),
+    );
     assert!(text(&out.stdout).contains("需求 #1 已发布"));
-    let out = yunqi(dir.path(), &["console", "--as", "dev"], "/ask 1 需要支持 Windows 吗？\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "dev"],
+        "/ask 1 需要支持 Windows 吗？\n",
+    );
     let dev = text(&out.stdout);
-    assert!(dev.contains("📢 新需求 #1 Rust CLI tool"), "the queued notification first: {dev}");
+    assert!(
+        dev.contains("📢 新需求 #1 Rust CLI tool"),
+        "the queued notification first: {dev}"
+    );
     assert!(dev.contains("问题 #1 已转达"), "{dev}");
-    let out = yunqi(dir.path(), &["console", "--as", "client"], "/questions\n/answer 1 要，Windows 10 以上\n");
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "client"],
+        "/questions\n/answer 1 要，Windows 10 以上\n",
+    );
     let client = text(&out.stdout);
-    assert!(client.contains("❓ 关于需求 #1") && client.contains("[回答] /answer 1"), "{client}");
+    assert!(
+        client.contains("❓ 关于需求 #1") && client.contains("[回答] /answer 1"),
+        "{client}"
+    );
     assert!(client.contains("需求规格更新为 v2"), "{client}");
     let out = yunqi(dir.path(), &["console", "--as", "dev"], "/spec 1\n");
     let dev = text(&out.stdout);
-    assert!(dev.contains("问：需要支持 Windows 吗？\n答：要，Windows 10 以上"), "the answer with its question: {dev}");
-    assert!(dev.contains("规格 v2") && dev.contains("v2 回答问题 #1"), "{dev}");
+    assert!(
+        dev.contains("问：需要支持 Windows 吗？\n答：要，Windows 10 以上"),
+        "the answer with its question: {dev}"
+    );
+    assert!(
+        dev.contains("规格 v2") && dev.contains("v2 回答问题 #1"),
+        "{dev}"
+    );
     let out = yunqi(dir.path(), &["export", "jobs"], "");
     let csv = text(&out.stdout);
-    assert!(csv.starts_with("id,title,status,client_platform,client_user,tags,"), "{csv}");
-    assert!(csv.contains("1,Rust CLI tool,open,console,client,rust cli,5000,8000,2099-01-31,,0,"), "{csv}");
+    assert!(
+        csv.starts_with("id,title,status,client_platform,client_user,tags,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("1,Rust CLI tool,open,console,client,rust cli,5000,8000,2099-01-31,,0,"),
+        "{csv}"
+    );
 }

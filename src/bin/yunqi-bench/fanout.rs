@@ -19,7 +19,13 @@ use yunqi_storage::SqliteStore;
 /// messages/s overall, Discord 50 requests/s per bot, WeCom app messages ≤ 30/min per
 /// member (so distinct members in parallel; we pace at 20 calls/s), Slack ~1 message/s per
 /// channel with a workspace-wide cap (DMs are distinct channels; we pace at 20/s).
-const PLATFORMS: [(Platform, f64); 5] = [(Platform::Telegram, 30.0), (Platform::Discord, 50.0), (Platform::Wecom, 20.0), (Platform::Slack, 20.0), (Platform::Console, 10_000.0)];
+const PLATFORMS: [(Platform, f64); 5] = [
+    (Platform::Telegram, 30.0),
+    (Platform::Discord, 50.0),
+    (Platform::Wecom, 20.0),
+    (Platform::Slack, 20.0),
+    (Platform::Console, 10_000.0),
+];
 
 struct Fake {
     platform: Platform,
@@ -45,7 +51,12 @@ impl Outbound for Fake {
     }
 }
 
-pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, deliver_seconds: u64) -> Result<()> {
+pub async fn run(
+    core: Core<SqliteStore>,
+    store: Arc<SqliteStore>,
+    n: usize,
+    deliver_seconds: u64,
+) -> Result<()> {
     let t = Instant::now();
     let mut tasks = Vec::new();
     for chunk in (0..n).collect::<Vec<_>>().chunks(n.div_ceil(32).max(1)) {
@@ -55,7 +66,12 @@ pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, del
             for i in chunk {
                 let (p, _) = PLATFORMS[i % PLATFORMS.len()];
                 let tags = if i % 2 == 0 { "rust cli" } else { "rust" };
-                core.submit(Inbound::text(UserRef::new(p, format!("sub{i:06}")), format!("/subscribe {tags}"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                core.submit(Inbound::text(
+                    UserRef::new(p, format!("sub{i:06}")),
+                    format!("/subscribe {tags}"),
+                ))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             Ok::<_, anyhow::Error>(())
         }));
@@ -63,7 +79,11 @@ pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, del
     for t in tasks {
         t.await??;
     }
-    println!("yunqi-bench --fanout: {n} subscribers over {} platforms set up in {:.1} s", PLATFORMS.len(), t.elapsed().as_secs_f64());
+    println!(
+        "yunqi-bench --fanout: {n} subscribers over {} platforms set up in {:.1} s",
+        PLATFORMS.len(),
+        t.elapsed().as_secs_f64()
+    );
     // The subscription confirmations are not part of the fan-out: mark them delivered.
     sqlx_mark_sent(&store).await?;
 
@@ -71,7 +91,10 @@ pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, del
     let client = UserRef::new(Platform::Console, "client");
     let post = r#"/post title="Rust CLI tool" description="Benchmark job" tags=rust,cli budget=5000-8000 deadline=2099-01-31 acceptance="it runs""#;
     let t = Instant::now();
-    let handled = core.submit(Inbound::text(client, post)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let handled = core
+        .submit(Inbound::text(client, post))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let commit = t.elapsed();
     let rss_after = super::proc_kib("VmRSS:").unwrap_or(0);
     let pending: i64 = {
@@ -84,10 +107,30 @@ pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, del
     println!("fan-out committed   {:.1} ms ({} messages queued in the publishing transaction, {pending} pending in the outbox)", commit.as_secs_f64() * 1000.0, handled.queued);
     println!("memory              RSS {:.1} MiB before, {:.1} MiB after publishing (+{:.1} MiB); peak {:.1} MiB", rss_before as f64 / 1024.0, rss_after as f64 / 1024.0, (rss_after as f64 - rss_before as f64) / 1024.0, super::peak_rss_kib().unwrap_or(0) as f64 / 1024.0);
 
-    let fakes: Vec<Arc<Fake>> = PLATFORMS.iter().map(|(p, r)| Arc::new(Fake { platform: *p, rate: *r, sent: AtomicU64::new(0) })).collect();
+    let fakes: Vec<Arc<Fake>> = PLATFORMS
+        .iter()
+        .map(|(p, r)| {
+            Arc::new(Fake {
+                platform: *p,
+                rate: *r,
+                sent: AtomicU64::new(0),
+            })
+        })
+        .collect();
     let (stop, stopped) = watch::channel(false);
-    let d = Dispatcher { store: store.clone(), clock: Arc::new(SystemClock), changed: core.outbox_changed(), idle_poll: Duration::from_millis(200) };
-    let lanes = d.spawn(fakes.iter().map(|f| f.clone() as Arc<dyn Outbound>).collect(), stopped);
+    let d = Dispatcher {
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+        changed: core.outbox_changed(),
+        idle_poll: Duration::from_millis(200),
+    };
+    let lanes = d.spawn(
+        fakes
+            .iter()
+            .map(|f| f.clone() as Arc<dyn Outbound>)
+            .collect(),
+        stopped,
+    );
     let t = Instant::now();
     tokio::time::sleep(Duration::from_secs(deliver_seconds)).await;
     let secs = t.elapsed().as_secs_f64();
@@ -100,7 +143,13 @@ pub async fn run(core: Core<SqliteStore>, store: Arc<SqliteStore>, n: usize, del
     for f in &fakes {
         let sent = f.sent.load(Ordering::Relaxed);
         let left = store.outbox_pending(f.platform, None).await?;
-        println!("  {:<9} {:>6}   {:>10.1}   {:>7.0}   {left}", f.platform.as_str(), sent, sent as f64 / secs, f.rate);
+        println!(
+            "  {:<9} {:>6}   {:>10.1}   {:>7.0}   {left}",
+            f.platform.as_str(),
+            sent,
+            sent as f64 / secs,
+            f.rate
+        );
     }
     Ok(())
 }
@@ -114,7 +163,16 @@ async fn sqlx_mark_sent(store: &SqliteStore) -> Result<()> {
             if rows.is_empty() {
                 break;
             }
-            let settled: Vec<Settlement> = rows.iter().map(|r| Settlement { id: r.id, attempts: 1, outcome: Delivery::Sent { message_id: None }, at: now, retry_at: now }).collect();
+            let settled: Vec<Settlement> = rows
+                .iter()
+                .map(|r| Settlement {
+                    id: r.id,
+                    attempts: 1,
+                    outcome: Delivery::Sent { message_id: None },
+                    at: now,
+                    retry_at: now,
+                })
+                .collect();
             store.outbox_settle(&settled).await?;
         }
     }
