@@ -28,8 +28,8 @@ pub struct Inbound {
     pub kind: EventKind,
     /// The adapter answers in the request's own response (Slack slash commands, and button
     /// presses whose message it updates): replies to this conversation come back from
-    /// `Core::submit` instead of going to the outbox — except those carrying a group
-    /// invitation, which stay in the outbox so the invitation is durable.
+    /// `Core::submit` instead of going to the outbox — except those carrying an invitation
+    /// into a platform group, which stay in the outbox so the invitation is durable.
     pub reply_inline: bool,
 }
 

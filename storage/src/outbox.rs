@@ -3,15 +3,19 @@
 use crate::convert::{ms, time, user};
 use crate::{db_err, SqliteStore, SqliteTx};
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
 use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreError, StoreResult};
 
-/// Writes messages in one statement: rows and their distinct payloads go in as two JSON
-/// parameters (a fan-out repeats one payload thousands of times), so the cost is one
-/// round trip to SQLite's worker thread, not one bind per column per row.
+/// Rows per multi-row INSERT: 8 parameters each, under SQLite's variable limit.
+const CHUNK: usize = 500;
+
+/// Writes messages. A fan-out repeats one payload thousands of times: then rows and their
+/// few distinct payloads go in as two JSON parameters to one statement (one round trip to
+/// SQLite's worker thread). Mostly distinct payloads (a group of registrations) go in as
+/// multi-row INSERTs instead: there the JSON path would parse every payload per row.
 pub(crate) async fn push(
     tx: &mut Transaction<'static, Sqlite>,
     msgs: &[Outgoing],
@@ -45,6 +49,9 @@ pub(crate) async fn push(
             m.ref_key.as_deref(),
         ));
     }
+    if payloads.len() * 4 > msgs.len() {
+        return push_rows(tx, &rows, &payloads, now).await;
+    }
     let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Backend(e.to_string()))?;
     let payloads =
         serde_json::to_string(&payloads).map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -61,6 +68,45 @@ pub(crate) async fn push(
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
+    Ok(())
+}
+
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    usize,
+    i64,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+async fn push_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &[Row<'_>],
+    payloads: &[String],
+    now: i64,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.0)
+                .push_bind(r.1)
+                .push_bind(r.2)
+                .push_bind(payloads[r.3].as_str())
+                .push_bind(r.4)
+                .push_bind(now)
+                .push_bind(r.5)
+                .push_bind(r.6);
+        });
+        q.build()
+            .persistent(false)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
     Ok(())
 }
 

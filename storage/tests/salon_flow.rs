@@ -327,3 +327,38 @@ async fn chatter_in_a_shared_channel_gets_no_answer_but_a_direct_message_does() 
     assert!(h.sent().await.is_empty());
     assert!(h.ask("talker", "hello bot").await.contains("/帮助"));
 }
+
+#[tokio::test]
+async fn an_inline_reply_stays_inline_unless_it_carries_a_platform_group_invitation() {
+    let mut with_group = salon(5, 0);
+    with_group.auto_approve = true;
+    let mut without = with_group.clone();
+    without.groups.clear();
+    let h = Harness::new(vec![with_group, without]).await;
+    let inline = |user: &str, salon: u32| {
+        let mut ev = Inbound::text(
+            yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, user),
+            format!("/register {salon} name=A phone=13900000001 position=dev years=3"),
+        );
+        ev.reply_inline = true;
+        ev
+    };
+    let plain = h.core.submit(inline("U1", 2)).await.unwrap();
+    assert_eq!(plain.inline.len(), 1, "answered in the response");
+    assert!(h.sent().await.iter().all(|s| s.to != "slack:U1"));
+    let grouped = h.core.submit(inline("U2", 1)).await.unwrap();
+    assert!(grouped.inline.is_empty());
+    let queued = h.sent().await;
+    let approval = queued
+        .iter()
+        .find(|s| s.to == "slack:U2")
+        .expect("through the outbox");
+    assert_eq!(
+        approval
+            .reply
+            .invite
+            .as_ref()
+            .and_then(|i| i.group.as_deref()),
+        Some("C0SALON")
+    );
+}

@@ -259,12 +259,13 @@ impl<S: Store> Writer<S> {
                 }
             };
             let (inline, queued): (Vec<_>, Vec<_>) = match &job.work {
-                // An invitation is carried out by the adapter's outbound side: it stays in
-                // the outbox (durable) even when the reply is answered inline.
+                // An invitation into a platform group is carried out by the adapter's
+                // outbound side: it stays in the outbox (durable) even when the reply is
+                // answered inline.
                 Work::Event(ev) if ev.reply_inline => out.into_iter().partition(|o| {
                     o.to.user == ev.user
                         && o.to.conversation == ev.conversation
-                        && o.reply.invite.is_none()
+                        && o.reply.invite.as_ref().is_none_or(|i| i.group.is_none())
                 }),
                 _ => (Vec::new(), out),
             };
