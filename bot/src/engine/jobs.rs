@@ -1,6 +1,6 @@
 //! Jobs, the member's side: browse, subscribe, apply, deliver.
 
-use super::{may_become, Ctx, Engine};
+use super::{locale_of, may_become, Ctx, Engine};
 use crate::i18n::{JobButton, JobMsg};
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet, Subscriber, Tag};
 use crate::message::{Button, ButtonStyle, Reply};
@@ -221,11 +221,7 @@ impl Engine {
         tx.application_put(id, cx.member.id, &cx.ev.user, &pitch, cx.now)
             .await?;
         cx.say_job(JobMsg::Applied(&job));
-        let owner_locale = tx
-            .member_get(job.owner)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let owner_locale = locale_of(tx, job.owner).await?;
         let who = applicant_name(cx);
         let text = JobMsg::NewApplicant {
             job: &job,
@@ -264,11 +260,7 @@ impl Engine {
         job.status = JobStatus::Delivered;
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::DeliveredAck(&job));
-        let owner_locale = tx
-            .member_get(job.owner)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let owner_locale = locale_of(tx, job.owner).await?;
         let who = applicant_name(cx);
         let text = JobMsg::Delivered {
             job: &job,

@@ -1,6 +1,6 @@
 //! Jobs, the operators' side and the fan-out: moderation, notifications, daily digests.
 
-use super::{may_become, Ctx, Engine};
+use super::{locale_of, may_become, Ctx, Engine};
 use crate::i18n::{JobMsg, Locale};
 use crate::ids::UserRef;
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet};
@@ -99,11 +99,7 @@ impl Engine {
         job.published_at = Some(cx.now);
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::Posted { job: &job });
-        let owner_locale = tx
-            .member_get(job.owner)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let owner_locale = locale_of(tx, job.owner).await?;
         cx.send(
             &job.owner_account,
             Reply::text(JobMsg::Published { job: &job }.render(owner_locale)).private(),
@@ -134,11 +130,7 @@ impl Engine {
         job.reason = Some(reason.to_string());
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::Closed(&job));
-        let owner_locale = tx
-            .member_get(job.owner)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let owner_locale = locale_of(tx, job.owner).await?;
         cx.send(
             &job.owner_account,
             Reply::text(JobMsg::Declined { job: &job, reason }.render(owner_locale)).private(),

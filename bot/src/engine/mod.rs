@@ -407,6 +407,18 @@ impl Engine {
     }
 }
 
+/// A member's language (the default when the member is unknown).
+pub(crate) async fn locale_of<T: Tx>(
+    tx: &mut T,
+    member: crate::ids::MemberId,
+) -> StoreResult<Locale> {
+    Ok(tx
+        .member_get(member)
+        .await?
+        .map(|m| m.locale)
+        .unwrap_or_default())
+}
+
 /// Whether `job` may move to `to`; if not, says why.
 pub(crate) fn may_become(
     cx: &mut Ctx<'_>,

@@ -1,7 +1,7 @@
 //! Clarification threads: a question reaches the client wherever they are, the answer
 //! goes back to the asker in their thread, public answers become spec versions.
 
-use super::{Ctx, Engine};
+use super::{locale_of, Ctx, Engine};
 use crate::dialogue::Dialogue;
 use crate::i18n::{ThreadMsg, MASK};
 use crate::job::{Job, JobId, JobStatus};
@@ -89,11 +89,7 @@ impl Engine {
         if !private {
             tx.follow(id, cx.member.id, &cx.ev.user).await?;
         }
-        let l = tx
-            .member_get(job.owner)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let l = locale_of(tx, job.owner).await?;
         let who = super::jobs::applicant_name(cx);
         let answer = Button {
             label: ThreadMsg::AnswerButton.render(l),
@@ -184,11 +180,7 @@ impl Engine {
         q.answer = Some(answer);
 
         // Back to the asker, in the thread (or conversation) they asked in.
-        let asker_locale = tx
-            .member_get(q.q.asker)
-            .await?
-            .map(|m| m.locale)
-            .unwrap_or_default();
+        let asker_locale = locale_of(tx, q.q.asker).await?;
         let mut back = Reply::text(ThreadMsg::Answered { q: &q, job: &job }.render(asker_locale));
         back.private = q.q.private;
         back.reply_to = q.q.message_id.clone().map(|m| ThreadRef {
@@ -360,11 +352,7 @@ impl Engine {
                 continue;
             }
             tx.question_reminded(q.id, now).await?;
-            let l = tx
-                .member_get(job.owner)
-                .await?
-                .map(|m| m.locale)
-                .unwrap_or_default();
+            let l = locale_of(tx, job.owner).await?;
             let hours = (now - q.q.at).num_hours();
             let answer = Button {
                 label: ThreadMsg::AnswerButton.render(l),
