@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use yunqi_adapters::discord::tokio_tungstenite::{accept_async, tungstenite::Message as Ws};
 
+#[allow(unused_imports)]
+pub use crate::common::{eventually, until};
+
 pub const TOKEN: &str = "TEST.BOT.TOKEN";
 pub const APP: &str = "900000000000000001";
 pub const GUILD: &str = "700000000000000001";
@@ -460,23 +463,4 @@ pub async fn bounded<T>(f: impl Future<Output = T>) -> T {
     tokio::time::timeout(LIMIT, f)
         .await
         .expect("the test took too long")
-}
-
-pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }

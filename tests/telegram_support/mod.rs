@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
+#[allow(unused_imports)]
+pub use crate::common::{eventually, until};
+
 pub const TOKEN: &str = "123456:TEST-token";
 pub const BOT_ID: i64 = 999;
 pub const MEMBER: i64 = 111;
@@ -379,25 +382,4 @@ pub async fn bounded<T>(f: impl Future<Output = T>) -> T {
     tokio::time::timeout(LIMIT, f)
         .await
         .expect("the test took too long")
-}
-
-/// Waits until `cond` holds (checked every 20 ms, at most 30 s).
-pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Waits until `f` gives something (checked every 20 ms, at most 30 s).
-pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }

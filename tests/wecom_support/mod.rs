@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use yunqi_adapters::wecom::WxCrypt;
 
+#[allow(unused_imports)]
+pub use crate::common::{eventually, until};
+
 pub const CORP: &str = "ww0123456789abcdef";
 pub const SECRET: &str = "app-secret";
 pub const TOKEN: &str = "RustBotToken2024";
@@ -545,23 +548,6 @@ pub fn text_xml(from: &str, content: &str, msg_id: &str) -> String {
 
 pub fn click_xml(from: &str, key: &str, task_id: &str, response_code: &str) -> String {
     format!("<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[{response_code}]]></ResponseCode><AgentID>1000002</AgentID></xml>", now())
-}
-
-/// Polls `f` until it gives `Some`, for at most 20 s.
-pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let until = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < until, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Waits until `f` holds.
-pub async fn until(what: &str, mut f: impl FnMut() -> bool) {
-    eventually(what, || f().then_some(())).await
 }
 
 /// Lets anything that would still happen happen (used before asserting "nothing more").
