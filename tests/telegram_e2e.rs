@@ -81,7 +81,7 @@ async fn a_member_registers_over_several_messages_and_the_organizer_gets_buttons
         }
         let got = fake.texts(MEMBER);
         assert_eq!(got.len(), 6, "{got:#?}");
-        assert!(got[0].starts_with("报名 #1 云栖开发者基地"), "{got:#?}");
+        assert!(got[0].starts_with("报名 #1 测试沙龙"), "{got:#?}");
         assert_eq!(got[1], "请输入您的姓名：");
         assert!(got[5].contains("等待组织者审核"), "{got:#?}");
         for m in fake.sent(MEMBER) {

@@ -97,7 +97,7 @@ async fn a_member_registers_for_salon_1_entirely_over_encrypted_callbacks() {
         settle().await;
         let got = texts(&fake.app_messages("zhangsan"));
         assert_eq!(got.len(), 6, "{got:#?}");
-        assert!(got[0].starts_with("报名 #1 云栖开发者基地"), "{got:#?}");
+        assert!(got[0].starts_with("报名 #1 测试沙龙"), "{got:#?}");
         assert_eq!(got[1], "请输入您的姓名：");
         assert!(got[5].contains("等待组织者审核"), "{got:#?}");
         // message/send carried the app's agentid and the member as touser

@@ -236,13 +236,7 @@ pub fn slack_toml(fake: &FakeSlack, socket: bool) -> String {
 
 /// One salon (id 1) a week ahead: 20 seats, 3 years minimum, organizers approve.
 pub fn salon_toml(slack_channel: Option<&str>) -> String {
-    let channel = slack_channel
-        .map(|c| format!("slack_channel = \"{c}\"\n"))
-        .unwrap_or_default();
-    format!(
-        "[[salons]]\ntitle_zh = \"测试沙龙\"\ntitle_en = \"Test salon\"\nvenue_zh = \"杭州\"\nvenue_en = \"Hangzhou\"\n\
-         date = \"next-saturday\"\nstart = \"14:00\"\nend = \"17:00\"\ncapacity = 20\nmin_years = 3\nauto_approve = false\n{channel}"
-    )
+    crate::common::salon_toml(slack_channel.map(|c| ("slack_channel", c)))
 }
 
 /// `X-Slack-Request-Timestamp` and `X-Slack-Signature` for `body`, `age` seconds ago.

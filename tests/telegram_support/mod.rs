@@ -358,22 +358,9 @@ poll_timeout = 1
 [roles]
 organizers = ["telegram:{ORGANIZER}"]
 
-[[salons]]
-title_zh = "云栖开发者基地 · 第一期线下沙龙"
-title_en = "Yunqi Developer Base · Salon #1"
-venue_zh = "杭州云计算产业园 3 号楼 2 区 2 楼"
-venue_en = "Hangzhou Cloud Computing Industrial Park, Building 3"
-agenda_zh = "14:00–14:30 签到"
-agenda_en = "14:00–14:30 sign-in"
-date = "next-saturday"
-start = "14:00"
-end = "17:00"
-capacity = 20
-min_years = 3
-auto_approve = false
-telegram_chat_id = "{GROUP}"
-"#,
-        base = fake.base
+{salon}"#,
+        base = fake.base,
+        salon = crate::common::salon_toml(Some(("telegram_chat_id", GROUP))),
     )
 }
 
