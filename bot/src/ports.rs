@@ -125,8 +125,6 @@ pub trait LocalTx {
         salon: SalonId,
         statuses: &[RegStatus],
     ) -> StoreResult<Vec<RegistrationRow>>;
-    /// 1-based place on the waitlist.
-    async fn waitlist_position(&mut self, salon: SalonId, id: RegistrationId) -> StoreResult<u32>;
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>>;
     async fn no_show_count(&mut self, member: MemberId) -> StoreResult<u32>;
     async fn decision_log(&mut self, d: &Decision) -> StoreResult<()>;

@@ -652,17 +652,6 @@ impl Tx for SqliteTx {
         rows.iter().map(registration_row).collect()
     }
 
-    async fn waitlist_position(&mut self, s: SalonId, id: RegistrationId) -> StoreResult<u32> {
-        self.flush().await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE salon_id = ?1 AND status = 'waitlisted' AND id <= ?2")
-            .bind(s.0)
-            .bind(id.0)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>> {
         self.flush().await?;
         let sql = format!("SELECT {REG_COLS} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= ?1 ORDER BY r.id");
