@@ -162,10 +162,6 @@ struct Writer<S: Store> {
     changed: watch::Sender<u64>,
 }
 
-struct Done {
-    handled: Handled,
-}
-
 impl<S: Store> Writer<S> {
     async fn run(self, mut rx: mpsc::Receiver<Job>) {
         while let Some(first) = rx.recv().await {
@@ -203,8 +199,8 @@ impl<S: Store> Writer<S> {
         for (job, result) in batch.into_iter().zip(results) {
             let answer = match result {
                 Ok(done) => {
-                    queued += done.handled.queued;
-                    Ok(done.handled)
+                    queued += done.queued;
+                    Ok(done)
                 }
                 Err(e) => {
                     Metrics::inc(&METRICS.events_failed, 1);
@@ -224,7 +220,7 @@ impl<S: Store> Writer<S> {
         }
     }
 
-    async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Done>, StoreError> {
+    async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Handled>, StoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         let (users, ids): (Vec<_>, Vec<_>) = jobs
@@ -269,11 +265,9 @@ impl<S: Store> Writer<S> {
                 }),
                 _ => (Vec::new(), out),
             };
-            done.push(Done {
-                handled: Handled {
-                    inline,
-                    queued: queued.len(),
-                },
+            done.push(Handled {
+                inline,
+                queued: queued.len(),
             });
             outbox.extend(queued);
         }
