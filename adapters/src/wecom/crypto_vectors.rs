@@ -1,4 +1,4 @@
-//! Every known-answer vector of specs/vectors/wecom-crypto.json, read at test time, plus
+//! Every known-answer vector of tests/vectors/wecom-crypto.json, read at test time, plus
 //! the extra rejection cases §9.4 recommends.
 
 use super::crypto::{decode_key, signature, CryptoError, WxCrypt};
@@ -8,7 +8,7 @@ use serde_json::Value;
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/specs/vectors/wecom-crypto.json"
+        "/tests/vectors/wecom-crypto.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     serde_json::from_str(&text).expect("vectors are JSON")
