@@ -2,10 +2,9 @@
 //! and a fake gateway on 127.0.0.1; serenity's client runs for real (rate limiter off, as
 //! it must be behind a proxy: 429s come back through the outbox).
 
-mod common;
-mod discord_support;
+use crate::common;
 
-use discord_support::*;
+use crate::discord_support::*;
 use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::ports::{Store, SystemClock};

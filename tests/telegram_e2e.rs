@@ -1,13 +1,12 @@
 //! Telegram end to end: the real app (core, SQLite, outbox dispatcher, long polling) with
 //! a `[telegram]` section pointing at a fake Bot API on 127.0.0.1.
 
-mod common;
-mod telegram_support;
+use crate::common;
 
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
-use telegram_support::*;
+use crate::telegram_support::*;
 use yunqi_bot::ports::{Kv, Store, SystemClock};
 use yunqi_bot::{Inbound, Platform, UserRef};
 
