@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use serde_json::Value;
 use crate::slack_support::*;
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::time::timeout;

@@ -4,8 +4,8 @@
 
 use crate::common;
 
-use serde_json::json;
 use crate::slack_support::*;
+use serde_json::json;
 use std::sync::Arc;
 use tokio::time::timeout;
 use yunqi_bot::ports::SystemClock;

@@ -4,10 +4,10 @@
 
 use crate::common;
 
+use crate::wecom_support::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use crate::wecom_support::*;
 use yunqi_adapters::wecom::WxCrypt;
 use yunqi_bot::ports::{Clock, Kv, Store, SystemClock};
 use yunqi_bot::Platform;

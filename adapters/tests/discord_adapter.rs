@@ -364,7 +364,11 @@ async fn an_approval_grants_the_salon_role_before_the_message() {
             registration: yunqi_bot::ids::RegistrationId(2),
             group: Some("710000000000000001".into()),
         });
-        r.inject("PUT /guilds/{}/members/{}/roles/{}", 500, json!({"message":"oops","code":0}));
+        r.inject(
+            "PUT /guilds/{}/members/{}/roles/{}",
+            500,
+            json!({"message":"oops","code":0}),
+        );
         assert!(
             matches!(out.send(&f).await, Delivery::Retry { .. }),
             "nothing posted yet: the retry posts once"

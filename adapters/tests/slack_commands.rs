@@ -2,9 +2,9 @@
 //! modal, late answers through the response_url, button presses.
 #![cfg(feature = "slack")]
 
-use axum::http::StatusCode;
 use crate::config::slack::LIMIT;
 use crate::slack_http as http;
+use axum::http::StatusCode;
 use http::{fresh, harness, send, signed};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -101,7 +101,10 @@ async fn register_without_fields_opens_the_modal_and_falls_back_to_the_core_when
 #[tokio::test]
 async fn a_slow_core_gets_an_ack_now_and_the_reply_goes_to_the_response_url() {
     timeout(LIMIT, async {
-        let h = harness(Arc::new(Sink::new().echoing().slow(Duration::from_millis(600)))).await;
+        let h = harness(Arc::new(
+            Sink::new().echoing().slow(Duration::from_millis(600)),
+        ))
+        .await;
         let url = format!("{}/respond/1", h.fake.origin);
         let started = std::time::Instant::now();
         assert_eq!(

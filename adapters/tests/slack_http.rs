@@ -3,11 +3,11 @@
 #![cfg(feature = "slack")]
 #![allow(dead_code)]
 
+use crate::config::slack::FakeSlack;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{TimeZone, Utc};
-use crate::config::slack::FakeSlack;
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,10 +2,10 @@
 //! an injected clock: what reaches the core, what is refused and what is answered.
 #![cfg(feature = "slack")]
 
-use axum::http::StatusCode;
-use chrono::{TimeZone, Utc};
 use crate::config::slack::LIMIT;
 use crate::slack_http as http;
+use axum::http::StatusCode;
+use chrono::{TimeZone, Utc};
 use http::{fresh, harness, request, send, signed, NOW};
 use serde_json::{json, Value};
 use std::sync::Arc;

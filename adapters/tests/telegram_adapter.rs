@@ -15,9 +15,7 @@ use tower::ServiceExt;
 use yunqi_adapters::telegram::inbound::{from_update, Incoming};
 use yunqi_adapters::telegram::render::{self, CallbackData};
 use yunqi_adapters::telegram::teloxide::types::Update;
-use yunqi_adapters::telegram::{
-    commands, BotIdentity, TelegramOutbound, TelegramState,
-};
+use yunqi_adapters::telegram::{commands, BotIdentity, TelegramOutbound, TelegramState};
 use yunqi_bot::capability::Fitted;
 use yunqi_bot::message::{Attachment, Button, Invite, Recipient};
 use yunqi_bot::ports::{Delivery, Kv};

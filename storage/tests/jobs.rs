@@ -1,7 +1,7 @@
 //! Job announcements through the real core and SQLite (product.md §2).
 
-use chrono::Duration;
 use crate::common::*;
+use chrono::Duration;
 use std::collections::HashSet;
 use yunqi_bot::{Platform, UserRef};
 

@@ -1,7 +1,7 @@
 //! Clarification threads through the real core and SQLite (product.md §3).
 
-use chrono::Duration;
 use crate::common::*;
+use chrono::Duration;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;

@@ -247,17 +247,24 @@ async fn api(
         )
             .into_response();
     }
-    let answer = answer(&fake, &method, &parsed).await;
-    if let Some(id) = answer.1 {
-        parsed["_message_id"] = json!(id);
-    }
-    fake.w().calls.push(Call {
-        method,
-        body: parsed,
+    let call = Call {
+        method: method.clone(),
+        body: parsed.clone(),
         raw,
         at: Instant::now(),
-    });
-    answer.0
+    };
+    // a long poll is recorded on arrival (shutdown may cut it short), the rest once answered
+    if method == "getupdates" {
+        fake.w().calls.push(call);
+        return answer(&fake, &method, &parsed).await.0;
+    }
+    let (response, made) = answer(&fake, &method, &parsed).await;
+    let mut call = call;
+    if let Some(id) = made {
+        call.body["_message_id"] = json!(id);
+    }
+    fake.w().calls.push(call);
+    response
 }
 
 /// The response, and the id of a message it created.

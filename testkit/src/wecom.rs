@@ -446,4 +446,3 @@ async fn api(
     }
     Json(f.answer(&path, &q, &body, &raw)).into_response()
 }
-
