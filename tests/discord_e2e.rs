@@ -7,7 +7,7 @@ use crate::common;
 use crate::discord_support::*;
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi_bot::ports::{Store, SystemClock};
+use yunqi_bot::ports::SystemClock;
 use yunqi_bot::{Inbound, Platform, UserRef};
 
 async fn start() -> (common::TestApp, Arc<Fake>) {
@@ -26,27 +26,6 @@ async fn start() -> (common::TestApp, Arc<Fake>) {
     })
     .await;
     (t, fake)
-}
-
-async fn pending(t: &common::TestApp) -> i64 {
-    t.app
-        .store
-        .outbox_pending(Platform::Discord, None)
-        .await
-        .expect("outbox")
-}
-
-/// The outbox once the dispatcher has recorded what the fake already answered (the fake
-/// sees a message a moment before its row is marked sent); gives up after 5 s.
-async fn drained(t: &common::TestApp) -> i64 {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let n = pending(t).await;
-        if n == 0 || std::time::Instant::now() >= deadline {
-            return n;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// The content of every answer to one interaction (callback, edits, follow-ups).
@@ -163,7 +142,7 @@ async fn a_member_registers_with_a_slash_command_and_answers_in_a_dm() {
                 format!("/reject 1 discord:{MEMBER}")
             ]
         );
-        assert_eq!(drained(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Discord).await, 0);
         t
     })
     .await;
@@ -260,7 +239,7 @@ async fn a_subscriber_is_notified_of_a_job_and_429s_delay_but_lose_nothing() {
         let limited = fake.calls_to("POST /channels/{}/messages").iter().filter(|c| c.status == 429).count();
         assert_eq!(limited, 2);
         assert_eq!(fake.contents(&dm).iter().filter(|c| c.contains("Rust CLI tool")).count(), 1, "sent once");
-        assert_eq!(drained(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Discord).await, 0);
         t
     })
     .await;

@@ -25,27 +25,6 @@ async fn start() -> (common::TestApp, Arc<Fake>) {
     start_with("").await
 }
 
-async fn pending(t: &common::TestApp) -> i64 {
-    t.app
-        .store
-        .outbox_pending(Platform::Telegram, None)
-        .await
-        .expect("outbox")
-}
-
-/// The outbox once the dispatcher has recorded what the fake already answered (the fake
-/// sees a message a moment before its row is marked sent); gives up after 5 s.
-async fn drained(t: &common::TestApp) -> i64 {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let n = pending(t).await;
-        if n == 0 || std::time::Instant::now() >= deadline {
-            return n;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// The organizer's message with approve/reject buttons for `who`:
 /// (message id, approve data, reject data).
 async fn decision(fake: &Fake, who: &str) -> (i64, String, String) {
@@ -148,7 +127,7 @@ async fn a_member_registers_over_several_messages_and_the_organizer_gets_buttons
         until("the offset", || fake.unconfirmed() == 0).await;
         let offset = t.app.store.kv_get("telegram:offset").await.unwrap();
         assert_eq!(offset.as_deref(), Some("6"));
-        assert_eq!(drained(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Telegram).await, 0);
         t
     })
     .await;
@@ -246,7 +225,7 @@ async fn flood_control_delays_messages_but_loses_none() {
             .filter(|c| c.body.get("_failed").is_some())
             .count();
         assert_eq!(failed, 2);
-        assert_eq!(drained(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Telegram).await, 0);
         t
     })
     .await;

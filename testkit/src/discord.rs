@@ -93,16 +93,12 @@ impl Fake {
     }
 
     pub async fn start() -> Arc<Fake> {
-        let rest = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let gw = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let (rest, base) = crate::loopback("http").await;
+        let (gw, ws) = crate::loopback("ws").await;
         let (tx, rx) = mpsc::unbounded_channel();
         let fake = Arc::new(Fake {
-            base: format!("http://{}", rest.local_addr().unwrap()),
-            ws: format!("ws://{}", gw.local_addr().unwrap()),
+            base,
+            ws,
             world: Mutex::new(World::default()),
             ids: AtomicU64::new(500_000_000_000_000_100),
             seq: AtomicU64::new(1),

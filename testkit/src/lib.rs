@@ -20,3 +20,12 @@ pub use wait::{eventually, until};
 pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// A listener on 127.0.0.1 with a free port, and its URL (`http://…`, `ws://…`).
+pub(crate) async fn loopback(scheme: &str) -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let url = format!("{scheme}://{}", listener.local_addr().expect("local addr"));
+    (listener, url)
+}

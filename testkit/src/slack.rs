@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
 
@@ -147,11 +147,10 @@ impl FakeSlack {
         FakeSlack,
         mpsc::UnboundedReceiver<WebSocketStream<TcpStream>>,
     ) {
-        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://{}", http.local_addr().unwrap());
+        let (http, origin) = crate::loopback("http").await;
+        let (ws, ws_url) = crate::loopback("ws").await;
         let inner = Inner {
-            ws_url: format!("ws://{}", ws.local_addr().unwrap()),
+            ws_url,
             ..Inner::default()
         };
         let fake = FakeSlack {

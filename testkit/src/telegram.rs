@@ -70,10 +70,7 @@ impl Fake {
     }
 
     pub async fn start() -> Arc<Fake> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (listener, base) = crate::loopback("http").await;
         let fake = Arc::new(Fake {
             base,
             world: Mutex::new(World {

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use yunqi::app::{configure, App};
 use yunqi::server::{Options, Running};
-use yunqi_bot::ports::{Clock, ManualClock};
+use yunqi_bot::ports::{Clock, ManualClock, Store};
+use yunqi_bot::Platform;
 
 pub struct TestApp {
     pub app: App,
@@ -72,5 +73,23 @@ impl TestApp {
     pub async fn shutdown(self) {
         self.running.shutdown().await;
         self.app.close().await;
+    }
+}
+
+/// The platform's outbox once the dispatcher has recorded what a fake already answered
+/// (a fake sees a message a moment before its row is marked sent); gives up after 5 s.
+pub async fn drained(t: &TestApp, platform: Platform) -> i64 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let n = t
+            .app
+            .store
+            .outbox_pending(platform, None)
+            .await
+            .expect("outbox");
+        if n == 0 || std::time::Instant::now() >= deadline {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
