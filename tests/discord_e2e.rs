@@ -2,13 +2,12 @@
 //! and a fake gateway on 127.0.0.1; serenity's client runs for real (rate limiter off, as
 //! it must be behind a proxy: 429s come back through the outbox).
 
-mod common;
-mod discord_support;
+use crate::common;
 
-use discord_support::*;
+use crate::discord_support::*;
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi_bot::ports::{Store, SystemClock};
+use yunqi_bot::ports::SystemClock;
 use yunqi_bot::{Inbound, Platform, UserRef};
 
 async fn start() -> (common::TestApp, Arc<Fake>) {
@@ -27,14 +26,6 @@ async fn start() -> (common::TestApp, Arc<Fake>) {
     })
     .await;
     (t, fake)
-}
-
-async fn pending(t: &common::TestApp) -> i64 {
-    t.app
-        .store
-        .outbox_pending(Platform::Discord, None)
-        .await
-        .expect("outbox")
 }
 
 /// The content of every answer to one interaction (callback, edits, follow-ups).
@@ -151,7 +142,7 @@ async fn a_member_registers_with_a_slash_command_and_answers_in_a_dm() {
                 format!("/reject 1 discord:{MEMBER}")
             ]
         );
-        assert_eq!(pending(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Discord).await, 0);
         t
     })
     .await;
@@ -248,7 +239,7 @@ async fn a_subscriber_is_notified_of_a_job_and_429s_delay_but_lose_nothing() {
         let limited = fake.calls_to("POST /channels/{}/messages").iter().filter(|c| c.status == 429).count();
         assert_eq!(limited, 2);
         assert_eq!(fake.contents(&dm).iter().filter(|c| c.contains("Rust CLI tool")).count(), 1, "sent once");
-        assert_eq!(pending(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Discord).await, 0);
         t
     })
     .await;

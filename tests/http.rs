@@ -1,6 +1,6 @@
 //! The HTTP surface of `yunqi serve`: health and Prometheus metrics.
 
-mod common;
+use crate::common;
 
 #[tokio::test]
 async fn health_answers_ok_and_metrics_are_prometheus_text() {

@@ -1,11 +1,10 @@
 //! Slack over HTTP, end to end: the real app (router, core, SQLite, outbox dispatcher)
 //! against a fake Slack on 127.0.0.1.
 
-mod common;
-mod slack_support;
+use crate::common;
 
+use crate::slack_support::*;
 use serde_json::Value;
-use slack_support::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::time::timeout;

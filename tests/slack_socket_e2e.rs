@@ -2,11 +2,10 @@
 //! (apps.connections.open → hello → envelopes, acked by envelope_id) and a member registers
 //! with the slash command and the modal; the app reconnects when asked to.
 
-mod common;
-mod slack_support;
+use crate::common;
 
+use crate::slack_support::*;
 use serde_json::json;
-use slack_support::*;
 use std::sync::Arc;
 use tokio::time::timeout;
 use yunqi_bot::ports::SystemClock;

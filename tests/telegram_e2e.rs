@@ -1,13 +1,12 @@
 //! Telegram end to end: the real app (core, SQLite, outbox dispatcher, long polling) with
 //! a `[telegram]` section pointing at a fake Bot API on 127.0.0.1.
 
-mod common;
-mod telegram_support;
+use crate::common;
 
+use crate::telegram_support::*;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
-use telegram_support::*;
 use yunqi_bot::ports::{Kv, Store, SystemClock};
 use yunqi_bot::{Inbound, Platform, UserRef};
 
@@ -24,14 +23,6 @@ async fn start_with(extra: &str) -> (common::TestApp, Arc<Fake>) {
 
 async fn start() -> (common::TestApp, Arc<Fake>) {
     start_with("").await
-}
-
-async fn pending(t: &common::TestApp) -> i64 {
-    t.app
-        .store
-        .outbox_pending(Platform::Telegram, None)
-        .await
-        .expect("outbox")
 }
 
 /// The organizer's message with approve/reject buttons for `who`:
@@ -136,7 +127,7 @@ async fn a_member_registers_over_several_messages_and_the_organizer_gets_buttons
         until("the offset", || fake.unconfirmed() == 0).await;
         let offset = t.app.store.kv_get("telegram:offset").await.unwrap();
         assert_eq!(offset.as_deref(), Some("6"));
-        assert_eq!(pending(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Telegram).await, 0);
         t
     })
     .await;
@@ -234,7 +225,7 @@ async fn flood_control_delays_messages_but_loses_none() {
             .filter(|c| c.body.get("_failed").is_some())
             .count();
         assert_eq!(failed, 2);
-        assert_eq!(pending(&t).await, 0);
+        assert_eq!(common::drained(&t, Platform::Telegram).await, 0);
         t
     })
     .await;

@@ -2,13 +2,12 @@
 //! `[wecom]` section pointing at a fake WeCom on 127.0.0.1. Members talk to the
 //! self-built app over encrypted callbacks; public WeChat users over 微信客服 (kf).
 
-mod common;
-mod wecom_support;
+use crate::common;
 
+use crate::wecom_support::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use wecom_support::*;
 use yunqi_adapters::wecom::WxCrypt;
 use yunqi_bot::ports::{Clock, Kv, Store, SystemClock};
 use yunqi_bot::Platform;

@@ -1,29 +1,23 @@
 //! The Discord adapter without the app: the spec's gateway fixtures → events, escaping,
 //! custom ids, the command list, and REST (serenity with its limiter off behind the
-//! proxy) against a small fake: 429s become outbox retries, DMs, threads, roles, and
+//! proxy) against the test kit's fake: 429s become outbox retries, DMs, threads, roles, and
 //! interaction responses within the 3 s window.
 #![cfg(feature = "discord")]
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
-use futures::future::BoxFuture;
+use crate::config::discord as fake;
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use testkit::{MemKv, Sink};
 use yunqi_adapters::discord::inbound::{from_command, from_component, from_message, thread_key};
 use yunqi_adapters::discord::interact::Interact;
 use yunqi_adapters::discord::render::{self, CustomId};
 use yunqi_adapters::discord::serenity::all::{Interaction, Message, UserId};
-use yunqi_adapters::discord::{api, commands, DiscordConfig, DiscordOutbound, Shared};
+use yunqi_adapters::discord::{api, commands, DiscordOutbound, Shared};
 use yunqi_bot::capability::Fitted;
-use yunqi_bot::message::{Button, Invite, Outgoing, Recipient, Reply};
-use yunqi_bot::ports::{Delivery, Kv, StoreResult};
-use yunqi_bot::runtime::{CoreError, EventSink, Handled};
-use yunqi_bot::{EventKind, Inbound, Locale, Platform, UserRef};
+use yunqi_bot::message::{Button, Invite, Recipient};
+use yunqi_bot::ports::Delivery;
+use yunqi_bot::{EventKind, Locale, Platform, UserRef};
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -213,86 +207,8 @@ fn every_core_command_is_a_slash_command_with_a_valid_name_and_description() {
     );
 }
 
-// ---------------------------------------------------------------- a small fake REST API
-
-#[derive(Default)]
-struct Rest {
-    calls: Mutex<Vec<(String, String, Value, String)>>,
-    inject: Mutex<VecDeque<(String, u16, Value)>>,
-}
-
-impl Rest {
-    fn calls(&self) -> Vec<(String, String, Value, String)> {
-        lock(&self.calls).clone()
-    }
-    fn paths(&self) -> Vec<String> {
-        self.calls()
-            .into_iter()
-            .map(|c| format!("{} {}", c.0, c.1))
-            .collect()
-    }
-}
-
-async fn rest(State(r): State<Arc<Rest>>, method: Method, uri: Uri, body: Bytes) -> Response {
-    let path = uri.path().trim_start_matches("/api/v10").to_string();
-    let raw = String::from_utf8_lossy(&body).to_string();
-    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    lock(&r.calls).push((method.to_string(), path.clone(), v.clone(), raw));
-    let injected = {
-        let mut q = lock(&r.inject);
-        match q.front() {
-            Some((p, _, _)) if path.starts_with(p.as_str()) => q.pop_front(),
-            _ => None,
-        }
-    };
-    if let Some((_, s, b)) = injected {
-        return (StatusCode::from_u16(s).unwrap(), Json(b)).into_response();
-    }
-    let seg: Vec<&str> = path.split('/').collect();
-    let msg = |id: &str, ch: &str| json!({"id":id,"channel_id":ch,"author":{"id":"900000000000000001","username":"bot","discriminator":"0","global_name":null,"avatar":null,"bot":true},"content":"x","timestamp":"2024-01-01T00:00:00.000000+00:00","edited_timestamp":null,"tts":false,"mention_everyone":false,"mentions":[],"mention_roles":[],"attachments":[],"embeds":[],"pinned":false,"type":0,"flags":0,"components":[]});
-    match (method.as_str(), seg.as_slice()) {
-        ("POST", ["", "users", "@me", "channels"]) => Json(json!({"id":"610000000000000001","type":1,"last_message_id":null,"recipients":[{"id":"800000000000000001","username":"a","discriminator":"0","global_name":null,"avatar":null}]})).into_response(),
-        ("POST", ["", "channels", ch, "messages"]) => Json(msg("500000000000000099", ch)).into_response(),
-        ("POST", ["", "channels", ch, "messages", m, "threads"]) => (StatusCode::CREATED, Json(json!({"id":m,"type":11,"guild_id":"700000000000000001","parent_id":ch,"owner_id":"900000000000000001","name":"t","thread_metadata":{"archived":false,"auto_archive_duration":1440,"archive_timestamp":"2024-01-01T00:00:00.000000+00:00","locked":false},"message_count":0,"member_count":1,"rate_limit_per_user":0,"flags":0,"total_message_sent":0}))).into_response(),
-        ("PUT", ["", "guilds", ..]) | ("POST", ["", "interactions", ..]) => StatusCode::NO_CONTENT.into_response(),
-        (_, ["", "webhooks", ..]) => Json(msg("500000000000000098", "600000000000000001")).into_response(),
-        _ => (StatusCode::NOT_FOUND, Json(json!({"message":"404: Not Found","code":0}))).into_response(),
-    }
-}
-
-async fn fake_rest() -> (Arc<Rest>, DiscordConfig) {
-    let r = Arc::new(Rest::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = Router::new().fallback(rest).with_state(r.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let cfg = DiscordConfig {
-        token: Some("TEST.BOT.TOKEN".into()),
-        application_id: Some("900000000000000001".into()),
-        api_base: Some(base),
-        guild_id: Some("700000000000000001".into()),
-        ..DiscordConfig::default()
-    };
-    (r, cfg)
-}
-
-#[derive(Default)]
-struct MemKv(Mutex<HashMap<String, String>>);
-
-impl Kv for MemKv {
-    fn kv_get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<Option<String>>> {
-        Box::pin(async move { Ok(lock(&self.0).get(key).cloned()) })
-    }
-    fn kv_put<'a>(&'a self, key: &'a str, value: &'a str) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(async move {
-            lock(&self.0).insert(key.into(), value.into());
-            Ok(())
-        })
-    }
-}
-
-async fn outbound() -> (Arc<Rest>, DiscordOutbound) {
-    let (r, cfg) = fake_rest().await;
+async fn outbound() -> (Arc<fake::Fake>, DiscordOutbound) {
+    let (r, cfg) = fake::start().await;
     let http = Arc::new(api::http(&cfg).unwrap());
     let shared = Shared::new(Arc::new(MemKv::default()), cfg.guild_id());
     (r, DiscordOutbound::new(http, shared))
@@ -331,7 +247,7 @@ async fn a_direct_message_opens_the_dm_once_and_sends_escaped_content_with_butto
         assert_eq!(
             out.send(&f).await,
             Delivery::Sent {
-                message_id: Some("500000000000000099".into())
+                message_id: Some("500000000000000100".into())
             }
         );
         out.send(&fitted(None, "again")).await;
@@ -347,16 +263,16 @@ async fn a_direct_message_opens_the_dm_once_and_sends_escaped_content_with_butto
         let posts: Vec<_> = r
             .calls()
             .into_iter()
-            .filter(|c| c.1 == "/channels/610000000000000001/messages")
+            .filter(|c| c.path == "/channels/610000000000000001/messages")
             .collect();
         assert_eq!(posts.len(), 2);
-        assert_eq!(posts[0].2["content"], "pick\\_one");
+        assert_eq!(posts[0].body["content"], "pick\\_one");
         assert_eq!(
-            posts[0].2["components"][0]["components"][0]["custom_id"],
+            posts[0].body["components"][0]["components"][0]["custom_id"],
             "/approve 1 discord:8"
         );
-        assert_eq!(posts[0].2["components"][0]["components"][0]["style"], 1);
-        assert_eq!(posts[0].2["allowed_mentions"]["parse"], json!([]));
+        assert_eq!(posts[0].body["components"][0]["components"][0]["style"], 1);
+        assert_eq!(posts[0].body["allowed_mentions"]["parse"], json!([]));
     })
     .await;
 }
@@ -365,29 +281,29 @@ async fn a_direct_message_opens_the_dm_once_and_sends_escaped_content_with_butto
 async fn a_429_is_an_outbox_retry_and_a_403_a_failure() {
     bounded(async {
         let (r, out) = outbound().await;
-        lock(&r.inject).push_back((
-            "/channels/".into(),
+        r.inject(
+            "POST /channels/{}/messages",
             429,
             json!({"message":"You are being rate limited.","retry_after":0.5,"global":false}),
-        ));
+        );
         assert!(matches!(
             out.send(&fitted(Some("600000000000000001"), "hi")).await,
             Delivery::Retry { .. }
         ));
-        lock(&r.inject).push_back((
-            "/channels/".into(),
+        r.inject(
+            "POST /channels/{}/messages",
             403,
             json!({"message":"Missing Access","code":50001}),
-        ));
+        );
         assert!(matches!(
             out.send(&fitted(Some("600000000000000001"), "hi")).await,
             Delivery::Failed { .. }
         ));
-        lock(&r.inject).push_back((
-            "/channels/".into(),
+        r.inject(
+            "POST /channels/{}/messages",
             502,
             json!({"message":"Bad Gateway","code":0}),
-        ));
+        );
         assert!(matches!(
             out.send(&fitted(Some("600000000000000001"), "hi")).await,
             Delivery::Retry { .. }
@@ -414,11 +330,11 @@ async fn a_thread_reply_in_a_channel_goes_into_a_thread_started_from_the_message
         );
         assert_eq!(paths[1], "POST /channels/500000000000000040/messages");
         // a thread that exists already is used as it is
-        lock(&r.inject).push_back((
-            "/channels/600000000000000001/messages/500000000000000041/threads".into(),
+        r.inject(
+            "POST /channels/{}/messages/{}/threads",
             400,
             json!({"message":"A thread has already been created for this message","code":160004}),
-        ));
+        );
         f.thread = Some("500000000000000041".into());
         assert!(matches!(out.send(&f).await, Delivery::Sent { .. }));
         assert_eq!(
@@ -431,7 +347,7 @@ async fn a_thread_reply_in_a_channel_goes_into_a_thread_started_from_the_message
         out.send(&dm).await;
         let last = r.calls().pop().unwrap();
         assert_eq!(
-            last.2["message_reference"]["message_id"],
+            last.body["message_reference"]["message_id"],
             "500000000000000042"
         );
     })
@@ -448,7 +364,11 @@ async fn an_approval_grants_the_salon_role_before_the_message() {
             registration: yunqi_bot::ids::RegistrationId(2),
             group: Some("710000000000000001".into()),
         });
-        lock(&r.inject).push_back(("/guilds/".into(), 500, json!({"message":"oops","code":0})));
+        r.inject(
+            "PUT /guilds/{}/members/{}/roles/{}",
+            500,
+            json!({"message":"oops","code":0}),
+        );
         assert!(
             matches!(out.send(&f).await, Delivery::Retry { .. }),
             "nothing posted yet: the retry posts once"
@@ -462,9 +382,9 @@ async fn an_approval_grants_the_salon_role_before_the_message() {
         let post = r
             .calls()
             .into_iter()
-            .find(|c| c.1.ends_with("/messages"))
+            .find(|c| c.path.ends_with("/messages"))
             .unwrap();
-        assert!(post.2["content"]
+        assert!(post.body["content"]
             .as_str()
             .unwrap()
             .contains("<@&710000000000000001>"));
@@ -474,38 +394,10 @@ async fn an_approval_grants_the_salon_role_before_the_message() {
 
 // ---------------------------------------------------------------- interactions
 
-struct SlowSink {
-    delay: Duration,
-    events: Mutex<Vec<Inbound>>,
-}
-
-impl EventSink for SlowSink {
-    fn submit_event(&self, ev: Inbound) -> BoxFuture<'_, Result<Handled, CoreError>> {
-        Box::pin(async move {
-            tokio::time::sleep(self.delay).await;
-            let to = Recipient {
-                user: ev.user.clone(),
-                conversation: ev.conversation.clone(),
-            };
-            lock(&self.events).push(ev);
-            Ok(Handled {
-                inline: vec![
-                    Outgoing::new(to.clone(), Reply::text("first")),
-                    Outgoing::new(to, Reply::text("second")),
-                ],
-                queued: 0,
-            })
-        })
-    }
-}
-
-async fn interact(delay: Duration) -> (Arc<Rest>, Interact, Arc<SlowSink>) {
-    let (r, cfg) = fake_rest().await;
+async fn interact(delay: Duration) -> (Arc<fake::Fake>, Interact, Arc<Sink>) {
+    let (r, cfg) = fake::start().await;
     let http = Arc::new(api::http(&cfg).unwrap());
-    let sink = Arc::new(SlowSink {
-        delay,
-        events: Mutex::new(Vec::new()),
-    });
+    let sink = Arc::new(Sink::new().replying(&["first", "second"]).slow(delay));
     let i = Interact {
         http,
         shared: Shared::new(Arc::new(MemKv::default()), None),
@@ -523,17 +415,17 @@ async fn a_quick_answer_is_the_ephemeral_response_and_the_rest_follow_ups() {
         assert_eq!(lock(&sink.events).len(), 1);
         let calls = r.calls();
         assert_eq!(
-            calls[0].1,
+            calls[0].path,
             "/interactions/400000000000000001/itoken-400000000000000001/callback"
         );
-        assert_eq!(calls[0].2["type"], 4);
-        assert_eq!(calls[0].2["data"]["content"], "first");
-        assert_eq!(calls[0].2["data"]["flags"], 64);
+        assert_eq!(calls[0].body["type"], 4);
+        assert_eq!(calls[0].body["data"]["content"], "first");
+        assert_eq!(calls[0].body["data"]["flags"], 64);
         assert_eq!(
-            calls[1].1,
+            calls[1].path,
             "/webhooks/900000000000000001/itoken-400000000000000001"
         );
-        assert_eq!(calls[1].2["content"], "second");
+        assert_eq!(calls[1].body["content"], "second");
     })
     .await;
 }
@@ -557,18 +449,18 @@ async fn a_slow_core_is_deferred_within_the_window_and_the_answer_edits_it() {
             t0.elapsed() < Duration::from_millis(1400),
             "deferred before the core finished"
         );
-        assert_eq!(r.calls()[0].2["type"], 5);
+        assert_eq!(r.calls()[0].body["type"], 5);
         run.await.unwrap();
         let calls = r.calls();
         assert_eq!(
-            (calls[1].0.as_str(), calls[1].1.as_str()),
+            (calls[1].method.as_str(), calls[1].path.as_str()),
             (
                 "PATCH",
                 "/webhooks/900000000000000001/itoken-400000000000000001/messages/@original"
             )
         );
-        assert_eq!(calls[1].2["content"], "first");
-        assert_eq!(calls[2].2["content"], "second");
+        assert_eq!(calls[1].body["content"], "first");
+        assert_eq!(calls[2].body["content"], "second");
     })
     .await;
 }
@@ -585,9 +477,9 @@ async fn a_stored_custom_id_is_resolved_and_a_slow_press_is_acknowledged() {
         i.on_interaction(interaction(component_json(&id))).await;
         assert_eq!(lock(&sink.events)[0].kind, EventKind::Button(long));
         let calls = r.calls();
-        assert_eq!(calls[0].2["type"], 6, "a deferred update for a press");
+        assert_eq!(calls[0].body["type"], 6, "a deferred update for a press");
         assert!(
-            calls[1].1.starts_with("/webhooks/"),
+            calls[1].path.starts_with("/webhooks/"),
             "replies as follow-ups"
         );
     })

@@ -2,10 +2,7 @@
 //! (specs/slack.md §5, §8.2).
 #![cfg(feature = "slack")]
 
-#[path = "slack_fake.rs"]
-mod fake;
-
-use fake::{FakeSlack, LIMIT};
+use crate::config::slack::{FakeSlack, LIMIT};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,7 +103,7 @@ async fn a_direct_message_opens_the_dm_once_and_posts_there() {
         assert_eq!(opens.len(), 1, "the DM channel is cached");
         assert_eq!(opens[0].json(), json!({"users": "U0001"}));
         let posts = fake.calls("chat.postMessage");
-        assert!(posts.iter().all(|p| p.json()["channel"] == "D0001"));
+        assert!(posts.iter().all(|p| p.json()["channel"] == "DU0001"));
         assert!(
             posts.iter().all(|p| p.json().get("blocks").is_none()),
             "no buttons, no blocks"

@@ -2,14 +2,14 @@
 //! modal, late answers through the response_url, button presses.
 #![cfg(feature = "slack")]
 
-#[path = "slack_http.rs"]
-mod http;
-
+use crate::config::slack::LIMIT;
+use crate::slack_http as http;
 use axum::http::StatusCode;
-use http::fake::{text_of, FakeCore, LIMIT};
 use http::{fresh, harness, send, signed};
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
+use testkit::{text_of, Sink};
 use tokio::time::timeout;
 use yunqi_adapters::slack::vectors;
 use yunqi_adapters::slack::webhook::{COMMANDS_PATH, EVENTS_PATH, INTERACTIVE_PATH};
@@ -18,14 +18,14 @@ use yunqi_bot::EventKind;
 #[tokio::test]
 async fn a_slash_command_is_answered_inline_and_ephemerally_in_the_response() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let (status, body) = send(&h.app, signed(COMMANDS_PATH, &vectors::SLASH_COMMAND)).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             serde_json::from_str::<Value>(&body).unwrap(),
             json!({"response_type": "ephemeral", "text": "echo: /register alice@example.com dev"})
         );
-        let seen = h.core.seen();
+        let seen = h.core.events();
         assert!(seen[0].reply_inline);
         assert_eq!(seen[0].conversation.as_deref(), Some("C0001"));
         let app_command =
@@ -36,7 +36,7 @@ async fn a_slash_command_is_answered_inline_and_ephemerally_in_the_response() {
             "echo: /salons"
         );
         assert_eq!(
-            h.core.seen()[1].conversation,
+            h.core.events()[1].conversation,
             None,
             "a DM is no shared conversation"
         );
@@ -44,7 +44,7 @@ async fn a_slash_command_is_answered_inline_and_ephemerally_in_the_response() {
             send(&h.app, fresh(COMMANDS_PATH, "ssl_check=1&token=x")).await,
             (StatusCode::OK, String::new())
         );
-        assert_eq!(h.core.seen().len(), 2);
+        assert_eq!(h.core.events().len(), 2);
     })
     .await
     .unwrap();
@@ -65,7 +65,7 @@ fn command_form(text: &str, response_url: &str) -> String {
 #[tokio::test]
 async fn register_without_fields_opens_the_modal_and_falls_back_to_the_core_when_it_cannot() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         assert_eq!(
             send(
                 &h.app,
@@ -77,7 +77,7 @@ async fn register_without_fields_opens_the_modal_and_falls_back_to_the_core_when
         let open = h.fake.calls("views.open")[0].json();
         assert_eq!(open["trigger_id"], "1111.2222.abcdef");
         assert_eq!(open["view"]["callback_id"], "register:3");
-        assert!(h.core.seen().is_empty());
+        assert!(h.core.events().is_empty());
         h.fake.script(
             "views.open",
             200,
@@ -101,7 +101,10 @@ async fn register_without_fields_opens_the_modal_and_falls_back_to_the_core_when
 #[tokio::test]
 async fn a_slow_core_gets_an_ack_now_and_the_reply_goes_to_the_response_url() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::slow(Duration::from_millis(600))).await;
+        let h = harness(Arc::new(
+            Sink::new().echoing().slow(Duration::from_millis(600)),
+        ))
+        .await;
         let url = format!("{}/respond/1", h.fake.origin);
         let started = std::time::Instant::now();
         assert_eq!(
@@ -125,12 +128,12 @@ async fn a_slow_core_gets_an_ack_now_and_the_reply_goes_to_the_response_url() {
 #[tokio::test]
 async fn a_button_press_reaches_the_core_as_its_command() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         assert_eq!(
             send(&h.app, signed(INTERACTIVE_PATH, &vectors::BLOCK_ACTIONS)).await,
             (StatusCode::OK, String::new())
         );
-        let seen = h.core.seen();
+        let seen = h.core.events();
         assert_eq!(seen[0].kind, EventKind::Button("reg-42".into()));
         assert_eq!(seen[0].conversation.as_deref(), Some("C0001"));
     })
@@ -141,7 +144,7 @@ async fn a_button_press_reaches_the_core_as_its_command() {
 #[tokio::test]
 async fn a_button_press_updates_the_pressed_message_with_the_answer() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         assert_eq!(
             send(&h.app, signed(INTERACTIVE_PATH, &vectors::BLOCK_ACTIONS)).await,
             (StatusCode::OK, String::new())
@@ -168,7 +171,7 @@ async fn a_button_press_updates_the_pressed_message_with_the_answer() {
 async fn an_ephemeral_message_is_replaced_through_the_response_url_and_a_failed_update_becomes_a_message(
 ) {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let url = format!("{}/respond/7", h.fake.origin);
         let payload = json!({"type": "block_actions", "user": {"id": "U1"}, "response_url": url,
             "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": true},
@@ -187,7 +190,7 @@ async fn an_ephemeral_message_is_replaced_through_the_response_url_and_a_failed_
         assert_eq!(send(&h.app, fresh(INTERACTIVE_PATH, &form)).await.0, StatusCode::OK);
         let posted = h.fake.wait_calls("chat.postMessage", 1).await[0].json();
         assert_eq!(posted["text"], "echo: /confirm 3");
-        assert_eq!(posted["channel"], "D0001", "to the presser's DM");
+        assert_eq!(posted["channel"], "DU1", "to the presser's DM");
     })
     .await
     .unwrap();
@@ -207,7 +210,7 @@ fn submission(callback: &str, name: &str, phone: &str) -> String {
 #[tokio::test]
 async fn a_modal_submission_is_validated_then_submitted_as_the_inline_register_command() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let (status, body) = send(
             &h.app,
             fresh(INTERACTIVE_PATH, &submission("register:3", "", "123")),
@@ -217,7 +220,7 @@ async fn a_modal_submission_is_validated_then_submitted_as_the_inline_register_c
         let errors: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(errors["response_action"], "errors");
         assert_eq!(errors["errors"].as_object().unwrap().len(), 2);
-        assert!(h.core.seen().is_empty(), "an invalid form has no effect");
+        assert!(h.core.events().is_empty(), "an invalid form has no effect");
 
         assert_eq!(
             send(
@@ -230,7 +233,7 @@ async fn a_modal_submission_is_validated_then_submitted_as_the_inline_register_c
             .await,
             (StatusCode::OK, String::new())
         );
-        let seen = h.core.seen();
+        let seen = h.core.events();
         assert_eq!(
             text_of(&seen[0]),
             r#"/register 3 name="李雷" phone="13800000000" position="后端" years="5""#
@@ -242,7 +245,7 @@ async fn a_modal_submission_is_validated_then_submitted_as_the_inline_register_c
             (StatusCode::OK, String::new())
         );
         assert_eq!(
-            h.core.seen().len(),
+            h.core.events().len(),
             1,
             "another app's modal is closed and ignored"
         );
@@ -254,7 +257,7 @@ async fn a_modal_submission_is_validated_then_submitted_as_the_inline_register_c
 #[tokio::test]
 async fn a_failing_core_makes_slack_retry_an_event_but_answers_a_command_politely() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::failing()).await;
+        let h = harness(Arc::new(Sink::new().echoing().failing())).await;
         assert_eq!(
             send(&h.app, signed(EVENTS_PATH, &vectors::CHANNEL_MESSAGE))
                 .await

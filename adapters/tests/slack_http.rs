@@ -1,19 +1,17 @@
-//! Shared by the Slack webhook tests (`#[path]`-included): the routes over a fake core and
+//! Shared by the Slack webhook tests: the routes over a fake core and
 //! a fake Slack, an injected clock, and requests signed as Slack signs them.
 #![cfg(feature = "slack")]
 #![allow(dead_code)]
 
-#[path = "slack_fake.rs"]
-pub mod fake;
-
+use crate::config::slack::FakeSlack;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use chrono::{TimeZone, Utc};
-use fake::{FakeCore, FakeSlack};
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::Sink;
 use tower::ServiceExt;
 use yunqi_adapters::slack::signature::Verifier;
 use yunqi_adapters::slack::vectors::{self, Signed};
@@ -25,12 +23,12 @@ pub const NOW: i64 = 1_700_000_010;
 
 pub struct Harness {
     pub app: Router,
-    pub core: Arc<FakeCore>,
+    pub core: Arc<Sink>,
     pub clock: Arc<ManualClock>,
     pub fake: FakeSlack,
 }
 
-pub async fn harness(core: Arc<FakeCore>) -> Harness {
+pub async fn harness(core: Arc<Sink>) -> Harness {
     let (fake, _) = FakeSlack::start().await;
     let cfg = SlackConfig {
         bot_token: Some("xoxb-test".into()),

@@ -2,14 +2,12 @@
 //! the slash command's answer), reconnects after disconnect and drop, link_disabled.
 #![cfg(feature = "slack")]
 
-#[path = "slack_fake.rs"]
-mod fake;
-
-use fake::{FakeCore, FakeSlack, LIMIT};
+use crate::config::slack::{FakeSlack, LIMIT};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::Sink;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use yunqi_adapters::slack::{
@@ -51,7 +49,7 @@ const ENVELOPES: [&str; 3] = [
 async fn socket_mode_acks_every_envelope_and_reconnects_after_disconnect_and_drop() {
     timeout(LIMIT, async {
         let (fake, mut sockets) = FakeSlack::start().await;
-        let core = FakeCore::new();
+        let core = Arc::new(Sink::new().echoing());
         let state = SlackState::new(&config(&fake), core.clone(), api(&fake), Arc::new(SystemClock));
         let (_stop, shutdown) = tokio::sync::watch::channel(false);
         let opts = SocketOptions { ping_every: Duration::from_secs(5), backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(50) };
@@ -72,7 +70,7 @@ async fn socket_mode_acks_every_envelope_and_reconnects_after_disconnect_and_dro
             json!({"envelope_id": "env-events-1"}),
             json!({"envelope_id": "env-int-1"}),
         ]);
-        let seen = core.seen();
+        let seen = core.events();
         let kinds: Vec<(Option<&str>, &EventKind, bool)> = {
             let mut k: Vec<_> = seen.iter().map(|e| (e.event_id.as_deref(), &e.kind, e.reply_inline)).collect();
             k.sort_by_key(|(_, kind, _)| format!("{kind:?}"));
@@ -111,7 +109,7 @@ async fn socket_mode_stops_on_shutdown_and_an_unacked_failure_is_left_for_redeli
         let (fake, mut sockets) = FakeSlack::start().await;
         let state = SlackState::new(
             &config(&fake),
-            FakeCore::failing(),
+            Arc::new(Sink::new().echoing().failing()),
             api(&fake),
             Arc::new(SystemClock),
         );

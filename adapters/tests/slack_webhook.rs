@@ -2,14 +2,14 @@
 //! an injected clock: what reaches the core, what is refused and what is answered.
 #![cfg(feature = "slack")]
 
-#[path = "slack_http.rs"]
-mod http;
-
+use crate::config::slack::LIMIT;
+use crate::slack_http as http;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
-use http::fake::{text_of, FakeCore, LIMIT};
 use http::{fresh, harness, request, send, signed, NOW};
 use serde_json::{json, Value};
+use std::sync::Arc;
+use testkit::{text_of, Sink};
 use tokio::time::timeout;
 use yunqi_adapters::slack::signature::Verifier;
 use yunqi_adapters::slack::vectors;
@@ -18,14 +18,14 @@ use yunqi_adapters::slack::webhook::{COMMANDS_PATH, EVENTS_PATH, INTERACTIVE_PAT
 #[tokio::test]
 async fn url_verification_is_answered_with_its_challenge_and_nothing_reaches_the_core() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let (status, body) = send(&h.app, signed(EVENTS_PATH, &vectors::URL_VERIFICATION)).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             serde_json::from_str::<Value>(&body).unwrap(),
             json!({"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
         );
-        assert!(h.core.seen().is_empty());
+        assert!(h.core.events().is_empty());
     })
     .await
     .unwrap();
@@ -34,7 +34,7 @@ async fn url_verification_is_answered_with_its_challenge_and_nothing_reaches_the
 #[tokio::test]
 async fn the_spec_events_reach_the_core_and_the_bots_own_post_and_an_edit_do_not() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         for v in [
             vectors::CHANNEL_MESSAGE,
             vectors::DM_MESSAGE,
@@ -50,7 +50,7 @@ async fn the_spec_events_reach_the_core_and_the_bots_own_post_and_an_edit_do_not
                 v.name
             );
         }
-        let seen = h.core.seen();
+        let seen = h.core.events();
         let got: Vec<(&str, Option<&str>, &str)> = seen
             .iter()
             .map(|e| {
@@ -83,7 +83,7 @@ async fn the_spec_events_reach_the_core_and_the_bots_own_post_and_an_edit_do_not
 #[tokio::test]
 async fn a_retried_event_carries_the_same_event_id_for_the_core_to_dedupe() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         send(&h.app, signed(EVENTS_PATH, &vectors::CHANNEL_MESSAGE)).await;
         let v = vectors::CHANNEL_MESSAGE;
         let retry = request(
@@ -97,7 +97,7 @@ async fn a_retried_event_carries_the_same_event_id_for_the_core_to_dedupe() {
             ],
         );
         assert_eq!(send(&h.app, retry).await.0, StatusCode::OK);
-        let ids: Vec<_> = h.core.seen().iter().map(|e| e.event_id.clone()).collect();
+        let ids: Vec<_> = h.core.events().iter().map(|e| e.event_id.clone()).collect();
         assert_eq!(
             ids,
             [Some("Ev0001".to_string()), Some("Ev0001".to_string())]
@@ -110,7 +110,7 @@ async fn a_retried_event_carries_the_same_event_id_for_the_core_to_dedupe() {
 #[tokio::test]
 async fn forged_stale_and_unsigned_requests_get_401_and_have_no_effect() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let cases = [
             (EVENTS_PATH, vectors::CHANNEL_MESSAGE),
             (COMMANDS_PATH, vectors::SLASH_COMMAND),
@@ -180,7 +180,7 @@ async fn forged_stale_and_unsigned_requests_get_401_and_have_no_effect() {
             h.clock.set(Utc.timestamp_opt(NOW, 0).unwrap());
         }
         assert_eq!(
-            h.core.seen().len(),
+            h.core.events().len(),
             3,
             "only the three valid requests at the window's edge"
         );
@@ -192,7 +192,7 @@ async fn forged_stale_and_unsigned_requests_get_401_and_have_no_effect() {
 #[tokio::test]
 async fn malformed_signed_payloads_get_400_and_have_no_effect() {
     timeout(LIMIT, async {
-        let h = harness(FakeCore::new()).await;
+        let h = harness(Arc::new(Sink::new().echoing())).await;
         let cases = [
             (EVENTS_PATH, "{not json"),
             (EVENTS_PATH, r#"{"type":"event_callback"}"#),
@@ -207,7 +207,7 @@ async fn malformed_signed_payloads_get_400_and_have_no_effect() {
                 "{path} {body}"
             );
         }
-        assert!(h.core.seen().is_empty());
+        assert!(h.core.events().is_empty());
     })
     .await
     .unwrap();

@@ -3,27 +3,22 @@
 //! polling loop against a small fake Bot API on 127.0.0.1.
 #![cfg(feature = "telegram")]
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use crate::config::telegram as fake;
+use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
-use futures::future::BoxFuture;
+use axum::Router;
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use testkit::{MemKv, Sink};
 use tower::ServiceExt;
 use yunqi_adapters::telegram::inbound::{from_update, Incoming};
 use yunqi_adapters::telegram::render::{self, CallbackData};
 use yunqi_adapters::telegram::teloxide::types::Update;
-use yunqi_adapters::telegram::{
-    commands, BotIdentity, TelegramConfig, TelegramOutbound, TelegramState,
-};
+use yunqi_adapters::telegram::{commands, BotIdentity, TelegramOutbound, TelegramState};
 use yunqi_bot::capability::Fitted;
 use yunqi_bot::message::{Attachment, Button, Invite, Recipient};
-use yunqi_bot::ports::{Delivery, Kv, StoreResult};
-use yunqi_bot::runtime::{CoreError, EventSink, Handled};
+use yunqi_bot::ports::{Delivery, Kv};
 use yunqi_bot::{EventKind, Inbound, Locale, Platform, UserRef};
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -275,117 +270,6 @@ fn the_menu_lists_every_core_command_with_valid_names_in_both_languages() {
         .any(|c| c.command == "register" && c.description.starts_with("报名")));
 }
 
-// ---------------------------------------------------------------- a small fake Bot API
-
-#[derive(Default)]
-struct Api {
-    calls: Mutex<Vec<(String, Value, String)>>,
-    inject: Mutex<HashMap<String, VecDeque<(u16, Value)>>>,
-    updates: Mutex<Vec<Value>>,
-}
-
-impl Api {
-    fn calls(&self, method: &str) -> Vec<(Value, String)> {
-        lock(&self.calls)
-            .iter()
-            .filter(|c| c.0 == method.to_lowercase())
-            .map(|c| (c.1.clone(), c.2.clone()))
-            .collect()
-    }
-    fn inject(&self, method: &str, status: u16, body: Value) {
-        lock(&self.inject)
-            .entry(method.to_lowercase())
-            .or_default()
-            .push_back((status, body));
-    }
-}
-
-async fn api(
-    State(api): State<Arc<Api>>,
-    Path((_bot, method)): Path<(String, String)>,
-    body: Bytes,
-) -> (StatusCode, Json<Value>) {
-    let method = method.to_lowercase();
-    let raw = String::from_utf8_lossy(&body).to_string();
-    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    lock(&api.calls).push((method.clone(), v.clone(), raw));
-    if let Some((s, b)) = lock(&api.inject)
-        .get_mut(&method)
-        .and_then(VecDeque::pop_front)
-    {
-        return (StatusCode::from_u16(s).unwrap(), Json(b));
-    }
-    let ok = |r: Value| (StatusCode::OK, Json(json!({"ok": true, "result": r})));
-    match method.as_str() {
-        "sendmessage" | "senddocument" => {
-            let chat = v["chat_id"].as_i64().unwrap_or(111);
-            ok(
-                json!({"message_id": 77, "from": {"id": 999, "is_bot": true, "first_name": "B"}, "chat": {"id": chat, "first_name": "A", "type": "private"}, "date": 1, "text": "x"}),
-            )
-        }
-        "createchatinvitelink" => ok(
-            json!({"invite_link": "https://t.me/+one", "creator": {"id": 999, "is_bot": true, "first_name": "B"}, "creates_join_request": false, "is_primary": false, "is_revoked": false, "member_limit": 1}),
-        ),
-        "getupdates" => {
-            let offset = v["offset"].as_i64().unwrap_or(0);
-            let list: Vec<Value> = lock(&api.updates)
-                .iter()
-                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
-                .cloned()
-                .collect();
-            if list.is_empty() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            ok(Value::Array(list))
-        }
-        _ => ok(json!(true)),
-    }
-}
-
-async fn fake_api() -> (Arc<Api>, TelegramConfig) {
-    let api_state = Arc::new(Api::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = Router::new()
-        .route("/{bot}/{method}", post(api))
-        .with_state(api_state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let cfg = TelegramConfig {
-        token: Some("1:t".into()),
-        api_base: base,
-        poll_timeout: 1,
-        ..TelegramConfig::default()
-    };
-    (api_state, cfg)
-}
-
-#[derive(Default)]
-struct MemKv(Mutex<HashMap<String, String>>);
-
-impl Kv for MemKv {
-    fn kv_get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<Option<String>>> {
-        Box::pin(async move { Ok(lock(&self.0).get(key).cloned()) })
-    }
-    fn kv_put<'a>(&'a self, key: &'a str, value: &'a str) -> BoxFuture<'a, StoreResult<()>> {
-        Box::pin(async move {
-            lock(&self.0).insert(key.into(), value.into());
-            Ok(())
-        })
-    }
-}
-
-#[derive(Default)]
-struct Sink(Mutex<Vec<Inbound>>);
-
-impl EventSink for Sink {
-    fn submit_event(&self, ev: Inbound) -> BoxFuture<'_, Result<Handled, CoreError>> {
-        Box::pin(async move {
-            lock(&self.0).push(ev);
-            Ok(Handled::default())
-        })
-    }
-}
-
 fn fitted(text: &str) -> Fitted {
     Fitted {
         to: Recipient::direct(UserRef::new(Platform::Telegram, "111")),
@@ -397,8 +281,8 @@ fn fitted(text: &str) -> Fitted {
     }
 }
 
-async fn outbound() -> (Arc<Api>, TelegramOutbound, Arc<MemKv>) {
-    let (api, cfg) = fake_api().await;
+async fn outbound() -> (Arc<fake::Fake>, TelegramOutbound, Arc<MemKv>) {
+    let (api, cfg) = fake::start().await;
     let kv = Arc::new(MemKv::default());
     let bot = yunqi_adapters::telegram::api::bot(&cfg).unwrap();
     let out = TelegramOutbound::new(bot, kv.clone()).with_pacing(Duration::ZERO, Duration::ZERO);
@@ -414,10 +298,10 @@ async fn a_thread_reply_is_sent_with_reply_parameters_as_escaped_html() {
         assert_eq!(
             out.send(&f).await,
             Delivery::Sent {
-                message_id: Some("111:77".into())
+                message_id: Some("111:101".into())
             }
         );
-        let (body, _) = &api.calls("sendMessage")[0];
+        let body = &api.calls("sendMessage")[0].body;
         assert_eq!(body["text"], "Alice &lt;A&amp;B&gt; answered");
         assert_eq!(body["parse_mode"], "HTML");
         assert_eq!(body["reply_parameters"]["message_id"], 42);
@@ -429,7 +313,7 @@ async fn a_thread_reply_is_sent_with_reply_parameters_as_escaped_html() {
         f.thread = Some("222:42".into());
         out.send(&f).await;
         assert!(api.calls("sendMessage")[1]
-            .0
+            .body
             .get("reply_parameters")
             .is_none());
     })
@@ -464,17 +348,17 @@ async fn a_long_button_command_is_stored_and_the_press_resolves_it() {
         let mut f = fitted("decide");
         f.buttons = vec![Button { label: "拒绝".into(), command: long.clone(), style: Default::default() }];
         assert!(matches!(out.send(&f).await, Delivery::Sent { .. }));
-        let (body, _) = &api.calls("sendMessage")[0];
+        let body = &api.calls("sendMessage")[0].body;
         let data = body["reply_markup"]["inline_keyboard"][0][0]["callback_data"].as_str().unwrap().to_string();
         assert!(data.len() <= 64 && data.starts_with("cb:"));
 
-        let (_, cfg) = fake_api().await;
+        let (_, cfg) = fake::start().await;
         let sink = Arc::new(Sink::default());
         let bot = yunqi_adapters::telegram::api::bot(&cfg).unwrap();
         let state = TelegramState::new(bot, sink.clone(), kv.clone(), None);
         let press = update(json!({"update_id":11,"callback_query":{"id":"q1","from":{"id":222,"is_bot":false,"first_name":"O"},"message":{"message_id":77,"from":{"id":999,"is_bot":true,"first_name":"B"},"chat":{"id":222,"first_name":"O","type":"private"},"date":1,"text":"decide"},"chat_instance":"1","data":data}}));
         state.handle(&press).await.unwrap();
-        assert_eq!(lock(&sink.0)[0].kind, EventKind::Button(long));
+        assert_eq!(lock(&sink.events)[0].kind, EventKind::Button(long));
     })
     .await
     .unwrap();
@@ -492,13 +376,13 @@ async fn an_approval_gets_one_invite_link_and_the_calendar_file_without_repeatin
         assert!(matches!(out.send(&f).await, Delivery::Sent { .. }));
         assert_eq!(api.calls("sendMessage").len(), 1, "the text went out once");
         assert_eq!(api.calls("createChatInviteLink").len(), 1, "one link per registration");
-        let (link, _) = &api.calls("createChatInviteLink")[0];
+        let link = &api.calls("createChatInviteLink")[0].body;
         assert_eq!(link["member_limit"], 1);
         assert_eq!(link["chat_id"], -1001234567890i64);
-        assert!(api.calls("sendMessage")[0].0["text"].as_str().unwrap().contains("https://t.me/+one"));
+        assert!(api.calls("sendMessage")[0].body["text"].as_str().unwrap().contains("https://t.me/+fakeLink1"));
         assert_eq!(api.calls("sendDocument").len(), 2);
-        assert!(api.calls("sendDocument")[1].1.contains("salon-1.ics"));
-        assert_eq!(kv.kv_get("telegram:invite:9").await.unwrap().as_deref(), Some("https://t.me/+one"));
+        assert!(api.calls("sendDocument")[1].raw.contains("salon-1.ics"));
+        assert_eq!(kv.kv_get("telegram:invite:9").await.unwrap().as_deref(), Some("https://t.me/+fakeLink1"));
     })
     .await
     .unwrap();
@@ -521,7 +405,7 @@ async fn post_update(app: &Router, secret: Option<&str>, body: &str) -> StatusCo
 #[tokio::test]
 async fn the_webhook_refuses_a_wrong_or_missing_secret_with_no_effect() {
     tokio::time::timeout(Duration::from_secs(20), async {
-        let (_, cfg) = fake_api().await;
+        let (_, cfg) = fake::start().await;
         let sink = Arc::new(Sink::default());
         let bot = yunqi_adapters::telegram::api::bot(&cfg).unwrap();
         let state = TelegramState::new(bot, sink.clone(), Arc::new(MemKv::default()), Some("s3cret-token"));
@@ -530,11 +414,11 @@ async fn the_webhook_refuses_a_wrong_or_missing_secret_with_no_effect() {
         assert_eq!(post_update(&app, None, body).await, StatusCode::UNAUTHORIZED);
         assert_eq!(post_update(&app, Some("wrong"), body).await, StatusCode::UNAUTHORIZED);
         assert_eq!(post_update(&app, Some("s3cret-token-and-more"), body).await, StatusCode::UNAUTHORIZED);
-        assert!(lock(&sink.0).is_empty(), "no effect");
+        assert!(lock(&sink.events).is_empty(), "no effect");
         assert_eq!(post_update(&app, Some("s3cret-token"), "not json").await, StatusCode::BAD_REQUEST);
         assert_eq!(post_update(&app, Some("s3cret-token"), body).await, StatusCode::OK);
-        assert_eq!(lock(&sink.0).len(), 1);
-        assert_eq!(lock(&sink.0)[0].event_id.as_deref(), Some("1"), "update_id is the dedup key");
+        assert_eq!(lock(&sink.events).len(), 1);
+        assert_eq!(lock(&sink.events)[0].event_id.as_deref(), Some("1"), "update_id is the dedup key");
     })
     .await
     .unwrap();
@@ -543,9 +427,9 @@ async fn the_webhook_refuses_a_wrong_or_missing_secret_with_no_effect() {
 #[tokio::test]
 async fn polling_hands_updates_over_in_order_and_keeps_the_offset() {
     tokio::time::timeout(Duration::from_secs(20), async {
-        let (api, cfg) = fake_api().await;
+        let (api, cfg) = fake::start().await;
         for (i, text) in ["/register 1", "张三"].iter().enumerate() {
-            lock(&api.updates).push(json!({"update_id": 41 + i, "message": {"message_id": 10 + i, "from": {"id": 111, "is_bot": false, "first_name": "A"}, "chat": {"id": 111, "first_name": "A", "type": "private"}, "date": 1, "text": text}}));
+            api.push_update(json!({"update_id": 41 + i, "message": {"message_id": 10 + i, "from": {"id": 111, "is_bot": false, "first_name": "A"}, "chat": {"id": 111, "first_name": "A", "type": "private"}, "date": 1, "text": text}}));
         }
         let sink = Arc::new(Sink::default());
         let kv = Arc::new(MemKv::default());
@@ -555,20 +439,20 @@ async fn polling_hands_updates_over_in_order_and_keeps_the_offset() {
         let opts = yunqi_adapters::telegram::PollOptions { timeout: 1, ..Default::default() };
         let task = tokio::spawn(yunqi_adapters::telegram::run_polling(state, opts, stopped));
         for _ in 0..200 {
-            if lock(&sink.0).len() >= 2 && kv.kv_get("telegram:offset").await.unwrap().is_some() {
+            if lock(&sink.events).len() >= 2 && kv.kv_get("telegram:offset").await.unwrap().is_some() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let texts: Vec<EventKind> = lock(&sink.0).iter().map(|e| e.kind.clone()).collect();
+        let texts: Vec<EventKind> = lock(&sink.events).iter().map(|e| e.kind.clone()).collect();
         assert_eq!(texts, vec![EventKind::Text("/register 1".into()), EventKind::Text("张三".into())]);
         assert_eq!(kv.kv_get("telegram:offset").await.unwrap().as_deref(), Some("43"));
         stop.send(true).unwrap();
         task.await.unwrap();
-        assert_eq!(lock(&sink.0).len(), 2, "confirmed updates are not handed over twice");
+        assert_eq!(lock(&sink.events).len(), 2, "confirmed updates are not handed over twice");
         assert!(!api.calls("deleteWebhook").is_empty(), "polling clears any webhook first");
         let polls = api.calls("getUpdates");
-        assert!(polls.iter().any(|(b, _)| b["offset"] == 43), "{polls:?}");
+        assert!(polls.iter().any(|c| c.body["offset"] == 43), "{polls:?}");
     })
     .await
     .unwrap();

@@ -1,9 +1,7 @@
 //! The WeCom API client and outbounds against a fake WeCom on 127.0.0.1.
 #![cfg(feature = "wecom")]
 
-#[path = "wecom_fake.rs"]
-mod fake;
-
+use crate::config::wecom as fake;
 use fake::Inject;
 use serde_json::json;
 use std::future::Future;
@@ -338,4 +336,24 @@ async fn a_batch_of_one_message_to_many_members_is_one_call_and_an_invalid_membe
         assert!(matches!(outcomes[2], Delivery::Sent { .. }));
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_fake_refuses_api_calls_without_a_valid_token() {
+    let (_fake, cfg) = fake::start().await;
+    let url = format!("{}/cgi-bin/message/send?access_token=nope", cfg.api_base);
+    let v: serde_json::Value = tokio::time::timeout(Duration::from_secs(10), async {
+        reqwest::Client::new()
+            .post(url)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    })
+    .await
+    .expect("in time");
+    assert_eq!(v["errcode"], 40014);
 }

@@ -2,17 +2,16 @@
 //! welcomes, kf replies, join ways, and the kf callback through the router.
 #![cfg(feature = "wecom")]
 
-#[path = "wecom_fake.rs"]
-mod fake;
-
+use crate::config::wecom as fake;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use fake::{Inject, MemKv, Sink, CORP};
+use fake::{Inject, CORP};
 use http_body_util::BodyExt;
 use serde_json::json;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::{MemKv, Sink};
 use tower::ServiceExt;
 use yunqi_adapters::wecom::api_group::JoinWay;
 use yunqi_adapters::wecom::kf::{cursor_key, spawn_safety_poll, KfPuller};
@@ -196,8 +195,9 @@ async fn a_join_way_yields_a_qr_and_the_group_shows_who_joined_by_state() {
         let way = api.get_join_way(&id).await.unwrap();
         assert_eq!(
             way.qr_code.as_deref(),
-            Some("http://p.qpic.cn/wwhead/cfg1/0")
+            Some(format!("{}/qr/cfg1.png", fake.base).as_str())
         );
+        fake.scan_join_qr(&id, "wmAJ2");
         let group = api.groupchat_get("wr1", true).await.unwrap();
         assert_eq!(
             group.member_with_state("r1234").map(|m| m.userid.as_str()),

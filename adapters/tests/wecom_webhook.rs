@@ -1,17 +1,16 @@
 //! `/webhooks/wecom` through the router with `oneshot`: verification, callbacks, refusals.
 #![cfg(feature = "wecom")]
 
-#[path = "wecom_fake.rs"]
-mod fake;
-
+use crate::config::wecom as fake;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use fake::{Sink, CORP};
+use fake::CORP;
 use http_body_util::BodyExt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use testkit::Sink;
 use tower::ServiceExt;
 use yunqi_adapters::wecom::{routes, WecomState, WxCrypt};
 use yunqi_bot::{EventKind, Platform, UserRef};
@@ -301,7 +300,7 @@ async fn build_wires_the_routes_and_both_outbounds_from_a_complete_config() {
     bounded(async {
         let (_fake, cfg) = fake::start().await;
         let sink = Arc::new(Sink::default());
-        let kv = Arc::new(fake::MemKv::default());
+        let kv = Arc::new(testkit::MemKv::default());
         let w = yunqi_adapters::wecom::build(&cfg, sink.clone(), kv.clone()).unwrap();
         assert_eq!(
             yunqi_bot::ports::Outbound::platform(&w.app),

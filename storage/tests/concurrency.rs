@@ -1,8 +1,6 @@
 //! No overbooking, whatever the concurrency; FIFO waitlist; one bad event costs only itself.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::sync::Arc;
 use yunqi_bot::Inbound;
 

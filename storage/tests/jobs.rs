@@ -1,9 +1,7 @@
 //! Job announcements through the real core and SQLite (product.md §2).
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use std::collections::HashSet;
 use yunqi_bot::{Platform, UserRef};
 

@@ -1,8 +1,6 @@
 //! The dispatcher: outages delay messages and lose none; permanent failures are recorded.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,8 +1,6 @@
 //! Salon registration through the real core and a real SQLite file (product.md §1).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use yunqi_bot::Inbound;
 
 #[tokio::test]

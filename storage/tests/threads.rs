@@ -1,9 +1,7 @@
 //! Clarification threads through the real core and SQLite (product.md §3).
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;

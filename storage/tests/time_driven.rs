@@ -1,9 +1,7 @@
 //! Claim windows, reminders and no-shows, driven through the clock port (no sleeps).
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 
 #[tokio::test]
 async fn an_unclaimed_offer_expires_and_moves_to_the_next_waitlisted_person() {

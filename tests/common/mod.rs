@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use yunqi::app::{configure, App};
 use yunqi::server::{Options, Running};
-use yunqi_bot::ports::{Clock, ManualClock};
+use yunqi_bot::ports::{Clock, ManualClock, Store};
+use yunqi_bot::Platform;
 
 pub struct TestApp {
     pub app: App,
@@ -75,36 +76,20 @@ impl TestApp {
     }
 }
 
-/// Polls `f` every 20 ms until it gives `Some`, for at most 30 s.
-pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+/// The platform's outbox once the dispatcher has recorded what a fake already answered
+/// (a fake sees a message a moment before its row is marked sent); gives up after 5 s.
+pub async fn drained(t: &TestApp, platform: Platform) -> i64 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
-        if let Some(v) = f() {
-            return v;
+        let n = t
+            .app
+            .store
+            .outbox_pending(platform, None)
+            .await
+            .expect("outbox");
+        if n == 0 || std::time::Instant::now() >= deadline {
+            return n;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-/// Waits until `cond` holds (see `eventually`).
-pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    eventually(what, || cond().then_some(())).await
-}
-
-/// A `[[salons]]` entry like the first salon (20 seats, at least 3 years, manual
-/// approval, next Saturday), with this platform's event group when given
-/// (`("slack_channel", "C1")`).
-pub fn salon_toml(group: Option<(&str, &str)>) -> String {
-    let group = group
-        .map(|(k, v)| format!("{k} = \"{v}\"\n"))
-        .unwrap_or_default();
-    format!(
-        "[[salons]]\ntitle_zh = \"测试沙龙\"\ntitle_en = \"Test salon\"\nvenue_zh = \"杭州\"\nvenue_en = \"Hangzhou\"\n\
-         agenda_zh = \"14:00–14:30 签到\"\nagenda_en = \"14:00–14:30 sign-in\"\n\
-         date = \"next-saturday\"\nstart = \"14:00\"\nend = \"17:00\"\ncapacity = 20\nmin_years = 3\nauto_approve = false\n{group}"
-    )
 }

@@ -1,0 +1,15 @@
+//! The root package's integration tests as one binary (one link): the CLI, HTTP, and each
+//! platform end to end against the test kit's fakes.
+
+mod cli;
+mod common;
+mod discord_e2e;
+mod discord_support;
+mod http;
+mod slack_e2e;
+mod slack_socket_e2e;
+mod slack_support;
+mod telegram_e2e;
+mod telegram_support;
+mod wecom_e2e;
+mod wecom_support;
