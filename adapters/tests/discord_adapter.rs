@@ -18,7 +18,7 @@ use yunqi_adapters::discord::inbound::{from_command, from_component, from_messag
 use yunqi_adapters::discord::interact::Interact;
 use yunqi_adapters::discord::render::{self, CustomId};
 use yunqi_adapters::discord::serenity::all::{Interaction, Message, UserId};
-use yunqi_adapters::discord::{api, commands, DiscordConfig, DiscordOutbound, Shared};
+use yunqi_adapters::discord::{api, commands, DiscordConfig, DiscordOutbound, DiscordState};
 use yunqi_bot::capability::Fitted;
 use yunqi_bot::message::{Button, Invite, Outgoing, Recipient, Reply};
 use yunqi_bot::ports::{Delivery, Kv, StoreResult};
@@ -294,7 +294,7 @@ impl Kv for MemKv {
 async fn outbound() -> (Arc<Rest>, DiscordOutbound) {
     let (r, cfg) = fake_rest().await;
     let http = Arc::new(api::http(&cfg).unwrap());
-    let shared = Shared::new(Arc::new(MemKv::default()), cfg.guild_id());
+    let shared = DiscordState::new(Arc::new(MemKv::default()), cfg.guild_id());
     (r, DiscordOutbound::new(http, shared))
 }
 
@@ -494,6 +494,7 @@ impl EventSink for SlowSink {
                     Outgoing::new(to, Reply::text("second")),
                 ],
                 queued: 0,
+                duplicate: false,
             })
         })
     }
@@ -508,7 +509,7 @@ async fn interact(delay: Duration) -> (Arc<Rest>, Interact, Arc<SlowSink>) {
     });
     let i = Interact {
         http,
-        shared: Shared::new(Arc::new(MemKv::default()), None),
+        shared: DiscordState::new(Arc::new(MemKv::default()), None),
         sink: sink.clone(),
         ack_wait: Duration::from_millis(300),
     };
