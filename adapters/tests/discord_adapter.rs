@@ -13,7 +13,7 @@ use yunqi_adapters::discord::inbound::{from_command, from_component, from_messag
 use yunqi_adapters::discord::interact::Interact;
 use yunqi_adapters::discord::render::{self, CustomId};
 use yunqi_adapters::discord::serenity::all::{Interaction, Message, UserId};
-use yunqi_adapters::discord::{api, commands, DiscordOutbound, Shared};
+use yunqi_adapters::discord::{api, commands, DiscordOutbound, DiscordState};
 use yunqi_bot::capability::Fitted;
 use yunqi_bot::message::{Button, Invite, Recipient};
 use yunqi_bot::ports::Delivery;
@@ -210,7 +210,7 @@ fn every_core_command_is_a_slash_command_with_a_valid_name_and_description() {
 async fn outbound() -> (Arc<fake::Fake>, DiscordOutbound) {
     let (r, cfg) = fake::start().await;
     let http = Arc::new(api::http(&cfg).unwrap());
-    let shared = Shared::new(Arc::new(MemKv::default()), cfg.guild_id());
+    let shared = DiscordState::new(Arc::new(MemKv::default()), cfg.guild_id());
     (r, DiscordOutbound::new(http, shared))
 }
 
@@ -400,7 +400,7 @@ async fn interact(delay: Duration) -> (Arc<fake::Fake>, Interact, Arc<Sink>) {
     let sink = Arc::new(Sink::new().replying(&["first", "second"]).slow(delay));
     let i = Interact {
         http,
-        shared: Shared::new(Arc::new(MemKv::default()), None),
+        shared: DiscordState::new(Arc::new(MemKv::default()), None),
         sink: sink.clone(),
         ack_wait: Duration::from_millis(300),
     };

@@ -98,13 +98,13 @@ fn a_command_up_to_64_bytes_is_its_own_callback_data_and_a_longer_one_a_stored_k
         chinese,
         format!("/reject 1 telegram:111 {}", "x".repeat(80)),
     ] {
-        let CallbackData::Stored { data, kv_key } = render::callback_data(&long) else {
+        let CallbackData::Stored { id: data, kv_key } = render::callback_data(&long) else {
             panic!("{long} should be stored");
         };
         assert!(data.len() <= 64 && data.starts_with("cb:"), "{data}");
         assert_eq!(render::stored_key(&data), Some(kv_key.clone()));
         assert_eq!(
-            render::callback_data(&long).data(),
+            render::callback_data(&long).id(),
             data,
             "the same command, the same key"
         );

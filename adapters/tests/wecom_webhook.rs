@@ -301,7 +301,7 @@ async fn build_wires_the_routes_and_both_outbounds_from_a_complete_config() {
         let (_fake, cfg) = fake::start().await;
         let sink = Arc::new(Sink::default());
         let kv = Arc::new(testkit::MemKv::default());
-        let w = yunqi_adapters::wecom::build(&cfg, sink.clone(), kv.clone()).unwrap();
+        let w = yunqi_adapters::wecom::parts(&cfg, sink.clone(), kv.clone(), vec![]).unwrap();
         assert_eq!(
             yunqi_bot::ports::Outbound::platform(&w.app),
             Platform::Wecom
@@ -320,14 +320,14 @@ async fn build_wires_the_routes_and_both_outbounds_from_a_complete_config() {
         let mut no_kf = cfg.clone();
         no_kf.kf_open_kfid = None;
         assert!(
-            yunqi_adapters::wecom::build(&no_kf, sink.clone(), kv.clone())
+            yunqi_adapters::wecom::parts(&no_kf, sink.clone(), kv.clone(), vec![])
                 .unwrap()
                 .kf
                 .is_none()
         );
         let mut missing = cfg.clone();
         missing.token = None;
-        let err = yunqi_adapters::wecom::build(&missing, sink, kv)
+        let err = yunqi_adapters::wecom::parts(&missing, sink, kv, vec![])
             .err()
             .map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("wecom.token is not set"));

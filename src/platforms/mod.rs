@@ -1,27 +1,15 @@
 //! Turns on every adapter whose config section is complete: its webhook routes, its
 //! sending side for the outbox dispatcher, and any background task it needs.
 
-mod discord;
-mod slack;
-mod telegram;
-mod wecom;
-
 use crate::app::App;
-use anyhow::Result;
-use axum::Router;
+use anyhow::{Context, Result};
 use std::sync::Arc;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
-use yunqi_bot::ports::Outbound;
-
-#[derive(Default)]
-pub struct Wired {
-    pub router: Router,
-    pub outbounds: Vec<Arc<dyn Outbound>>,
-    pub tasks: Vec<JoinHandle<()>>,
-    /// Names of the platforms turned on, for the start-up log.
-    pub on: Vec<&'static str>,
-}
+use yunqi_adapters::common::Deps;
+use yunqi_adapters::common::Wired;
+use yunqi_adapters::{discord, slack, telegram, wecom};
+use yunqi_bot::ports::{EventSink, Kv};
+use yunqi_bot::{Platform, UserRef};
 
 /// A section of the merged configuration, deserialized into an adapter's config type.
 pub(crate) fn section<T: serde::de::DeserializeOwned + Default>(
@@ -34,13 +22,43 @@ pub(crate) fn section<T: serde::de::DeserializeOwned + Default>(
     }
 }
 
+/// Builds one adapter when its section is complete; the `?` context names the section.
+macro_rules! adapter {
+    ($w:ident, $app:ident, $deps:ident, $name:literal, $platform:ident :: $cfg:ident) => {{
+        let cfg: $platform::$cfg = section($app, $name).context(concat!("[", $name, "]"))?;
+        if cfg.is_complete() {
+            let wired = $platform::build(&cfg, $deps.clone())
+                .await
+                .context(concat!("[", $name, "]"))?;
+            $w.merge(wired);
+        }
+    }};
+}
+
 pub async fn wire(app: &App, shutdown: watch::Receiver<bool>) -> Result<Wired> {
+    let sink: Arc<dyn EventSink> = Arc::new(app.core.clone());
+    let kv: Arc<dyn Kv> = app.store.clone();
+    let deps = Deps {
+        sink,
+        kv,
+        clock: app.clock.clone(),
+        shutdown,
+        organizers: organizers(&app.settings.roles.organizers),
+    };
     let mut w = Wired::default();
-    wecom::wire(app, &mut w)?;
-    slack::wire(app, &mut w, shutdown.clone()).await?;
-    telegram::wire(app, &mut w, shutdown.clone())?;
-    discord::wire(app, &mut w, shutdown.clone()).await?;
+    adapter!(w, app, deps, "wecom", wecom::WecomConfig);
+    adapter!(w, app, deps, "slack", slack::SlackConfig);
+    adapter!(w, app, deps, "telegram", telegram::TelegramConfig);
+    adapter!(w, app, deps, "discord", discord::DiscordConfig);
     Ok(w)
+}
+
+/// `[roles] organizers` entries (`wecom:zhangsan`); the adapters pick their platform's.
+fn organizers(organizers: &[String]) -> Vec<UserRef> {
+    organizers
+        .iter()
+        .filter_map(|o| UserRef::parse_with_default(o, Platform::Console))
+        .collect()
 }
 
 #[cfg(test)]

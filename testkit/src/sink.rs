@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use std::sync::Mutex;
 use std::time::Duration;
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
-use yunqi_bot::runtime::{CoreError, EventSink, Handled};
+use yunqi_bot::ports::{CoreError, EventSink, Handled};
 use yunqi_bot::{EventKind, Inbound};
 
 #[derive(Default)]
@@ -88,6 +88,7 @@ impl Sink {
                 .map(|t| Outgoing::new(to.clone(), Reply::text(t)))
                 .collect(),
             queued: 0,
+            duplicate: false,
         }
     }
 }

@@ -1,32 +1,27 @@
 //! serenity's `Http` for the configured API, and what its errors mean for the outbox.
 
 use super::config::DiscordConfig;
+use crate::common::SetupError;
 use serenity::all::{ApplicationId, HttpBuilder, HttpError};
 use serenity::http::Http;
 use std::time::Duration;
-use thiserror::Error;
 use yunqi_bot::ports::Delivery;
-
-#[derive(Debug, Error)]
-pub enum SetupError {
-    #[error("[discord] token and application_id are required")]
-    Incomplete,
-    #[error("[discord] http client: {0}")]
-    Client(String),
-    #[error("[discord] gateway client: {0}")]
-    Gateway(String),
-}
 
 /// `Http` with the application id. With `api_base` (fakes, proxies) requests go there and
 /// serenity's rate limiter is off, because serenity 0.12 ignores the proxy otherwise.
 pub fn http(cfg: &DiscordConfig) -> Result<Http, SetupError> {
-    let token = cfg.token().ok_or(SetupError::Incomplete)?;
-    let app = cfg.application_id().ok_or(SetupError::Incomplete)?;
+    let token = cfg.token().ok_or(SetupError::Missing("discord.token"))?;
+    let app = cfg
+        .application_id()
+        .ok_or(SetupError::Missing("discord.application_id"))?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(30))
         .build()
-        .map_err(|e| SetupError::Client(e.to_string()))?;
+        .map_err(|e| SetupError::Client {
+            platform: "discord",
+            error: e.to_string(),
+        })?;
     let mut b = HttpBuilder::new(token)
         .client(client)
         .application_id(ApplicationId::new(app));
@@ -65,17 +60,23 @@ pub fn is_transient(e: &serenity::Error) -> bool {
     }
 }
 
-/// The outbox's verdict. A 429 only surfaces where serenity's limiter is off (it sleeps
-/// `Retry-After` and retries by itself otherwise); serenity keeps no header of a failed
-/// response, so the outbox's own backoff decides the wait.
-pub fn delivery(e: &serenity::Error) -> Delivery {
-    let error = match status(e) {
-        Some(s) => format!("discord {s}: {e}"),
-        None => e.to_string(),
-    };
-    if is_transient(e) {
-        Delivery::Retry { after: None, error }
-    } else {
-        Delivery::Failed { error }
+/// A failed REST call, for the outbox's verdict.
+#[derive(Debug)]
+pub struct ApiError(pub serenity::Error);
+
+/// A 429 only surfaces where serenity's limiter is off (it sleeps `Retry-After` and
+/// retries by itself otherwise); serenity keeps no header of a failed response, so the
+/// outbox's own backoff decides the wait.
+impl From<ApiError> for Delivery {
+    fn from(ApiError(e): ApiError) -> Delivery {
+        let error = match status(&e) {
+            Some(s) => format!("discord {s}: {e}"),
+            None => e.to_string(),
+        };
+        if is_transient(&e) {
+            Delivery::Retry { after: None, error }
+        } else {
+            Delivery::Failed { error }
+        }
     }
 }

@@ -6,6 +6,7 @@ use super::inbound::ARGS_OPTION;
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
 use yunqi_bot::command::Name;
 use yunqi_bot::i18n::usage;
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::Locale;
 
 /// Descriptions are 1–100 characters.
@@ -44,9 +45,13 @@ pub fn commands() -> Vec<CreateCommand> {
                 .description_localized("zh-CN", description(n, Locale::Zh));
             if takes_args(n) {
                 c = c.add_option(
-                    CreateCommandOption::new(CommandOptionType::String, ARGS_OPTION, "arguments")
-                        .description_localized("zh-CN", "参数")
-                        .required(false),
+                    CreateCommandOption::new(
+                        CommandOptionType::String,
+                        ARGS_OPTION,
+                        PlatformMsg::CommandArgs.render(Locale::En),
+                    )
+                    .description_localized("zh-CN", PlatformMsg::CommandArgs.render(Locale::Zh))
+                    .required(false),
                 );
             }
             c

@@ -2,6 +2,7 @@
 //! gateway_url; optional extras: guild_id (commands registered to one guild at once, the
 //! guild of bare role ids) and message_content (the privileged intent).
 
+use crate::common::config::{redact, set};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
@@ -43,10 +44,6 @@ fn snowflake<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error
     })
 }
 
-fn set(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 impl DiscordConfig {
     /// On with a token and an application id.
     pub fn is_complete(&self) -> bool {
@@ -78,14 +75,7 @@ impl DiscordConfig {
 impl fmt::Debug for DiscordConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DiscordConfig")
-            .field(
-                "token",
-                &if self.token().is_some() {
-                    "<redacted>"
-                } else {
-                    "<unset>"
-                },
-            )
+            .field("token", &redact(&self.token))
             .field("application_id", &self.application_id)
             .field("api_base", &self.api_base)
             .field("gateway_url", &self.gateway_url)

@@ -3,22 +3,22 @@
 use super::commands;
 use super::inbound::from_message;
 use super::interact::Interact;
-use super::state::Shared;
+use super::state::DiscordState;
 use serenity::all::{Command, Context, EventHandler, Guild, GuildId, Interaction, Message, Ready};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi_bot::runtime::EventSink;
+use yunqi_bot::ports::EventSink;
 
 pub struct Handler {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<DiscordState>,
     pub sink: Arc<dyn EventSink>,
     pub ack_wait: Duration,
     registered: AtomicBool,
 }
 
 impl Handler {
-    pub fn new(shared: Arc<Shared>, sink: Arc<dyn EventSink>) -> Handler {
+    pub fn new(shared: Arc<DiscordState>, sink: Arc<dyn EventSink>) -> Handler {
         Handler {
             shared,
             sink,

@@ -4,9 +4,9 @@
 //! the replies edit the deferred response.
 
 use super::inbound::{from_command, from_component};
-use super::outbound::{grant_role, store_commands};
-use super::render::{self, stored_key};
-use super::state::Shared;
+use super::outbound::grant_role;
+use super::render;
+use super::state::DiscordState;
 use serenity::all::{
     CommandInteraction, ComponentInteraction, CreateAllowedMentions, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
@@ -19,9 +19,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::timeout;
 use yunqi_bot::capability::{fit, Fitted};
-use yunqi_bot::i18n::Msg;
-use yunqi_bot::runtime::{CoreError, EventSink, Handled};
-use yunqi_bot::{EventKind, Inbound, Locale};
+use yunqi_bot::i18n::PlatformMsg;
+use yunqi_bot::ports::{CoreError, EventSink, Handled};
+use yunqi_bot::{EventKind, Inbound};
 
 /// How long an interaction waits for the core before it is deferred (Discord allows 3 s).
 pub const ACK_WAIT: Duration = Duration::from_millis(2000);
@@ -64,7 +64,7 @@ impl Source {
 
 pub struct Interact {
     pub http: Arc<Http>,
-    pub shared: Arc<Shared>,
+    pub shared: Arc<DiscordState>,
     pub sink: Arc<dyn EventSink>,
     pub ack_wait: Duration,
 }
@@ -121,18 +121,12 @@ impl Interact {
         let EventKind::Button(id) = &ev.kind else {
             return Some(ev);
         };
-        let Some(key) = stored_key(id) else {
-            return Some(ev);
-        };
-        match self.shared.kv.kv_get(&key).await {
+        match render::PAYLOADS.resolve(self.shared.kv.as_ref(), id).await {
             Ok(Some(cmd)) => {
                 ev.kind = EventKind::Button(cmd);
                 Some(ev)
             }
-            Ok(None) => {
-                tracing::warn!(%key, "discord button names no stored command");
-                None
-            }
+            Ok(None) => None,
             Err(e) => {
                 tracing::warn!(error = %e, "discord button command unreadable");
                 None
@@ -157,7 +151,10 @@ impl Interact {
             .flatten()
             .collect();
         for p in &parts {
-            if let Err(d) = store_commands(&self.shared, p).await {
+            if let Err(d) = render::PAYLOADS
+                .store(self.shared.kv.as_ref(), &p.buttons)
+                .await
+            {
                 tracing::warn!(?d, "discord button command not stored");
             }
             if p.invite.is_some() {
@@ -249,11 +246,7 @@ fn apology() -> Fitted {
             yunqi_bot::Platform::Discord,
             "",
         )),
-        text: format!(
-            "{}\n{}",
-            Msg::InternalError.render(Locale::Zh),
-            Msg::InternalError.render(Locale::En)
-        ),
+        text: PlatformMsg::Apology.bilingual(),
         buttons: Vec::new(),
         attachment: None,
         thread: None,

@@ -3,11 +3,8 @@
 //! command, interaction responses within 3 s, threads for thread replies, roles for
 //! approved registrants.
 //!
-//! Wiring (the composition root):
-//! 1. `DiscordConfig` from `[discord]`; the adapter is on when `is_complete()`.
-//! 2. `let d = build(&cfg, core_as_event_sink, kv).await?`; `d.outbound` goes to the outbox
-//!    dispatcher.
-//! 3. Spawn `run(d.client, shutdown)`.
+//! Wiring: `build(&cfg, deps).await` (see `setup`) gives the outbox lane and the gateway
+//! task.
 
 pub mod api;
 pub mod commands;
@@ -20,12 +17,12 @@ pub mod render;
 pub mod setup;
 pub mod state;
 
-pub use api::SetupError;
+pub use api::ApiError;
 pub use config::DiscordConfig;
 pub use outbound::DiscordOutbound;
 pub use render::capabilities;
-pub use setup::{build, intents, run, Discord};
-pub use state::Shared;
+pub use setup::{build, intents, run};
+pub use state::DiscordState;
 
 /// The crate the adapter is built on, for fixtures and fakes in tests.
 #[doc(hidden)]

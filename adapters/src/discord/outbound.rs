@@ -3,9 +3,9 @@
 //! thread reply in a thread started from the message (a reply reference in a DM), and an
 //! approval's invite → the salon's role granted to the member.
 
-use super::api::{code, delivery, is_transient};
-use super::render::{self, CustomId};
-use super::state::Shared;
+use super::api::{code, is_transient, ApiError};
+use super::render;
+use super::state::DiscordState;
 use futures::future::BoxFuture;
 use serenity::all::{
     AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateAttachment, CreateMessage,
@@ -14,6 +14,7 @@ use serenity::all::{
 use serenity::http::Http;
 use std::sync::Arc;
 use yunqi_bot::capability::{Capabilities, Fitted};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ports::{Delivery, Outbound};
 use yunqi_bot::Platform;
 
@@ -22,20 +23,16 @@ const THREAD_EXISTS: isize = 160004;
 
 /// The line an approval gets once the member has the salon's role.
 pub fn role_line(role: RoleId) -> String {
-    format!("👉 已为您添加活动身份组 <@&{role}> · You now have the event role <@&{role}>")
-}
-
-fn retry_later(error: String) -> Delivery {
-    Delivery::Retry { after: None, error }
+    PlatformMsg::RoleGranted(&format!("<@&{role}>")).bilingual()
 }
 
 pub struct DiscordOutbound {
     http: Arc<Http>,
-    shared: Arc<Shared>,
+    shared: Arc<DiscordState>,
 }
 
 impl DiscordOutbound {
-    pub fn new(http: Arc<Http>, shared: Arc<Shared>) -> DiscordOutbound {
+    pub fn new(http: Arc<Http>, shared: Arc<DiscordState>) -> DiscordOutbound {
         DiscordOutbound { http, shared }
     }
 
@@ -54,7 +51,10 @@ impl DiscordOutbound {
                 error: format!("not a Discord user id: {}", f.to.user.id),
             };
         };
-        if let Err(d) = store_commands(&self.shared, f).await {
+        if let Err(d) = render::PAYLOADS
+            .store(self.shared.kv.as_ref(), &f.buttons)
+            .await
+        {
             return d;
         }
         let mut text = f.text.clone();
@@ -109,7 +109,7 @@ impl DiscordOutbound {
             Ok(m) => Delivery::Sent {
                 message_id: Some(m.id.get().to_string()),
             },
-            Err(e) => delivery(&e),
+            Err(e) => ApiError(e).into(),
         }
     }
 
@@ -123,7 +123,7 @@ impl DiscordOutbound {
                 self.shared.set_dm_channel(user, c.id.get());
                 Ok(c.id)
             }
-            Err(e) => Err(delivery(&e)),
+            Err(e) => Err(ApiError(e).into()),
         }
     }
 
@@ -151,7 +151,7 @@ impl DiscordOutbound {
         match made {
             Ok(t) => Ok(t.id),
             Err(e) if code(&e) == Some(THREAD_EXISTS) => Ok(ChannelId::new(parent.get())),
-            Err(e) if is_transient(&e) => Err(delivery(&e)),
+            Err(e) if is_transient(&e) => Err(ApiError(e).into()),
             Err(e) => {
                 // No permission to make threads: the answer goes to the channel.
                 tracing::warn!(error = %e, "discord thread not created; posting in the channel");
@@ -179,25 +179,11 @@ pub(crate) fn message(f: &Fitted, text: &str) -> CreateMessage {
     m
 }
 
-/// Commands too long for a `custom_id` are kept in the Kv under their key.
-pub(crate) async fn store_commands(shared: &Shared, f: &Fitted) -> Result<(), Delivery> {
-    for b in &f.buttons {
-        if let CustomId::Stored { kv_key, .. } = render::custom_id(&b.command) {
-            shared
-                .kv
-                .kv_put(&kv_key, &b.command)
-                .await
-                .map_err(|e| retry_later(format!("storing a button command: {e}")))?;
-        }
-    }
-    Ok(())
-}
-
 /// Grants the salon's role for an approval. `Ok(None)`: no role, or it cannot be granted
 /// (logged; the approval goes out anyway). Granting twice is harmless.
 pub(crate) async fn grant_role(
     http: &Http,
-    shared: &Shared,
+    shared: &DiscordState,
     f: &Fitted,
 ) -> Result<Option<RoleId>, Delivery> {
     let Some(group) = f.invite.as_ref().and_then(|i| i.group.as_deref()) else {
@@ -223,7 +209,7 @@ pub(crate) async fn grant_role(
         .await
     {
         Ok(()) => Ok(Some(role)),
-        Err(e) if is_transient(&e) => Err(delivery(&e)),
+        Err(e) if is_transient(&e) => Err(ApiError(e).into()),
         Err(e) => {
             tracing::warn!(error = %e, %guild, %role, "discord role not granted; the approval goes without it");
             Ok(None)

@@ -1,7 +1,8 @@
 //! Fitted messages → Discord: markdown escaping, button rows with `custom_id` ≤ 100.
 
+use crate::common::escape::backslash;
+use crate::common::stored::{Payload, Payloads};
 use serenity::all::{ButtonStyle as DButton, CreateActionRow, CreateButton};
-use sha2::{Digest, Sha256};
 use yunqi_bot::capability::{Capabilities, LenUnit};
 use yunqi_bot::message::{Button, ButtonStyle};
 
@@ -15,8 +16,11 @@ pub const MAX_CUSTOM_ID: usize = 100;
 pub const MAX_BUTTONS: usize = 25;
 pub const ROW: usize = 5;
 pub const MAX_LABEL: usize = 80;
-/// A `custom_id` naming a command stored server-side (Kv `discord:cb:<key>`).
-pub const STORED_PREFIX: &str = "cb:";
+/// Commands too long for a `custom_id` are stored server-side (Kv `discord:cb:<key>`).
+pub const PAYLOADS: Payloads = Payloads {
+    namespace: "discord",
+    fits: |c| c.chars().count() <= MAX_CUSTOM_ID,
+};
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
@@ -54,12 +58,7 @@ pub fn escape(text: &str) -> String {
                 out.push_str(word);
                 continue;
             }
-            for c in word.chars() {
-                if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|') {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
+            out.push_str(&backslash(word, "\\*_~`|"));
         }
     }
     out
@@ -75,40 +74,16 @@ pub fn content(text: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomId {
-    Inline(String),
-    Stored { id: String, kv_key: String },
-}
+pub type CustomId = Payload;
 
-impl CustomId {
-    pub fn id(&self) -> &str {
-        match self {
-            CustomId::Inline(s) => s,
-            CustomId::Stored { id, .. } => id,
-        }
-    }
-}
-
-/// A command up to 100 characters is its own `custom_id`; a longer one is stored under a
-/// digest of it.
+/// A command up to 100 characters is its own `custom_id`; a longer one is stored.
 pub fn custom_id(command: &str) -> CustomId {
-    let n = command.chars().count();
-    if n > 0 && n <= MAX_CUSTOM_ID && !command.starts_with(STORED_PREFIX) {
-        return CustomId::Inline(command.to_string());
-    }
-    let key = hex::encode(&Sha256::digest(command.as_bytes())[..12]);
-    CustomId::Stored {
-        id: format!("{STORED_PREFIX}{key}"),
-        kv_key: format!("discord:cb:{key}"),
-    }
+    PAYLOADS.payload(command)
 }
 
 /// The Kv key of a stored command, from the `custom_id` naming it.
 pub fn stored_key(id: &str) -> Option<String> {
-    id.strip_prefix(STORED_PREFIX)
-        .filter(|k| !k.is_empty())
-        .map(|k| format!("discord:cb:{k}"))
+    PAYLOADS.stored_key(id)
 }
 
 fn label(l: &str) -> String {

@@ -1,24 +1,16 @@
-//! One call that turns a complete `[discord]` section into a gateway client (not yet
-//! started) and the outbox lane sharing its `Http`; `run` drives the gateway until
-//! shutdown.
+//! One call that turns a complete `[discord]` section into the outbox lane and the
+//! gateway task; `run` drives the gateway until shutdown.
 
-use super::api::{self, SetupError};
+use super::api;
 use super::config::DiscordConfig;
 use super::handler::Handler;
 use super::outbound::DiscordOutbound;
-use super::state::Shared;
+use super::state::DiscordState;
+use crate::common::{Deps, SetupError, Wired};
 use serenity::all::{ClientBuilder, GatewayIntents};
 use serenity::Client;
 use std::sync::Arc;
 use tokio::sync::watch;
-use yunqi_bot::ports::Kv;
-use yunqi_bot::runtime::EventSink;
-
-pub struct Discord {
-    pub client: Client,
-    pub outbound: DiscordOutbound,
-    pub shared: Arc<Shared>,
-}
 
 /// GUILDS (roles, guild ids), guild and direct messages; MESSAGE_CONTENT only when asked
 /// for. Interactions need no intent.
@@ -31,27 +23,32 @@ pub fn intents(cfg: &DiscordConfig) -> GatewayIntents {
     i
 }
 
-pub async fn build(
-    cfg: &DiscordConfig,
-    sink: Arc<dyn EventSink>,
-    kv: Arc<dyn Kv>,
-) -> Result<Discord, SetupError> {
+/// The outbox lane sharing the gateway client's `Http`, and the gateway task until
+/// shutdown.
+pub async fn build(cfg: &DiscordConfig, deps: Deps) -> Result<Wired, SetupError> {
+    if cfg.api_base().is_some() {
+        tracing::warn!("[discord] api_base is set: serenity's rate limiter is off, 429s are retried by the outbox");
+    }
     let http = api::http(cfg)?;
-    let shared = Shared::new(kv, cfg.guild_id());
-    let handler = Handler::new(shared.clone(), sink);
+    let state = DiscordState::new(deps.kv, cfg.guild_id());
+    let handler = Handler::new(state.clone(), deps.sink);
     let client = ClientBuilder::new_with_http(http, intents(cfg))
         .event_handler(handler)
         .await
-        .map_err(|e| SetupError::Gateway(e.to_string()))?;
+        .map_err(|e| SetupError::Client {
+            platform: "discord gateway",
+            error: e.to_string(),
+        })?;
     if let Some(url) = cfg.gateway_url() {
         *client.ws_url.lock().await = url.to_string();
     }
-    let outbound = DiscordOutbound::new(client.http.clone(), shared.clone());
-    Ok(Discord {
-        client,
-        outbound,
-        shared,
-    })
+    let mut wired = Wired::default();
+    wired
+        .outbounds
+        .push(Arc::new(DiscordOutbound::new(client.http.clone(), state)));
+    wired.tasks.push(tokio::spawn(run(client, deps.shutdown)));
+    wired.on.push("discord");
+    Ok(wired)
 }
 
 /// Runs the gateway until `shutdown` turns true.

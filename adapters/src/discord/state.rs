@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use yunqi_bot::ports::Kv;
 
-pub struct Shared {
+pub struct DiscordState {
     pub kv: Arc<dyn Kv>,
     guild: Option<u64>,
     me: RwLock<Option<UserId>>,
@@ -20,9 +20,9 @@ fn read<T: Clone>(l: &RwLock<T>) -> T {
     l.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
-impl Shared {
-    pub fn new(kv: Arc<dyn Kv>, guild: Option<u64>) -> Arc<Shared> {
-        Arc::new(Shared {
+impl DiscordState {
+    pub fn new(kv: Arc<dyn Kv>, guild: Option<u64>) -> Arc<DiscordState> {
+        Arc::new(DiscordState {
             kv,
             guild,
             me: RwLock::new(None),

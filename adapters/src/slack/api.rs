@@ -4,8 +4,8 @@
 use super::api_error::network;
 pub use super::api_error::{classify, ApiError};
 use super::config::SlackConfig;
-use super::pacer::Pacer;
 use super::render::Message;
+use crate::common::pacer::Pacer;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -71,7 +71,9 @@ pub struct SlackApi {
     app_auth: Option<HeaderValue>,
     /// user id → DM channel id; conversations.open is idempotent, so a cache is safe.
     dms: Mutex<HashMap<String, String>>,
-    pacer: Pacer,
+    pacer: Pacer<String>,
+    /// Per channel; Slack allows about one message a second.
+    gap: Duration,
 }
 
 fn bearer(token: Option<&str>) -> Result<Option<HeaderValue>, ApiError> {
@@ -94,13 +96,14 @@ impl SlackApi {
             bot_auth: bearer(cfg.bot_token())?,
             app_auth: bearer(cfg.app_token())?,
             dms: Mutex::new(HashMap::new()),
-            pacer: Pacer::new(CHANNEL_GAP),
+            pacer: Pacer::default(),
+            gap: CHANNEL_GAP,
         })
     }
 
     /// Per-channel gap between messages (tests use zero).
     pub fn with_channel_gap(mut self, gap: Duration) -> SlackApi {
-        self.pacer.set_gap(gap);
+        self.gap = gap;
         self
     }
 
@@ -168,7 +171,8 @@ impl SlackApi {
 
     /// chat.postMessage, paced per channel.
     pub async fn post_message(&self, m: &Message<'_>) -> Result<Posted, ApiError> {
-        self.pacer.wait(m.channel.unwrap_or_default()).await;
+        let channel = m.channel.unwrap_or_default().to_string();
+        self.pacer.wait(channel, self.gap).await;
         self.call("chat.postMessage", m).await
     }
 

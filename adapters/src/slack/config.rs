@@ -1,6 +1,7 @@
 //! The `[slack]` config section. Pinned key names: bot_token, signing_secret, app_token,
 //! api_base, command.
 
+use crate::common::config::{redact, set};
 use serde::Deserialize;
 use std::fmt;
 
@@ -33,10 +34,6 @@ impl Default for SlackConfig {
             command: DEFAULT_COMMAND.to_string(),
         }
     }
-}
-
-fn set(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 impl SlackConfig {
@@ -75,14 +72,6 @@ impl SlackConfig {
         } else {
             format!("/{}", c.to_lowercase())
         }
-    }
-}
-
-fn redact(v: &Option<String>) -> &'static str {
-    if set(v).is_some() {
-        "<redacted>"
-    } else {
-        "<unset>"
     }
 }
 

@@ -13,10 +13,10 @@ use std::pin::Pin;
 use std::time::Duration;
 use tokio::time::{timeout, Instant};
 use yunqi_bot::capability::{fit, Fitted};
-use yunqi_bot::i18n::Msg;
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::message::Outgoing;
-use yunqi_bot::runtime::{CoreError, Handled};
-use yunqi_bot::{Inbound, Locale};
+use yunqi_bot::ports::{CoreError, Handled};
+use yunqi_bot::Inbound;
 
 /// A response_url takes at most 5 posts (§3).
 const RESPONSE_URL_POSTS: usize = 5;
@@ -231,11 +231,7 @@ fn response_body(f: &Fitted) -> Vec<u8> {
 }
 
 fn error_body() -> Vec<u8> {
-    let text = format!(
-        "{}\n{}",
-        Msg::InternalError.render(Locale::Zh),
-        Msg::InternalError.render(Locale::En)
-    );
+    let text = PlatformMsg::Apology.bilingual();
     serde_json::to_vec(&Message {
         response_type: Some("ephemeral"),
         text: text.into(),

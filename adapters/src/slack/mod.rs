@@ -1,13 +1,7 @@
 //! Slack: Events API, slash commands, interactivity, Socket Mode, Web API.
 //!
-//! Wiring (the composition root):
-//! 1. `SlackConfig` from the `[slack]` section; the adapter is on when `is_complete()`.
-//! 2. `let api = Arc::new(SlackApi::new(&cfg)?)`; `SlackOutbound::new(api.clone())` goes
-//!    to the outbox dispatcher.
-//! 3. `let state = SlackState::new(&cfg, core_as_event_sink, api, clock)`, then
-//!    `state.identify().await` (auth.test, so the bot ignores its own posts).
-//! 4. HTTP: merge `routes(state.clone())`; Socket Mode (`cfg.socket_mode()`): spawn
-//!    `run_socket_mode(state, SocketOptions::default(), shutdown)`.
+//! Wiring: `build(&cfg, deps).await` (see `setup`) gives the outbox lane, the HTTP routes
+//! (with a signing secret) and the Socket Mode task (with an app token).
 
 pub mod api;
 mod api_error;
@@ -18,8 +12,8 @@ pub mod handle;
 pub mod inbound;
 pub mod modal;
 pub mod outbound;
-mod pacer;
 pub mod render;
+pub mod setup;
 pub mod signature;
 pub mod socket;
 pub mod state;
@@ -32,6 +26,7 @@ pub use config::SlackConfig;
 pub use inbound::BotIdentity;
 pub use outbound::SlackOutbound;
 pub use render::capabilities;
+pub use setup::build;
 pub use socket::{run_socket_mode, SocketError, SocketOptions};
 pub use state::SlackState;
 pub use webhook::routes;

@@ -5,38 +5,19 @@
 use super::dto::View;
 use serde_json::{json, Map, Value};
 use yunqi_bot::command::{self, Command, Parsed};
-use yunqi_bot::i18n::{Field, Msg};
+use yunqi_bot::i18n::{Field, PlatformMsg};
 use yunqi_bot::ids::SalonId;
 use yunqi_bot::validate::{Invalid, PersonName, Phone, Position, Years};
-use yunqi_bot::Locale;
 
 /// `callback_id` = this prefix + the salon id.
 pub const CALLBACK_PREFIX: &str = "register:";
 
-/// (field, block_id, label, placeholder, max_length)
-const INPUTS: [(Field, &str, &str, &str, u32); 4] = [
-    (Field::Name, "name", "姓名 Name", "张三 / Zhang San", 40),
-    (
-        Field::Phone,
-        "phone",
-        "手机号 Mobile phone",
-        "13800000000 / +4915112345678",
-        20,
-    ),
-    (
-        Field::Position,
-        "position",
-        "职位 Position",
-        "后端工程师 / Backend engineer",
-        60,
-    ),
-    (
-        Field::Years,
-        "years",
-        "工作年限 Years of experience",
-        "5",
-        10,
-    ),
+/// (field, block_id, max_length); labels and examples come from `PlatformMsg`.
+const INPUTS: [(Field, &str, u32); 4] = [
+    (Field::Name, "name", 40),
+    (Field::Phone, "phone", 20),
+    (Field::Position, "position", 60),
+    (Field::Years, "years", 10),
 ];
 
 /// The salon of a `/register <id>` that gives no profile fields: the case the modal is for.
@@ -54,7 +35,9 @@ pub fn wants_modal(text: &str) -> Option<SalonId> {
 pub fn registration_view(salon: SalonId) -> Value {
     let blocks: Vec<Value> = INPUTS
         .iter()
-        .map(|(_, id, label, placeholder, max)| {
+        .map(|(field, id, max)| {
+            let label = PlatformMsg::FieldLabel(*field).bilingual();
+            let placeholder = PlatformMsg::FieldExample(*field).bilingual();
             json!({
                 "type": "input",
                 "block_id": id,
@@ -71,9 +54,9 @@ pub fn registration_view(salon: SalonId) -> Value {
     json!({
         "type": "modal",
         "callback_id": format!("{CALLBACK_PREFIX}{}", salon.0),
-        "title": {"type": "plain_text", "text": format!("报名 Register #{}", salon.0)},
-        "submit": {"type": "plain_text", "text": "提交 Submit"},
-        "close": {"type": "plain_text", "text": "取消 Cancel"},
+        "title": {"type": "plain_text", "text": format!("{} #{}", PlatformMsg::ModalTitle.bilingual(), salon.0)},
+        "submit": {"type": "plain_text", "text": PlatformMsg::ModalSubmit.bilingual()},
+        "close": {"type": "plain_text", "text": PlatformMsg::ModalCancel.bilingual()},
         "blocks": blocks,
     })
 }
@@ -102,15 +85,15 @@ pub fn submission(view: &View) -> Submission {
     let mut errors = Map::new();
     let mut check = |field: Field, block: &str, r: Result<String, Invalid>| match r {
         Ok(v) if v.contains(['"', '“', '”']) => {
-            errors.insert(
-                block.into(),
-                "不能包含双引号。 Must not contain double quotes.".into(),
-            );
+            errors.insert(block.into(), PlatformMsg::NoQuotes.bilingual().into());
             None
         }
         Ok(v) => Some(v),
         Err(why) => {
-            errors.insert(block.into(), bilingual(field, why).into());
+            errors.insert(
+                block.into(),
+                PlatformMsg::InvalidField { field, why }.bilingual().into(),
+            );
             None
         }
     };
@@ -140,20 +123,6 @@ pub fn submission(view: &View) -> Submission {
         )),
         _ => Submission::Errors(json!({"response_action": "errors", "errors": errors})),
     }
-}
-
-/// The core's own reason, Chinese first, then English.
-fn bilingual(field: Field, why: Invalid) -> String {
-    // `InvalidAnswer` renders the reason on its first line and the question after it.
-    let reason = |l: Locale| {
-        Msg::InvalidAnswer { field, why }
-            .render(l)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
-    format!("{} {}", reason(Locale::Zh), reason(Locale::En))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::capability::{Capabilities, Fitted};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ports::{Delivery, Outbound};
 use yunqi_bot::Platform;
 
@@ -31,7 +32,7 @@ impl SlackOutbound {
 
 /// The line added to an approval once its recipient is in the event channel.
 pub fn invited_line(channel: &str) -> String {
-    format!("👉 已邀请您加入活动频道 <#{channel}> · You have been added to the event channel <#{channel}>")
+    PlatformMsg::ChannelAdded(&format!("<#{channel}>")).bilingual()
 }
 
 /// Delivers one fitted message. An invitation goes first: when it fails for a while,

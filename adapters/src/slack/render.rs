@@ -34,19 +34,7 @@ pub fn capabilities() -> Capabilities {
 
 /// mrkdwn escaping: exactly `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    crate::common::escape::entities(text)
 }
 
 /// A message body for chat.postMessage, chat.update, chat.postEphemeral, a response_url

@@ -9,7 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use yunqi_bot::ports::Clock;
-use yunqi_bot::runtime::EventSink;
+use yunqi_bot::ports::EventSink;
 
 /// How long a request waits for the core before Slack gets a bare ack (Slack allows 3 s).
 pub const ACK_WAIT: Duration = Duration::from_millis(2500);

@@ -2,32 +2,27 @@
 //! for the outbox.
 
 use super::config::TelegramConfig;
+use crate::common::SetupError;
 use std::time::Duration;
-use teloxide::{ApiError, Bot, RequestError};
-use thiserror::Error;
+use teloxide::{ApiError as TgError, Bot, RequestError};
 use yunqi_bot::ports::Delivery;
-
-#[derive(Debug, Error)]
-pub enum SetupError {
-    #[error("[telegram] token is missing")]
-    NoToken,
-    #[error("[telegram] api_base {0:?} is not a URL")]
-    BadApiBase(String),
-    #[error("[telegram] http client: {0}")]
-    Client(String),
-}
 
 /// A `Bot` for the configured API base. Its HTTP timeout leaves room for a long poll.
 pub fn bot(cfg: &TelegramConfig) -> Result<Bot, SetupError> {
-    let token = cfg.token().ok_or(SetupError::NoToken)?;
-    let url = reqwest::Url::parse(cfg.api_base())
-        .map_err(|_| SetupError::BadApiBase(cfg.api_base().to_string()))?;
+    let token = cfg.token().ok_or(SetupError::Missing("telegram.token"))?;
+    let url = reqwest::Url::parse(cfg.api_base()).map_err(|_| SetupError::Invalid {
+        key: "telegram.api_base",
+        error: format!("{:?} is not a URL", cfg.api_base()),
+    })?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(cfg.poll_timeout + 15))
         .tcp_nodelay(true)
         .build()
-        .map_err(|e| SetupError::Client(e.to_string()))?;
+        .map_err(|e| SetupError::Client {
+            platform: "telegram",
+            error: e.to_string(),
+        })?;
     Ok(Bot::with_client(token, client).set_api_url(url))
 }
 
@@ -37,7 +32,7 @@ pub fn is_transient(e: &RequestError) -> bool {
         RequestError::RetryAfter(_)
         | RequestError::Network(_)
         | RequestError::InvalidJson { .. } => true,
-        RequestError::Api(ApiError::Unknown(text)) => !permanent_text(text),
+        RequestError::Api(TgError::Unknown(text)) => !permanent_text(text),
         _ => false,
     }
 }
@@ -55,20 +50,26 @@ fn permanent_text(text: &str) -> bool {
     .any(|p| text.starts_with(p))
 }
 
-/// The outbox's verdict on a failed call; `retry_after` is honoured.
-pub fn delivery(e: &RequestError) -> Delivery {
-    let error = e.to_string();
-    match e {
-        RequestError::RetryAfter(s) => Delivery::Retry {
-            after: Some(s.duration().max(Duration::from_secs(1))),
-            error,
-        },
-        e if is_transient(e) => Delivery::Retry { after: None, error },
-        _ => Delivery::Failed { error },
+/// A failed Bot API call, for the outbox's verdict.
+#[derive(Debug)]
+pub struct ApiError(pub RequestError);
+
+/// `retry_after` is honoured; transient failures are retried, the rest recorded.
+impl From<ApiError> for Delivery {
+    fn from(ApiError(e): ApiError) -> Delivery {
+        let error = e.to_string();
+        match e {
+            RequestError::RetryAfter(s) => Delivery::Retry {
+                after: Some(s.duration().max(Duration::from_secs(1))),
+                error,
+            },
+            e if is_transient(&e) => Delivery::Retry { after: None, error },
+            _ => Delivery::Failed { error },
+        }
     }
 }
 
 /// The text could not be parsed as HTML: send it plain instead.
 pub fn is_parse_error(e: &RequestError) -> bool {
-    matches!(e, RequestError::Api(ApiError::CantParseEntities(_)))
+    matches!(e, RequestError::Api(TgError::CantParseEntities(_)))
 }

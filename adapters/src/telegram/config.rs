@@ -1,6 +1,7 @@
 //! The `[telegram]` config section. Pinned keys: token, api_base, webhook_secret; optional
 //! extras: webhook_url (the bot then calls setWebhook itself) and poll_timeout.
 
+use crate::common::config::{redact, set};
 use serde::Deserialize;
 use std::fmt;
 
@@ -37,10 +38,6 @@ impl Default for TelegramConfig {
     }
 }
 
-fn set(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 impl TelegramConfig {
     /// The adapter is on once a token is set (polling needs nothing else).
     pub fn is_complete(&self) -> bool {
@@ -67,14 +64,6 @@ impl TelegramConfig {
         } else {
             b
         }
-    }
-}
-
-fn redact(v: &Option<String>) -> &'static str {
-    if set(v).is_some() {
-        "<redacted>"
-    } else {
-        "<unset>"
     }
 }
 

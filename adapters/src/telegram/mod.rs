@@ -1,33 +1,28 @@
 //! Telegram: teloxide as the Bot API client and types only (the core's dialogues, not
 //! teloxide's). Long polling with a durable offset, or a webhook with a secret token.
 //!
-//! Wiring (the composition root):
-//! 1. `TelegramConfig` from `[telegram]`; the adapter is on when `is_complete()`.
-//! 2. `let t = build(&cfg, core_as_event_sink, kv)?`; `t.outbound` goes to the outbox
-//!    dispatcher.
-//! 3. Spawn `start(&t.state, &cfg)` (getMe, setMyCommands, setWebhook if configured).
-//! 4. Webhook mode (`t.webhook`): merge `routes(t.state)`; else spawn
-//!    `run_polling(t.state, t.poll, shutdown)`.
+//! Wiring: `build(&cfg, deps).await` (see `setup`) gives the outbox lane and the webhook
+//! route (a secret is set) or the long-polling task; getMe and setMyCommands run in the
+//! background.
 
 pub mod api;
 pub mod commands;
 pub mod config;
 pub mod inbound;
 pub mod outbound;
-mod pacer;
 pub mod poll;
 pub mod render;
 pub mod setup;
 pub mod state;
 pub mod webhook;
 
-pub use api::SetupError;
+pub use api::ApiError;
 pub use config::TelegramConfig;
 pub use inbound::BotIdentity;
 pub use outbound::TelegramOutbound;
 pub use poll::{run_polling, PollOptions};
 pub use render::capabilities;
-pub use setup::{build, start, Telegram};
+pub use setup::{build, start};
 pub use state::TelegramState;
 pub use webhook::routes;
 

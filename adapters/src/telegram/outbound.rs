@@ -6,10 +6,10 @@
 //! invite link) is done first, so a retry does not repeat what the user has seen. When
 //! only the document failed, the text's id is remembered and the retry sends the rest.
 
-use super::api::{delivery, is_parse_error, is_transient};
+use super::api::{is_parse_error, is_transient, ApiError};
 use super::inbound::{message_key, parse_message_key};
-use super::pacer::Pacer;
-use super::render::{self, CallbackData};
+use super::render;
+use crate::common::pacer::Pacer;
 use futures::future::BoxFuture;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -20,6 +20,7 @@ use teloxide::requests::Requester;
 use teloxide::types::{ChatId, InputFile, Message, ParseMode, ReplyParameters};
 use teloxide::{Bot, RequestError};
 use yunqi_bot::capability::{Capabilities, Fitted};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::message::Invite;
 use yunqi_bot::ports::{Delivery, Kv, Outbound};
 use yunqi_bot::Platform;
@@ -30,14 +31,16 @@ const PARTIAL_MAX: usize = 1024;
 pub struct TelegramOutbound {
     bot: Bot,
     kv: Arc<dyn Kv>,
-    pacer: Pacer,
+    pacer: Pacer<i64>,
+    /// Gaps per private chat and per group (Telegram: 1/s and 20/min).
+    gaps: (Duration, Duration),
     /// digest of a fitted message → the id of its text, sent while its document was not.
     partial: Mutex<HashMap<[u8; 32], String>>,
 }
 
 /// The line an approval gets with its invite link.
 pub fn invite_line(link: &str) -> String {
-    format!("👉 活动群邀请链接（仅限您本人使用一次）：{link}\nYour one-person invite link to the event group: {link}")
+    PlatformMsg::InviteLink(link).bilingual()
 }
 
 fn retry_later(error: impl Into<String>) -> Delivery {
@@ -52,14 +55,21 @@ impl TelegramOutbound {
         TelegramOutbound {
             bot,
             kv,
-            pacer: Pacer::telegram(),
+            pacer: Pacer::default(),
+            gaps: (Duration::from_secs(1), Duration::from_secs(3)),
             partial: Mutex::new(HashMap::new()),
         }
     }
 
+    /// Waits for the chat's next slot. Group and channel ids are negative.
+    async fn pace(&self, chat: i64) {
+        let gap = if chat < 0 { self.gaps.1 } else { self.gaps.0 };
+        self.pacer.wait(chat, gap).await;
+    }
+
     /// Overrides the per-chat pacing (tests): gaps for private chats and for groups.
     pub fn with_pacing(mut self, private: Duration, group: Duration) -> TelegramOutbound {
-        self.pacer = Pacer::new(private, group);
+        self.gaps = (private, group);
         self
     }
 
@@ -75,7 +85,7 @@ impl TelegramOutbound {
                 error: format!("not a Telegram chat id: {target}"),
             };
         };
-        if let Err(d) = self.store_commands(f).await {
+        if let Err(d) = render::PAYLOADS.store(self.kv.as_ref(), &f.buttons).await {
             return d;
         }
         let mut text = f.text.clone();
@@ -102,11 +112,11 @@ impl TelegramOutbound {
             Some(id) => id,
             None => match self.send_text(chat, &text, f).await {
                 Ok(m) => message_key(m.chat.id, m.id),
-                Err(e) => return delivery(&e),
+                Err(e) => return ApiError(e).into(),
             },
         };
         if let Some(a) = &f.attachment {
-            self.pacer.wait(chat.0).await;
+            self.pace(chat.0).await;
             let file =
                 InputFile::memory(a.content.clone().into_bytes()).file_name(a.filename.clone());
             match self.bot.send_document(chat, file).await {
@@ -117,7 +127,7 @@ impl TelegramOutbound {
                         p.clear();
                     }
                     p.insert(key, id);
-                    return delivery(&e);
+                    return ApiError(e).into();
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, file = %a.filename, "telegram document not sent");
@@ -131,19 +141,6 @@ impl TelegramOutbound {
         Delivery::Sent {
             message_id: Some(id),
         }
-    }
-
-    /// Commands too long for `callback_data` are kept in the Kv under their key.
-    async fn store_commands(&self, f: &Fitted) -> Result<(), Delivery> {
-        for b in &f.buttons {
-            if let CallbackData::Stored { kv_key, .. } = render::callback_data(&b.command) {
-                self.kv
-                    .kv_put(&kv_key, &b.command)
-                    .await
-                    .map_err(|e| retry_later(format!("storing a button command: {e}")))?;
-            }
-        }
-        Ok(())
     }
 
     /// The registration's one-person link to the salon's chat, made once and remembered.
@@ -176,7 +173,7 @@ impl TelegramOutbound {
                     .map_err(|e| retry_later(format!("keeping an invite link: {e}")))?;
                 Ok(Some(l.invite_link))
             }
-            Err(e) if is_transient(&e) => Err(delivery(&e)),
+            Err(e) if is_transient(&e) => Err(ApiError(e).into()),
             Err(e) => {
                 tracing::warn!(error = %e, group, "telegram invite link not made; the approval goes without it");
                 Ok(None)
@@ -190,7 +187,7 @@ impl TelegramOutbound {
         text: &str,
         f: &Fitted,
     ) -> Result<Message, RequestError> {
-        self.pacer.wait(chat.0).await;
+        self.pace(chat.0).await;
         let reply = f
             .thread
             .as_deref()

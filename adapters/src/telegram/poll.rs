@@ -12,7 +12,7 @@ use teloxide::requests::Requester;
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::RequestError;
 use tokio::sync::watch;
-use yunqi_bot::runtime::CoreError;
+use yunqi_bot::ports::CoreError;
 
 pub const OFFSET_KEY: &str = "telegram:offset";
 

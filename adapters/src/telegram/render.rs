@@ -1,7 +1,8 @@
 //! Fitted messages → Telegram: HTML text (the parse mode the adapter uses), MarkdownV2
 //! escaping for completeness, inline keyboards with `callback_data` ≤ 64 bytes.
 
-use sha2::{Digest, Sha256};
+use crate::common::escape::{backslash, entities};
+use crate::common::stored::{Payload, Payloads};
 use std::borrow::Cow;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use yunqi_bot::capability::{Capabilities, LenUnit};
@@ -16,8 +17,11 @@ pub const MAX_CALLBACK_DATA: usize = 64;
 pub const MAX_BUTTONS: usize = 20;
 /// Buttons side by side in one keyboard row.
 pub const ROW: usize = 2;
-/// `callback_data` that names a command stored server-side (Kv `telegram:cb:<key>`).
-pub const STORED_PREFIX: &str = "cb:";
+/// Commands too long for `callback_data` are stored server-side (Kv `telegram:cb:<key>`).
+pub const PAYLOADS: Payloads = Payloads {
+    namespace: "telegram",
+    fits: |c| c.len() <= MAX_CALLBACK_DATA,
+};
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
@@ -34,48 +38,25 @@ pub fn capabilities() -> Capabilities {
 
 /// HTML parse mode: exactly `&`, `<`, `>` (quotes need no escaping outside attributes).
 pub fn escape_html(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    entities(text)
 }
 
 /// The 18 characters MarkdownV2 reserves outside entities, plus the backslash.
 const MD_SPECIAL: &str = "_*[]()~`>#+-=|{}.!\\";
 
-fn escape_with(text: &str, special: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if special.contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// MarkdownV2 text outside entities.
 pub fn escape_markdown(text: &str) -> String {
-    escape_with(text, MD_SPECIAL)
+    backslash(text, MD_SPECIAL)
 }
 
 /// MarkdownV2 inside `code` and `pre`: only `` ` `` and `\`.
 pub fn escape_markdown_code(text: &str) -> String {
-    escape_with(text, "`\\")
+    backslash(text, "`\\")
 }
 
 /// MarkdownV2 inside the `(…)` of a link: `)` and `\`.
 pub fn escape_markdown_url(url: &str) -> String {
-    escape_with(url, ")\\")
+    backslash(url, ")\\")
 }
 
 /// The message body in HTML parse mode.
@@ -84,46 +65,16 @@ pub fn html(text: &str) -> String {
 }
 
 /// What goes into a button's `callback_data`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallbackData {
-    /// The command itself: it fits.
-    Inline(String),
-    /// Too long (or looks like a key): stored in the Kv under `kv_key`, `data` names it.
-    Stored { data: String, kv_key: String },
-}
-
-impl CallbackData {
-    pub fn data(&self) -> &str {
-        match self {
-            CallbackData::Inline(d) => d,
-            CallbackData::Stored { data, .. } => data,
-        }
-    }
-}
+pub type CallbackData = Payload;
 
 /// The Kv key of a stored command, from the `callback_data` that names it.
 pub fn stored_key(data: &str) -> Option<String> {
-    data.strip_prefix(STORED_PREFIX)
-        .filter(|k| !k.is_empty())
-        .map(|k| format!("telegram:cb:{k}"))
+    PAYLOADS.stored_key(data)
 }
 
-/// A command that fits in 64 bytes is its own `callback_data`; a longer one is named by a
-/// digest of it, so the same command always gets the same key.
+/// A command that fits in 64 bytes is its own `callback_data`; a longer one is stored.
 pub fn callback_data(command: &str) -> CallbackData {
-    if !command.is_empty()
-        && command.len() <= MAX_CALLBACK_DATA
-        && !command.starts_with(STORED_PREFIX)
-    {
-        return CallbackData::Inline(command.to_string());
-    }
-    let digest = Sha256::digest(command.as_bytes());
-    let key = hex::encode(&digest[..12]);
-    let data = format!("{STORED_PREFIX}{key}");
-    CallbackData::Stored {
-        kv_key: format!("telegram:cb:{key}"),
-        data,
-    }
+    PAYLOADS.payload(command)
 }
 
 /// Telegram shows long labels cut; keep them readable.
@@ -146,10 +97,7 @@ pub fn keyboard(buttons: &[Button]) -> Option<InlineKeyboardMarkup> {
         .map(|row| {
             row.iter()
                 .map(|b| {
-                    InlineKeyboardButton::callback(
-                        label(&b.label),
-                        callback_data(&b.command).data(),
-                    )
+                    InlineKeyboardButton::callback(label(&b.label), callback_data(&b.command).id())
                 })
                 .collect::<Vec<_>>()
         })

@@ -1,43 +1,48 @@
 //! One call that turns a complete `[telegram]` section into what the composition root
 //! mounts, and the start-up calls (getMe, setMyCommands, setWebhook).
 
-use super::api::{self, SetupError};
+use super::api;
 use super::config::TelegramConfig;
 use super::outbound::TelegramOutbound;
-use super::poll::PollOptions;
+use super::poll::{run_polling, PollOptions};
 use super::state::TelegramState;
+use super::webhook::routes;
+use crate::common::{Deps, SetupError, Wired};
 use std::sync::Arc;
 use teloxide::payloads::SetWebhookSetters;
 use teloxide::requests::Requester;
 use teloxide::types::AllowedUpdate;
-use yunqi_bot::ports::Kv;
-use yunqi_bot::runtime::EventSink;
 
-pub struct Telegram {
-    /// For `routes` (webhook mode) or `run_polling`.
-    pub state: TelegramState,
-    /// The outbox dispatcher's lane.
-    pub outbound: TelegramOutbound,
-    /// Webhook mode (a secret is configured); else long polling.
-    pub webhook: bool,
-    pub poll: PollOptions,
-}
-
-pub fn build(
-    cfg: &TelegramConfig,
-    sink: Arc<dyn EventSink>,
-    kv: Arc<dyn Kv>,
-) -> Result<Telegram, SetupError> {
+/// The outbox lane, and the webhook route (a secret is configured) or the long-polling
+/// task. getMe and setMyCommands run in the background: they must not hold up start-up
+/// when Telegram is slow.
+pub async fn build(cfg: &TelegramConfig, deps: Deps) -> Result<Wired, SetupError> {
     let bot = api::bot(cfg)?;
-    Ok(Telegram {
-        state: TelegramState::new(bot.clone(), sink, kv.clone(), cfg.webhook_secret()),
-        outbound: TelegramOutbound::new(bot, kv),
-        webhook: cfg.webhook_mode(),
-        poll: PollOptions {
+    let state = TelegramState::new(
+        bot.clone(),
+        deps.sink,
+        deps.kv.clone(),
+        cfg.webhook_secret(),
+    );
+    let mut wired = Wired::default();
+    wired
+        .outbounds
+        .push(Arc::new(TelegramOutbound::new(bot, deps.kv)));
+    let (setup, started) = (cfg.clone(), state.clone());
+    drop(tokio::spawn(async move { start(&started, &setup).await }));
+    if cfg.webhook_mode() {
+        wired.router = routes(state);
+    } else {
+        let poll = PollOptions {
             timeout: cfg.poll_timeout.min(u32::MAX as u64) as u32,
             ..PollOptions::default()
-        },
-    })
+        };
+        wired
+            .tasks
+            .push(tokio::spawn(run_polling(state, poll, deps.shutdown)));
+    }
+    wired.on.push("telegram");
+    Ok(wired)
 }
 
 /// getMe, setMyCommands, and setWebhook when a public URL is configured. Failures are

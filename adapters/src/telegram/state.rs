@@ -3,7 +3,7 @@
 
 use super::commands;
 use super::inbound::{from_update, BotIdentity, Incoming};
-use super::render::stored_key;
+use super::render::PAYLOADS;
 use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
 use teloxide::payloads::SetMyCommandsSetters;
@@ -11,7 +11,7 @@ use teloxide::requests::Requester;
 use teloxide::types::{CallbackQueryId, Update};
 use teloxide::{Bot, RequestError};
 use yunqi_bot::ports::Kv;
-use yunqi_bot::runtime::{CoreError, EventSink};
+use yunqi_bot::ports::{CoreError, EventSink};
 use yunqi_bot::{EventKind, Locale};
 
 #[derive(Clone)]
@@ -137,18 +137,12 @@ impl TelegramState {
         let EventKind::Button(data) = &ev.kind else {
             return Ok(Some(ev));
         };
-        let Some(key) = stored_key(data) else {
-            return Ok(Some(ev));
-        };
-        match self.inner.kv.kv_get(&key).await {
+        match PAYLOADS.resolve(self.inner.kv.as_ref(), data).await {
             Ok(Some(command)) => {
                 ev.kind = EventKind::Button(command);
                 Ok(Some(ev))
             }
-            Ok(None) => {
-                tracing::warn!(%key, "telegram button names no stored command");
-                Ok(None)
-            }
+            Ok(None) => Ok(None),
             Err(e) => Err(CoreError::Failed(format!("reading a button command: {e}"))),
         }
     }

@@ -1,24 +1,12 @@
 //! The `[wecom]` config section. Key names are pinned: operators write them in TOML and
 //! environment variables (`YUNQI_WECOM__CORP_ID`, …).
 
-use super::crypto::CryptoError;
+use crate::common::config::{redact, set};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
-use thiserror::Error;
 
 /// Where WeCom's HTTPS APIs live; tests point this at a fake on 127.0.0.1.
 pub const DEFAULT_API_BASE: &str = "https://qyapi.weixin.qq.com";
-
-/// Why the adapter could not be set up from its config.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum SetupError {
-    #[error("wecom.{0} is not set")]
-    Missing(&'static str),
-    #[error("wecom.encoding_aes_key: {0}")]
-    Crypto(#[from] CryptoError),
-    #[error("wecom API client: {0}")]
-    Api(String),
-}
 
 #[derive(Deserialize, Clone, PartialEq, Eq)]
 #[serde(default)]
@@ -64,14 +52,13 @@ impl Default for WecomConfig {
     }
 }
 
-fn set(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|s| !s.trim().is_empty())
-}
-
 impl WecomConfig {
     /// Enough to verify callbacks and call the API: the adapter is on.
     pub fn is_complete(&self) -> bool {
-        set(&self.corp_id) && set(&self.secret) && set(&self.token) && set(&self.encoding_aes_key)
+        set(&self.corp_id).is_some()
+            && set(&self.secret).is_some()
+            && set(&self.token).is_some()
+            && set(&self.encoding_aes_key).is_some()
     }
 
     /// The AgentID as the integer `message/send` wants.
@@ -94,14 +81,6 @@ impl WecomConfig {
                 self.api_base.trim_end_matches('/')
             ))
         }
-    }
-}
-
-fn redact(v: &Option<String>) -> &'static str {
-    if set(v) {
-        "<redacted>"
-    } else {
-        "<unset>"
     }
 }
 

@@ -59,12 +59,14 @@ impl ApiError {
     pub fn is_token_error(&self) -> bool {
         self.errcode().is_some_and(|e| TOKEN_ERRORS.contains(&e))
     }
+}
 
-    /// Transient problems are retried (after the documented wait), the rest fail for good
-    /// with the errcode in the message.
-    pub fn delivery(&self) -> Delivery {
-        let error = self.to_string();
-        match self {
+/// Transient problems are retried (after the documented wait), the rest fail for good
+/// with the errcode in the message.
+impl From<&ApiError> for Delivery {
+    fn from(e: &ApiError) -> Delivery {
+        let error = e.to_string();
+        match e {
             ApiError::WeCom { errcode, .. } => match transient_wait(*errcode) {
                 Some(after) => Delivery::Retry { after, error },
                 None => Delivery::Failed { error },
@@ -83,6 +85,12 @@ impl ApiError {
                 Delivery::Failed { error }
             }
         }
+    }
+}
+
+impl From<ApiError> for Delivery {
+    fn from(e: ApiError) -> Delivery {
+        Delivery::from(&e)
     }
 }
 
@@ -121,7 +129,7 @@ mod tests {
             (41001, None),
         ];
         for (code, after) in retry {
-            match wecom(code).delivery() {
+            match Delivery::from(&wecom(code)) {
                 Delivery::Retry { after: a, error } => {
                     assert_eq!(a, after, "{code}");
                     assert!(error.contains(&code.to_string()), "{error}");
@@ -133,7 +141,7 @@ mod tests {
             40001, 40013, 40056, 40058, 44004, 45002, 48002, 60020, 81013, 93000, 95001, 95002,
             95018, 95031, 301002,
         ] {
-            match wecom(code).delivery() {
+            match Delivery::from(&wecom(code)) {
                 Delivery::Failed { error } => {
                     assert!(error.contains(&format!("errcode {code}")), "{error}")
                 }
@@ -145,43 +153,40 @@ mod tests {
     #[test]
     fn transport_trouble_is_transient_and_client_mistakes_are_not() {
         assert!(matches!(
-            ApiError::Timeout.delivery(),
+            Delivery::from(&ApiError::Timeout),
             Delivery::Retry { after: None, .. }
         ));
         assert!(matches!(
-            ApiError::Transport("reset".into()).delivery(),
+            Delivery::from(ApiError::Transport("reset".into())),
             Delivery::Retry { .. }
         ));
         let wait = Some(Duration::from_secs(7));
         assert_eq!(
-            ApiError::Status {
+            Delivery::from(ApiError::Status {
                 status: 429,
                 retry_after: wait
-            }
-            .delivery(),
+            }),
             Delivery::Retry {
                 after: wait,
                 error: "HTTP status 429".into()
             }
         );
         assert!(matches!(
-            ApiError::Status {
+            Delivery::from(ApiError::Status {
                 status: 502,
                 retry_after: None
-            }
-            .delivery(),
+            }),
             Delivery::Retry { .. }
         ));
         assert!(matches!(
-            ApiError::Status {
+            Delivery::from(ApiError::Status {
                 status: 404,
                 retry_after: None
-            }
-            .delivery(),
+            }),
             Delivery::Failed { .. }
         ));
         assert!(matches!(
-            ApiError::Invalid("too long".into()).delivery(),
+            Delivery::from(ApiError::Invalid("too long".into())),
             Delivery::Failed { .. }
         ));
     }

@@ -13,10 +13,11 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 use yunqi_bot::event::{EventKind, Inbound};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ids::{Platform, RegistrationId, UserRef};
 use yunqi_bot::message::Invite;
+use yunqi_bot::ports::EventSink;
 use yunqi_bot::ports::{Delivery, Kv};
-use yunqi_bot::runtime::EventSink;
 
 /// The `state` that marks members who joined through a registration's QR.
 pub fn state_for(reg: RegistrationId) -> String {
@@ -118,7 +119,7 @@ impl Invites {
         let url = self.qr_code(invite, chat_id, user).await?;
         let link = || {
             json!({"msgtype": "text", "text": {"content": format!(
-                "长按或打开链接，扫码加入活动群 / Scan this QR code to join the event group:\n{url}")}})
+                "{}\n{url}", PlatformMsg::ScanQr.bilingual())}})
         };
         let bytes = match self.api.download(&url, IMAGE_MAX_BYTES).await {
             Ok(b) => b,
@@ -139,7 +140,7 @@ impl Invites {
             .await
         {
             Ok(media_id) => Ok(MediaKind::Image.message(&media_id)),
-            Err(e) if matches!(e.delivery(), Delivery::Retry { .. }) => Err(e),
+            Err(e) if matches!(Delivery::from(&e), Delivery::Retry { .. }) => Err(e),
             Err(e) => {
                 tracing::warn!(error = %e, "join QR image not uploaded; sending its link instead");
                 Ok(link())

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
 use tokio::task::JoinHandle;
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ports::Kv;
-use yunqi_bot::runtime::{CoreError, EventSink};
+use yunqi_bot::ports::{CoreError, EventSink};
 
 /// A reply to a message older than this would fail (95002): such messages are skipped.
 const REPLY_WINDOW_SECS: i64 = 48 * 3600;
@@ -40,10 +41,10 @@ pub fn cursor_key(open_kfid: &str) -> String {
 /// The default welcome: a menu whose ids are commands (bilingual).
 pub fn default_welcome() -> Value {
     json!({"msgtype": "msgmenu", "msgmenu": {
-        "head_content": "欢迎！请选择，或直接发送消息。\nWelcome! Choose below or just send a message.",
+        "head_content": PlatformMsg::KfWelcome.bilingual(),
         "list": [
-            {"type": "click", "click": {"id": "/salons", "content": "查看沙龙 / Salons"}},
-            {"type": "click", "click": {"id": "/help", "content": "帮助 / Help"}}
+            {"type": "click", "click": {"id": "/salons", "content": PlatformMsg::KfMenuSalons.bilingual()}},
+            {"type": "click", "click": {"id": "/help", "content": PlatformMsg::KfMenuHelp.bilingual()}}
         ]
     }})
 }
@@ -307,12 +308,12 @@ impl KfPuller {
                 tracing::warn!(fail_msgid = ?e.fail_msgid, fail_type = t, "kf message was not delivered");
                 if let Some(n) = &self.notify {
                     let who = e.external_userid.as_deref().unwrap_or("?");
-                    n.tell(&format!(
-                        "微信客服消息未送达 wechat:{who}（fail_type {t}: {}）。/ A 微信客服 message to wechat:{who} was not delivered: {}.",
-                        fail_type_reason(t),
-                        fail_type_reason(t)
-                    ))
-                    .await;
+                    let msg = PlatformMsg::KfNotDelivered {
+                        who,
+                        fail_type: t,
+                        reason: fail_type_reason(t),
+                    };
+                    n.tell(&msg.bilingual()).await;
                 }
             }
             Some(e) => tracing::debug!(event_type = %e.event_type, "kf event"),

@@ -1,9 +1,9 @@
 //! WeCom: the self-built app (members), 微信客服 (public WeChat users), group robot.
 //!
-//! Wiring (see `setup::build_with`): `build_with(&cfg, sink, kv, opts)` gives the webhook
-//! state for `routes` (`GET|POST /webhooks/wecom`), an `AppOutbound` (`Platform::Wecom`)
-//! and, when `kf_open_kfid` is set, a `KfOutbound` (`Platform::Wechat`). `opts.organizers`
-//! (WeCom UserIDs) are told when a message cannot reach a WeChat user.
+//! Wiring: `build(&cfg, deps).await` gives the routes (`GET|POST /webhooks/wecom`), an
+//! `AppOutbound` (`Platform::Wecom`) and, when `kf_open_kfid` is set, a `KfOutbound`
+//! (`Platform::Wechat`). WeCom organizers in `deps` are told when a message cannot reach
+//! a WeChat user.
 
 pub mod api;
 pub mod api_group;
@@ -36,10 +36,10 @@ mod crypto_vectors;
 mod render_tests;
 
 pub use api::WecomApi;
-pub use config::{SetupError, WecomConfig};
+pub use config::WecomConfig;
 pub use crypto::WxCrypt;
 pub use error::ApiError;
 pub use outbound::{AppOutbound, KfOutbound, ROBOT_CONVERSATION};
 pub use render::{app_capabilities, kf_capabilities};
-pub use setup::{build, build_with, BuildOptions, Wecom};
+pub use setup::{build, parts, Wecom};
 pub use webhook::{routes, WecomState};

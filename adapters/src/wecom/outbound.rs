@@ -23,15 +23,12 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Instant;
 use yunqi_bot::capability::{Capabilities, Fitted};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ids::Platform;
 use yunqi_bot::ports::{Delivery, Outbound};
 
 /// A WeCom recipient whose conversation is this goes to the group robot webhook.
 pub const ROBOT_CONVERSATION: &str = "robot";
-
-const ATTACHMENT_FAILED: &str =
-    "（日历邀请未能发送，请以上面的时间地点为准。/ The calendar invite could not be sent; the time and place above are what counts.）";
-const QR_FAILED: &str = "活动群二维码暂时无法生成，组织者会另行邀请您。/ The group QR code could not be made; an organizer will invite you.";
 
 fn wrong_platform(f: &Fitted, want: Platform) -> Option<Delivery> {
     (f.to.user.platform != want).then(|| Delivery::Failed {
@@ -67,11 +64,11 @@ async fn extras(
             .await
         {
             Ok(id) => out.push(MediaKind::File.message(&id)),
-            Err(e) => match e.delivery() {
+            Err(e) => match Delivery::from(&e) {
                 d @ Delivery::Retry { .. } => return Err(d),
                 _ => {
                     tracing::warn!(error = %e, file = %a.filename, "attachment not uploaded");
-                    out.push(text_message(ATTACHMENT_FAILED));
+                    out.push(text_message(&PlatformMsg::CalendarNotSent.bilingual()));
                 }
             },
         }
@@ -83,17 +80,19 @@ async fn extras(
     if let (Some((invite, chat_id)), Some(invites)) = (group, invites) {
         match invites.qr_message(invite, chat_id, &f.to.user).await {
             Ok(m) => out.push(m),
-            Err(e) => match e.delivery() {
+            Err(e) => match Delivery::from(&e) {
                 d @ Delivery::Retry { .. } => return Err(d),
                 _ => {
                     tracing::warn!(error = %e, registration = %invite.registration, "join QR not made");
-                    out.push(text_message(QR_FAILED));
+                    out.push(text_message(&PlatformMsg::QrFailed.bilingual()));
                     if let Some(n) = notify {
-                        n.tell(&format!(
-                            "未能为 {} 生成活动群（{chat_id}）二维码，请手动邀请。/ Could not make the group join QR for {}: {e}",
-                            f.to.user, f.to.user
-                        ))
-                        .await;
+                        let (user, error) = (f.to.user.to_string(), e.to_string());
+                        let msg = PlatformMsg::QrNotMade {
+                            user: &user,
+                            chat: chat_id,
+                            error: &error,
+                        };
+                        n.tell(&msg.bilingual()).await;
                     }
                 }
             },
@@ -142,7 +141,7 @@ impl AppOutbound {
         }
         for m in &messages {
             if let Err(e) = self.api.robot_send(m).await {
-                return e.delivery();
+                return Delivery::from(&e);
             }
         }
         Delivery::Sent { message_id: None }
@@ -185,7 +184,7 @@ impl AppOutbound {
                     };
                 }
                 Ok(r) => last = r.msgid.or(last),
-                Err(e) => return e.delivery(),
+                Err(e) => return Delivery::from(&e),
             }
         }
         Delivery::Sent { message_id: last }
@@ -269,7 +268,7 @@ impl Outbound for AppOutbound {
                         }
                     }
                     Err(e) => {
-                        let d = e.delivery();
+                        let d = Delivery::from(&e);
                         for i in index {
                             out[i] = Some(d.clone());
                         }
@@ -336,13 +335,13 @@ impl KfOutbound {
     async fn undeliverable(&self, f: &Fitted, error: String) -> Delivery {
         tracing::warn!(user = %f.to.user, %error, "kf message cannot be delivered");
         if let Some(n) = &self.notify {
-            n.tell(&format!(
-                "消息未能送达微信用户 {}：{error}\n内容：{}\n/ A message could not reach WeChat user {}.",
-                f.to.user,
-                excerpt(&f.text, 200),
-                f.to.user
-            ))
-            .await;
+            let user = f.to.user.to_string();
+            let msg = PlatformMsg::Undeliverable {
+                user: &user,
+                error: &error,
+                excerpt: &excerpt(&f.text, 200),
+            };
+            n.tell(&msg.bilingual()).await;
         }
         Delivery::Failed { error }
     }
@@ -381,7 +380,7 @@ impl KfOutbound {
                     if let (Some(s), Some(code)) = (&self.sessions, e.errcode()) {
                         s.refused(&self.open_kfid, user, code).await;
                     }
-                    return match e.delivery() {
+                    return match Delivery::from(&e) {
                         Delivery::Failed { error } => self.undeliverable(f, error).await,
                         d => d,
                     };

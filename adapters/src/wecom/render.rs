@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 use yunqi_bot::capability::{Capabilities, Fitted, LenUnit};
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::message::{Button, ButtonStyle};
 
 /// Text and markdown `content` limit (bytes, UTF-8) for app, kf and robot text.
@@ -21,7 +22,9 @@ pub const MENU_ID_MAX_BYTES: usize = 64;
 const MENU_CONTENT_MAX_BYTES: usize = 128;
 const MENU_HEAD_MAX_BYTES: usize = 1024;
 /// Heading of a card or menu whose text had to go in a message of its own.
-const CHOOSE: &str = "请选择 / Please choose";
+fn choose() -> String {
+    PlatformMsg::Choose.bilingual()
+}
 
 /// The self-built app: cards with up to 6 buttons; text counted in bytes; attachments go
 /// out as uploaded files (`outbound.rs`).
@@ -164,7 +167,7 @@ pub fn render_app(f: &Fitted, task_id: &str) -> Vec<Value> {
             m["duplicate_check_interval"] = json!(600);
             out.push(m);
         }
-        (CHOOSE.to_string(), String::new())
+        (choose(), String::new())
     };
     let buttons: Vec<Value> = kept
         .iter()
@@ -206,7 +209,7 @@ pub fn render_kf(f: &Fitted) -> Vec<Value> {
                 .iter()
                 .map(|t| text_message(t)),
         );
-        CHOOSE.to_string()
+        choose()
     };
     let items: Vec<Value> = kept
         .iter()

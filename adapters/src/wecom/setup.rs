@@ -1,19 +1,21 @@
 //! One call that turns a complete `[wecom]` section into everything the composition root
-//! mounts: the webhook state (for `routes`) and the two `Outbound`s, sharing one API client
-//! (one token cache), the kf reply windows and the group invitations.
+//! mounts: the webhook routes and the two `Outbound`s, sharing one API client (one token
+//! cache), the kf reply windows and the group invitations.
 
 use super::api::WecomApi;
-use super::config::{SetupError, WecomConfig};
+use super::config::WecomConfig;
 use super::invite::Invites;
-use super::kf::KfPuller;
+use super::kf::{self, KfPuller};
 use super::kf_session::KfSessions;
 use super::notify::Notifier;
 use super::outbound::{AppOutbound, KfOutbound};
-use super::webhook::WecomState;
+use super::webhook::{routes, WecomState};
+use crate::common::{Deps, SetupError, Wired};
 use std::sync::Arc;
-use yunqi_bot::ports::Kv;
-use yunqi_bot::runtime::EventSink;
+use yunqi_bot::ports::{EventSink, Kv};
+use yunqi_bot::Platform;
 
+/// The adapter's parts before they are mounted.
 pub struct Wecom {
     /// The shared API client (one token cache for the app).
     pub api: Arc<WecomApi>,
@@ -27,33 +29,58 @@ pub struct Wecom {
     pub kf_puller: Option<Arc<KfPuller>>,
 }
 
-/// What the adapter needs beyond its config section.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// WeCom UserIDs of organizers, told when a message cannot reach a WeChat user or a
-    /// join QR cannot be made.
-    pub organizers: Vec<String>,
+fn client(e: impl ToString) -> SetupError {
+    SetupError::Client {
+        platform: "wecom API",
+        error: e.to_string(),
+    }
 }
 
-/// Builds the adapter. `kv` keeps the kf pull cursor, the kf reply windows and the join
-/// ways; `sink` receives every event.
-pub fn build(
+/// `GET|POST /webhooks/wecom`, the app's lane (`Platform::Wecom`) and, when `kf_open_kfid`
+/// is set, the kf lane (`Platform::Wechat`) with its safety poll. WeCom organizers in
+/// `deps.organizers` are told when a message cannot reach a WeChat user.
+pub async fn build(cfg: &WecomConfig, deps: Deps) -> Result<Wired, SetupError> {
+    let organizers = deps
+        .organizers
+        .iter()
+        .filter(|u| u.platform == Platform::Wecom)
+        .map(|u| u.id.clone())
+        .collect();
+    let w = parts(cfg, deps.sink, deps.kv, organizers)?;
+    let mut wired = Wired {
+        router: routes(w.state),
+        ..Wired::default()
+    };
+    wired.outbounds.push(Arc::new(w.app));
+    if let Some(kf) = w.kf {
+        if let Some(puller) = &w.kf_puller {
+            // detached: it ends by itself once the HTTP server holding the puller is gone
+            drop(kf::spawn_safety_poll(
+                puller,
+                kf.open_kfid().to_string(),
+                kf::SAFETY_POLL_FIRST,
+                kf::SAFETY_POLL_EVERY,
+            ));
+        }
+        wired.outbounds.push(Arc::new(kf));
+        wired.on.push("wechat (kf)");
+    }
+    wired.on.push("wecom");
+    Ok(wired)
+}
+
+/// The parts, for tests and tools. `kv` keeps the kf pull cursor, the kf reply windows and
+/// the join ways; `sink` receives every event; `organizers` are WeCom UserIDs told when a
+/// message cannot reach a WeChat user or a join QR cannot be made.
+pub fn parts(
     cfg: &WecomConfig,
     sink: Arc<dyn EventSink>,
     kv: Arc<dyn Kv>,
+    organizers: Vec<String>,
 ) -> Result<Wecom, SetupError> {
-    build_with(cfg, sink, kv, BuildOptions::default())
-}
-
-pub fn build_with(
-    cfg: &WecomConfig,
-    sink: Arc<dyn EventSink>,
-    kv: Arc<dyn Kv>,
-    opts: BuildOptions,
-) -> Result<Wecom, SetupError> {
-    let api = Arc::new(WecomApi::new(cfg).map_err(|e| SetupError::Api(e.to_string()))?);
+    let api = Arc::new(WecomApi::new(cfg).map_err(client)?);
     let invites = Arc::new(Invites::new(api.clone(), kv.clone()));
-    let notify = Notifier::new(api.clone(), opts.organizers).map(Arc::new);
+    let notify = Notifier::new(api.clone(), organizers).map(Arc::new);
     let mut state = WecomState::from_config(cfg, sink.clone())?
         .with_api(api.clone())
         .with_invites(invites.clone());
@@ -75,7 +102,7 @@ pub fn build_with(
             kf_puller = Some(puller);
             Some(
                 KfOutbound::new(api.clone(), Some(id))
-                    .map_err(|e| SetupError::Api(e.to_string()))?
+                    .map_err(client)?
                     .with_sessions(sessions)
                     .with_invites(invites.clone())
                     .with_notifier(notify.clone()),

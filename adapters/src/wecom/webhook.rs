@@ -7,12 +7,14 @@
 
 use super::api::WecomApi;
 use super::callback::{parse_callback, Body, Callback, Event};
-use super::config::{SetupError, WecomConfig};
+use super::config::WecomConfig;
 use super::crypto::{CryptoError, WxCrypt};
 use super::inbound::from_callback;
 use super::invite::Invites;
 use super::kf::KfPuller;
 use super::xml::parse_envelope;
+use crate::common::config::set;
+use crate::common::SetupError;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -23,7 +25,9 @@ use axum::Router;
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi_bot::runtime::{CoreError, EventSink};
+use yunqi_bot::i18n::PlatformMsg;
+use yunqi_bot::ports::{CoreError, EventSink};
+use yunqi_bot::Locale;
 
 pub const PATH: &str = "/webhooks/wecom";
 /// Answer well inside WeCom's 5 s; after this the submit goes on in the background.
@@ -60,17 +64,18 @@ impl WecomState {
         cfg: &WecomConfig,
         sink: Arc<dyn EventSink>,
     ) -> Result<WecomState, SetupError> {
-        fn get<'a>(v: &'a Option<String>, name: &'static str) -> Result<&'a str, SetupError> {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .ok_or(SetupError::Missing(name))
+        fn get<'a>(v: &'a Option<String>, key: &'static str) -> Result<&'a str, SetupError> {
+            set(v).ok_or(SetupError::Missing(key))
         }
         let crypt = WxCrypt::new(
-            get(&cfg.token, "token")?,
-            get(&cfg.encoding_aes_key, "encoding_aes_key")?,
-            get(&cfg.corp_id, "corp_id")?,
-        )?;
+            get(&cfg.token, "wecom.token")?,
+            get(&cfg.encoding_aes_key, "wecom.encoding_aes_key")?,
+            get(&cfg.corp_id, "wecom.corp_id")?,
+        )
+        .map_err(|e| SetupError::Invalid {
+            key: "wecom.encoding_aes_key",
+            error: e.to_string(),
+        })?;
         Ok(WecomState::new(crypt, sink))
     }
 
@@ -289,10 +294,12 @@ pub fn replace_name(event_key: &str, user: &str) -> String {
         .trim_start_matches('/')
         .to_lowercase();
     let done = match cmd.as_str() {
-        "approve" | "批准" | "通过" => "已批准",
-        "reject" | "拒绝" => "已拒绝",
-        _ => "已处理",
+        "approve" | "批准" | "通过" => PlatformMsg::CardApproved,
+        "reject" | "拒绝" => PlatformMsg::CardRejected,
+        _ => PlatformMsg::CardHandled,
     };
+    // A clicked card is relabelled in the default language, as it was sent.
+    let done = done.render(Locale::default());
     let who: String = user.chars().take(24).collect();
     format!("{done} · {who}")
 }
@@ -308,7 +315,7 @@ async fn submit(
     let task = tokio::spawn(async move {
         let r = sink.submit_event(ev).await;
         if let (Ok(h), Some((card, api))) = (&r, card) {
-            if h.queued > 0 || !h.inline.is_empty() {
+            if !h.duplicate {
                 tokio::spawn(card.apply(api));
             }
         }

@@ -180,11 +180,30 @@ impl Engine {
         ev: &Inbound,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Outgoing>> {
+        Ok(self.handle_once(tx, ev, now).await?.unwrap_or_default())
+    }
+
+    /// Handles one event; `None` when its id was seen before (a platform retry).
+    pub async fn handle_once<T: Tx>(
+        &self,
+        tx: &mut T,
+        ev: &Inbound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<Outgoing>>> {
         if let Some(id) = &ev.event_id {
             if !tx.first_sighting(ev.user.platform, id, now).await? {
-                return Ok(Vec::new());
+                return Ok(None);
             }
         }
+        self.handle_new(tx, ev, now).await.map(Some)
+    }
+
+    async fn handle_new<T: Tx>(
+        &self,
+        tx: &mut T,
+        ev: &Inbound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Outgoing>> {
         let text = match &ev.kind {
             EventKind::Text(t) | EventKind::Button(t) => t.as_str(),
             EventKind::Joined { .. } => return Ok(Vec::new()),

@@ -603,6 +603,8 @@ pub fn usage(n: Name, l: Locale) -> String {
 }
 
 mod jobs;
+mod platform;
 mod threads;
 pub use jobs::{status_name as job_status_name, JobButton, JobField, JobMsg};
+pub use platform::PlatformMsg;
 pub use threads::{ThreadMsg, MASK};

@@ -18,6 +18,9 @@ use futures::future::BoxFuture;
 use std::time::Duration;
 use thiserror::Error;
 
+mod inbound;
+pub use inbound::*;
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// A rule the database enforces was broken (e.g. more seats held than the capacity).

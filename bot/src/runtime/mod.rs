@@ -13,32 +13,16 @@ use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
 use crate::ports::{Clock, Store, StoreError, Tx};
+// Re-exported where they used to live, for callers not yet moved to `ports`.
+pub use crate::ports::{CoreError, EventSink, Handled};
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
-use thiserror::Error;
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// Most events committed in one transaction.
 const MAX_BATCH: usize = 512;
-
-#[derive(Debug, Error)]
-pub enum CoreError {
-    #[error("the core has stopped")]
-    Stopped,
-    #[error("handling failed: {0}")]
-    Failed(String),
-}
-
-/// What became of a submitted event once it is durable.
-#[derive(Debug, Default)]
-pub struct Handled {
-    /// Replies to answer in the request's own response (`Inbound::reply_inline`).
-    pub inline: Vec<Outgoing>,
-    /// Messages written to the outbox.
-    pub queued: usize,
-}
 
 enum Work {
     Event(Box<Inbound>),
@@ -138,14 +122,6 @@ impl<S: Store> Core<S> {
     }
 }
 
-/// Where adapters push events; `Core` is one. Object-safe so adapters need not know the store.
-pub trait EventSink: Send + Sync + 'static {
-    fn submit_event(
-        &self,
-        ev: Inbound,
-    ) -> futures::future::BoxFuture<'_, Result<Handled, CoreError>>;
-}
-
 impl<S: Store> EventSink for Core<S> {
     fn submit_event(
         &self,
@@ -243,8 +219,9 @@ impl<S: Store> Writer<S> {
             let run = AssertUnwindSafe(self.run_one(&mut tx, &job.work, now))
                 .catch_unwind()
                 .await;
-            let out = match run {
-                Ok(Ok(out)) => out,
+            let (out, duplicate) = match run {
+                Ok(Ok(Some(out))) => (out, false),
+                Ok(Ok(None)) => (Vec::new(), true),
                 Ok(Err(e)) => {
                     let _ = tx.rollback().await;
                     return Err(e);
@@ -268,6 +245,7 @@ impl<S: Store> Writer<S> {
             done.push(Handled {
                 inline,
                 queued: queued.len(),
+                duplicate,
             });
             outbox.extend(queued);
         }
@@ -289,24 +267,24 @@ impl<S: Store> Writer<S> {
         tx: &mut S::Tx,
         work: &Work,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Vec<Outgoing>, StoreError> {
+    ) -> Result<Option<Vec<Outgoing>>, StoreError> {
         match work {
             Work::Event(ev) => {
                 let span = tracing::debug_span!("event", conversation = %ev.conversation_key());
                 let _g = span.enter();
-                self.engine.handle(tx, ev, now).await
+                self.engine.handle_once(tx, ev, now).await
             }
-            Work::Tick => self.engine.tick(tx, now).await,
+            Work::Tick => self.engine.tick(tx, now).await.map(Some),
             Work::SetLocale(user, locale) => {
                 self.engine.set_locale(tx, user, *locale, now).await?;
-                Ok(Vec::new())
+                Ok(Some(Vec::new()))
             }
             Work::Seed(salons) => {
                 let n = self.engine.seed(tx, salons).await?;
                 if n > 0 {
                     tracing::info!(salons = n, "seeded salons from config");
                 }
-                Ok(Vec::new())
+                Ok(Some(Vec::new()))
             }
         }
     }
