@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
 use tokio::task::JoinHandle;
+use yunqi_bot::command::Command;
 use yunqi_bot::ports::Kv;
 use yunqi_bot::runtime::{CoreError, EventSink};
 
@@ -42,8 +43,8 @@ pub fn default_welcome() -> Value {
     json!({"msgtype": "msgmenu", "msgmenu": {
         "head_content": "欢迎！请选择，或直接发送消息。\nWelcome! Choose below or just send a message.",
         "list": [
-            {"type": "click", "click": {"id": "/salons", "content": "查看沙龙 / Salons"}},
-            {"type": "click", "click": {"id": "/help", "content": "帮助 / Help"}}
+            {"type": "click", "click": {"id": Command::Salons.to_text(), "content": "查看沙龙 / Salons"}},
+            {"type": "click", "click": {"id": Command::Help.to_text(), "content": "帮助 / Help"}}
         ]
     }})
 }
