@@ -68,6 +68,8 @@ pub enum Command {
     },
     Profile(ProfileFields),
     Link(Option<String>),
+    /// The asker's id as `[roles]` wants it, linked accounts and roles.
+    Whoami,
     Pending(SalonId),
     Approve {
         salon: SalonId,

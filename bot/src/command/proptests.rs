@@ -99,6 +99,7 @@ fn command() -> impl Strategy<Value = Command> {
             .boxed(),
         profile().prop_map(C::Profile).boxed(),
         opt_text().prop_map(C::Link).boxed(),
+        Just(C::Whoami).boxed(),
         salon().prop_map(C::Pending).boxed(),
         (
             salon(),

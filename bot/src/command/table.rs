@@ -119,6 +119,9 @@ commands! {
     Link "link" ["绑定"] Everyone
         parse |a| Some(Command::Link(a.word(0).map(str::to_string)));
         text Command::Link(code) => code.iter().map(|c| word(c)).collect();
+    Whoami "whoami" ["我是谁"] Everyone
+        parse |_| Some(Command::Whoami);
+        text Command::Whoami => none();
     Pending "pending" ["待审核", "待审"] Organizer
         parse |a| Some(Command::Pending(a.salon(0)?));
         text Command::Pending(id) => one(id);

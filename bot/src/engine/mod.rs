@@ -251,6 +251,7 @@ impl Engine {
             }
             Command::Profile(fields) => self.profile(tx, cx, &fields).await?,
             Command::Link(code) => self.link(tx, cx, code.as_deref()).await?,
+            Command::Whoami => self.whoami(tx, cx).await?,
             Command::Pending(id) => self.pending(tx, cx, id).await?,
             Command::Approve { salon, who } => self.approve(tx, cx, salon, who).await?,
             Command::Reject {

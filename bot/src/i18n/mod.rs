@@ -3,6 +3,7 @@
 
 use crate::command::{Name, Roles};
 use crate::dialogue::Field;
+use crate::ids::UserRef;
 use crate::model::{Member, RegStatus, Salon};
 use crate::validate::Invalid;
 use chrono::{DateTime, Datelike, Utc};
@@ -13,6 +14,12 @@ pub use crate::ids::Locale;
 pub enum Msg<'a> {
     /// Every command the asker may run.
     Help(Roles),
+    Whoami {
+        /// The asker's id, as `[roles]` wants it.
+        you: &'a UserRef,
+        accounts: &'a [UserRef],
+        roles: Roles,
+    },
     Unknown(&'a str),
     Usage(Name),
     Chatter,
@@ -236,6 +243,15 @@ fn zh(m: &Msg) -> String {
     let l = Locale::Zh;
     match m {
         Help(roles) => commands::help(*roles, l),
+        Whoami { you, accounts, roles } => format!(
+            "你的账号：{you}（配置 [roles] 里写这个）\n关联的账号：{}\n角色：{}",
+            join(accounts, "、"),
+            match (roles.organizer, roles.operator) {
+                (true, _) => "组织者（兼运营）",
+                (false, true) => "运营",
+                (false, false) => "普通成员",
+            }
+        ),
         Unknown(w) => format!("没有 /{w} 这个命令。发送 /帮助 查看全部命令。"),
         Usage(n) => format!("用法：{}", usage(*n, l)),
         Chatter => "我没有听懂。发送 /帮助 查看命令，或 /沙龙 查看近期活动。".into(),
@@ -333,6 +349,15 @@ fn en(m: &Msg) -> String {
     let l = Locale::En;
     match m {
         Help(roles) => commands::help(*roles, l),
+        Whoami { you, accounts, roles } => format!(
+            "Your id: {you} (the form [roles] in the config takes)\nLinked accounts: {}\nRoles: {}",
+            join(accounts, ", "),
+            match (roles.organizer, roles.operator) {
+                (true, _) => "organizer (operator too)",
+                (false, true) => "operator",
+                (false, false) => "member",
+            }
+        ),
         Unknown(w) => format!("There is no /{w} command. Send /help for the list."),
         Usage(n) => format!("Usage: {}", usage(*n, l)),
         Chatter => "Sorry, I did not understand. Send /help for commands or /salons for upcoming events.".into(),
@@ -465,6 +490,11 @@ fn invalid(why: Invalid, l: Locale) -> String {
         (Locale::En, Invalid::YearsNotWhole) => "Please give a whole number of years, e.g. 5, 5年 or 5 years.".into(),
         (Locale::En, Invalid::YearsRange { max }) => format!("Years must be between 0 and {max}."),
     }
+}
+
+fn join(accounts: &[UserRef], sep: &str) -> String {
+    let v: Vec<String> = accounts.iter().map(ToString::to_string).collect();
+    v.join(sep)
 }
 
 mod commands;
