@@ -2,7 +2,6 @@
 //! stored after every step, so a restart resumes at the same question.
 
 use crate::command::{JobFields, ProfileFields};
-use crate::i18n::{Field, JobField};
 use crate::ids::{SalonId, UserRef};
 use crate::job::{parse_deadline, Budget, JobDraft, JobInvalid, Tag};
 use crate::model::Member;
@@ -11,6 +10,28 @@ use crate::validate::long_text;
 use crate::validate::{Invalid, PersonName, Phone, Position, Years};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+/// Which profile question a dialogue asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    Name,
+    Phone,
+    Position,
+    Years,
+}
+
+/// Which job field a dialogue asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobField {
+    Title,
+    Description,
+    Tags,
+    Budget,
+    Deadline,
+    Acceptance,
+}
 
 /// A profile being filled in; starts from what the member's profile already has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,7 +360,7 @@ pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::ids::Locale;
     use crate::ids::MemberId;
 
     fn today() -> NaiveDate {

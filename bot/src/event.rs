@@ -1,6 +1,6 @@
 //! The one closed inbound event type every adapter produces.
 
-use crate::i18n::Locale;
+use crate::ids::Locale;
 use crate::ids::UserRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

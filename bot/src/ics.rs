@@ -1,6 +1,6 @@
 //! Calendar invites (RFC 5545) for approved attendees.
 
-use crate::i18n::Locale;
+use crate::ids::Locale;
 use crate::message::Attachment;
 use crate::model::Salon;
 use chrono::{DateTime, Utc};

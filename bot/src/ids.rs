@@ -3,6 +3,42 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A member's language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim().to_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh_cn" | "cn" | "中文" | "汉语" => Some(Locale::Zh),
+            "en" | "en-us" | "en-gb" | "english" | "英文" | "英语" => Some(Locale::En),
+            _ => None,
+        }
+    }
+    /// From a platform's language code (`en-US`, `zh-hans`); `None` when unknown.
+    pub fn from_hint(code: &str) -> Option<Locale> {
+        let c = code.to_lowercase();
+        if c.starts_with("zh") {
+            Some(Locale::Zh)
+        } else if c.starts_with("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        }
+    }
+}
+
 /// A chat platform. Closed on purpose: each one has an adapter and a lane in the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -15,10 +15,11 @@ pub mod metrics;
 pub mod model;
 pub mod ports;
 pub mod runtime;
+pub mod tag;
 pub mod thread;
 pub mod validate;
 
 pub use engine::{Engine, EngineConfig};
 pub use event::{EventKind, Inbound};
-pub use i18n::Locale;
+pub use ids::Locale;
 pub use ids::{Platform, UserRef};

@@ -1,6 +1,6 @@
 //! Records the core reads and writes through the storage port.
 
-use crate::i18n::Locale;
+use crate::ids::Locale;
 use crate::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
 use crate::validate::{PersonName, Phone, Position, Years};
 use chrono::{DateTime, Utc};
@@ -18,7 +18,7 @@ pub struct Member {
     pub years: Option<Years>,
     pub locale: Locale,
     /// Skill tags from `/profile skills=…`.
-    pub skills: Vec<crate::job::Tag>,
+    pub skills: Vec<crate::tag::Tag>,
 }
 
 impl Member {

@@ -207,6 +207,25 @@ impl Position {
     }
 }
 
+/// Why a job field was refused (beyond the shared `Invalid` reasons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobInvalid {
+    Text(Invalid),
+    NoTags,
+    TooManyTags { max: usize },
+    TagChars,
+    BudgetFormat,
+    BudgetOrder,
+    DeadlineFormat,
+    DeadlinePast,
+}
+
+impl From<Invalid> for JobInvalid {
+    fn from(i: Invalid) -> Self {
+        JobInvalid::Text(i)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

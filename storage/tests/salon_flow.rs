@@ -360,3 +360,56 @@ async fn an_inline_reply_stays_inline_unless_it_carries_a_platform_group_invitat
         Some("C0SALON")
     );
 }
+
+#[tokio::test]
+async fn whoami_shows_the_id_for_roles_the_linked_accounts_and_the_roles() {
+    let h = Harness::new(vec![salon(5, 0)]).await;
+    let me = h.ask("alice", "/whoami").await;
+    assert!(
+        me.contains("console:alice") && me.contains("普通成员"),
+        "{me}"
+    );
+    // A linked Slack account is listed, and the alias works without a slash.
+    let code_msg = h.ask("alice", "/link").await;
+    let code: String = code_msg
+        .split("绑定码：")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(6)
+        .collect();
+    let slack = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U0123");
+    h.core
+        .submit(Inbound::text(slack.clone(), format!("/link {code}")))
+        .await
+        .unwrap();
+    h.sent().await;
+    h.core.submit(Inbound::text(slack, "我是谁")).await.unwrap();
+    let linked: Vec<String> = h.sent().await.into_iter().map(|s| s.text).collect();
+    let linked = linked.join("\n");
+    assert!(
+        linked.contains("slack:U0123") && linked.contains("console:alice"),
+        "{linked}"
+    );
+    let admin = h.ask("admin", "/whoami").await;
+    assert!(
+        admin.contains("console:admin") && admin.contains("组织者"),
+        "{admin}"
+    );
+}
+
+#[tokio::test]
+async fn help_lists_whoami_for_everyone_and_organizer_commands_for_organizers() {
+    let h = Harness::new(vec![salon(5, 0)]).await;
+    let member = h.ask("bob", "/help").await;
+    assert!(
+        member.contains("/我是谁") && member.contains("/提问"),
+        "{member}"
+    );
+    assert!(!member.contains("/批准"), "{member}");
+    let organizer = h.ask("admin", "/帮助").await;
+    assert!(
+        organizer.contains("/批准") && organizer.contains("/我是谁"),
+        "{organizer}"
+    );
+}

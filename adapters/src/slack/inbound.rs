@@ -2,6 +2,7 @@
 
 use super::dto::{BlockActions, Event, EventCallback, SlashCommand};
 use std::borrow::Cow;
+use yunqi_bot::command::Command;
 use yunqi_bot::{EventKind, Inbound, Platform, UserRef};
 
 /// Who the bot is (from `auth.test`), so its own posts are not taken as input.
@@ -48,7 +49,7 @@ pub fn from_event(cb: EventCallback, me: &BotIdentity) -> Option<Inbound> {
     let raw = m.text.unwrap_or_default();
     let stripped = strip_mention(&raw, mention, me);
     let text = if mention && stripped.is_empty() {
-        "/help".into()
+        Command::Help.to_text()
     } else {
         unescape(stripped).into_owned()
     };
@@ -105,7 +106,7 @@ pub fn command_text(command: &str, text: &str, configured: &str) -> String {
             .or_else(|| text.strip_prefix('／'))
             .unwrap_or(text);
         if t.is_empty() {
-            "/help".to_string()
+            Command::Help.to_text()
         } else {
             let mut s = String::with_capacity(t.len() + 1);
             s.push('/');

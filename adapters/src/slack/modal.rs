@@ -4,8 +4,9 @@
 
 use super::dto::View;
 use serde_json::{json, Map, Value};
-use yunqi_bot::command::{self, Command, Parsed};
-use yunqi_bot::i18n::{Field, PlatformMsg};
+use yunqi_bot::command::{self, Command, Parsed, ProfileFields};
+use yunqi_bot::dialogue::Field;
+use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ids::SalonId;
 use yunqi_bot::validate::{Invalid, PersonName, Phone, Position, Years};
 
@@ -118,9 +119,19 @@ pub fn submission(view: &View) -> Submission {
         Years::parse(get("years")).map(|v| v.get().to_string()),
     );
     match (name, phone, position, years) {
-        (Some(n), Some(p), Some(pos), Some(y)) => Submission::Register(format!(
-            r#"/register {salon} name="{n}" phone="{p}" position="{pos}" years="{y}""#
-        )),
+        (Some(n), Some(p), Some(pos), Some(y)) => Submission::Register(
+            Command::Register {
+                salon: SalonId(salon),
+                fields: ProfileFields {
+                    name: Some(n),
+                    phone: Some(p),
+                    position: Some(pos),
+                    years: Some(y),
+                    skills: None,
+                },
+            }
+            .to_text(),
+        ),
         _ => Submission::Errors(json!({"response_action": "errors", "errors": errors})),
     }
 }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
 use tokio::task::JoinHandle;
+use yunqi_bot::command::Command;
 use yunqi_bot::i18n::PlatformMsg;
 use yunqi_bot::ports::Kv;
 use yunqi_bot::ports::{CoreError, EventSink};
@@ -43,8 +44,8 @@ pub fn default_welcome() -> Value {
     json!({"msgtype": "msgmenu", "msgmenu": {
         "head_content": PlatformMsg::KfWelcome.bilingual(),
         "list": [
-            {"type": "click", "click": {"id": "/salons", "content": PlatformMsg::KfMenuSalons.bilingual()}},
-            {"type": "click", "click": {"id": "/help", "content": PlatformMsg::KfMenuHelp.bilingual()}}
+            {"type": "click", "click": {"id": Command::Salons.to_text(), "content": PlatformMsg::KfMenuSalons.bilingual()}},
+            {"type": "click", "click": {"id": Command::Help.to_text(), "content": PlatformMsg::KfMenuHelp.bilingual()}}
         ]
     }})
 }

@@ -47,4 +47,17 @@ impl Engine {
         }
         Ok(())
     }
+
+    /// The asker's id in the form `[roles]` takes, their linked accounts and roles.
+    pub(crate) async fn whoami<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>) -> StoreResult<()> {
+        let accounts = tx.member_accounts(cx.member.id).await?;
+        let roles = self.roles(tx, cx).await?;
+        let you = cx.ev.user.clone();
+        cx.say(Msg::Whoami {
+            you: &you,
+            accounts: &accounts,
+            roles,
+        });
+        Ok(())
+    }
 }

@@ -1,6 +1,7 @@
 //! Jobs, the member's side: browse, subscribe, apply, deliver.
 
 use super::{locale_of, may_become, Ctx, Engine};
+use crate::command::Command;
 use crate::i18n::{JobButton, JobMsg};
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet, Subscriber, Tag};
 use crate::message::{Button, ButtonStyle, Reply};
@@ -42,7 +43,7 @@ impl Engine {
             Some(Ok(t)) => Some(t),
             Some(Err(why)) => {
                 cx.say_job(JobMsg::Invalid {
-                    field: crate::i18n::JobField::Tags,
+                    field: crate::dialogue::JobField::Tags,
                     why,
                 });
                 return Ok(());
@@ -133,7 +134,7 @@ impl Engine {
             Ok(t) => t,
             Err(why) => {
                 cx.say_job(JobMsg::Invalid {
-                    field: crate::i18n::JobField::Tags,
+                    field: crate::dialogue::JobField::Tags,
                     why,
                 });
                 return Ok(());
@@ -231,7 +232,7 @@ impl Engine {
         .render(owner_locale);
         let button = Button {
             label: JobMsg::Button(JobButton::Applicants).render(owner_locale),
-            command: format!("/applicants {id}"),
+            command: Command::Applicants(id).to_text(),
             style: ButtonStyle::Default,
         };
         cx.send(
@@ -269,7 +270,7 @@ impl Engine {
         .render(owner_locale);
         let accept = Button {
             label: JobMsg::Button(JobButton::Accept).render(owner_locale),
-            command: format!("/accept {id}"),
+            command: Command::Accept(id).to_text(),
             style: ButtonStyle::Primary,
         };
         cx.send(

@@ -1,6 +1,7 @@
 //! Jobs, the client's side: post, review applicants, assign, accept, close.
 
 use super::{may_become, Ctx, Engine};
+use crate::command::Command;
 use crate::dialogue::{self, Step};
 use crate::i18n::{JobButton, JobMsg};
 use crate::ids::UserRef;
@@ -62,7 +63,7 @@ impl Engine {
                 .render(l);
                 let publish = Button {
                     label: JobMsg::Button(JobButton::Publish).render(l),
-                    command: format!("/publish {}", job.id),
+                    command: Command::Publish(job.id).to_text(),
                     style: ButtonStyle::Primary,
                 };
                 cx.send(&op, Reply::text(text).private().with_buttons(vec![publish]));
@@ -145,15 +146,12 @@ impl Engine {
                     .map(|n| n.as_str().to_string())
                     .unwrap_or_else(|| a.account.to_string());
                 buttons.push(Button {
-                    label: format!(
-                        "{} → {name}",
-                        if l == crate::Locale::Zh {
-                            "指派"
-                        } else {
-                            "Assign"
-                        }
-                    ),
-                    command: format!("/assign {id} {}", a.account),
+                    label: JobMsg::AssignTo(&name).render(l),
+                    command: Command::Assign {
+                        job: id,
+                        user: a.account.to_string(),
+                    }
+                    .to_text(),
                     style: ButtonStyle::Default,
                 });
             }

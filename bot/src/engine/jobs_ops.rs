@@ -1,7 +1,8 @@
 //! Jobs, the operators' side and the fan-out: moderation, notifications, daily digests.
 
 use super::{locale_of, may_become, Ctx, Engine};
-use crate::i18n::{JobMsg, Locale};
+use crate::command::Command;
+use crate::i18n::{JobButton, JobMsg, Locale};
 use crate::ids::UserRef;
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet};
 use crate::message::{Button, ButtonStyle, Outgoing, Reply};
@@ -75,7 +76,7 @@ impl Engine {
                     JobMsg::Button(crate::i18n::JobButton::Publish).render(l),
                     j.id
                 ),
-                command: format!("/publish {}", j.id),
+                command: Command::Publish(j.id).to_text(),
                 style: ButtonStyle::Primary,
             });
         }
@@ -158,12 +159,8 @@ impl Engine {
                 .entry(l)
                 .or_insert_with(|| {
                     let details = Button {
-                        label: if l == Locale::Zh {
-                            "查看详情".into()
-                        } else {
-                            "Details".into()
-                        },
-                        command: format!("/job {}", job.id),
+                        label: JobMsg::Button(JobButton::Details).render(l),
+                        command: Command::Job(job.id).to_text(),
                         style: ButtonStyle::Default,
                     };
                     Reply::text(JobMsg::Notify { job }.render(l)).with_buttons(vec![details])

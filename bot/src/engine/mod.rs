@@ -10,7 +10,7 @@ mod salon;
 mod threads;
 mod tick;
 
-use crate::command::{self, Command, Parsed};
+use crate::command::{self, Command, Parsed, Role, Roles};
 use crate::dialogue::{self, Dialogue, Step};
 use crate::event::{EventKind, Inbound};
 use crate::i18n::{Locale, Msg};
@@ -233,19 +233,21 @@ impl Engine {
     }
 
     async fn command<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>, c: Command) -> StoreResult<()> {
-        let name = command_name(&c);
-        if name.organizer_only() && !self.is_organizer(tx, cx).await? {
-            cx.say(Msg::OrganizerOnly);
-            return Ok(());
-        }
-        if name.operator_only() && !self.is_operator(tx, cx).await? {
-            cx.say(Msg::OperatorOnly);
-            return Ok(());
+        match c.name().role() {
+            Role::Organizer if !self.is_organizer(tx, cx).await? => {
+                cx.say(Msg::OrganizerOnly);
+                return Ok(());
+            }
+            Role::Operator if !self.is_operator(tx, cx).await? => {
+                cx.say(Msg::OperatorOnly);
+                return Ok(());
+            }
+            _ => {}
         }
         match c {
             Command::Help => {
-                let organizer = self.is_organizer(tx, cx).await?;
-                cx.say(Msg::Help { organizer });
+                let roles = self.roles(tx, cx).await?;
+                cx.say(Msg::Help(roles));
             }
             Command::Lang(l) => {
                 cx.member.locale = l;
@@ -268,6 +270,7 @@ impl Engine {
             }
             Command::Profile(fields) => self.profile(tx, cx, &fields).await?,
             Command::Link(code) => self.link(tx, cx, code.as_deref()).await?,
+            Command::Whoami => self.whoami(tx, cx).await?,
             Command::Pending(id) => self.pending(tx, cx, id).await?,
             Command::Approve { salon, who } => self.approve(tx, cx, salon, who).await?,
             Command::Reject {
@@ -406,6 +409,13 @@ impl Engine {
         Ok(accounts.iter().any(|a| self.cfg.organizers.contains(a)))
     }
 
+    pub(crate) async fn roles<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<Roles> {
+        Ok(Roles {
+            organizer: self.is_organizer(tx, cx).await?,
+            operator: self.is_operator(tx, cx).await?,
+        })
+    }
+
     /// Organizer accounts with their language, for notifications.
     pub(crate) async fn organizers<T: Tx>(
         &self,
@@ -449,49 +459,4 @@ pub(crate) fn may_become(
         cx.say_job(crate::i18n::JobMsg::Illegal { job, to });
     }
     ok
-}
-
-fn command_name(c: &Command) -> command::Name {
-    use command::Name;
-    match c {
-        Command::Help => Name::Help,
-        Command::Lang(_) => Name::Lang,
-        Command::Salons => Name::Salons,
-        Command::Salon(_) => Name::Salon,
-        Command::Register { .. } => Name::Register,
-        Command::Cancel(_) => Name::Cancel,
-        Command::Confirm(_) => Name::Confirm,
-        Command::CheckIn(_) | Command::CheckInUser { .. } => Name::CheckIn,
-        Command::Profile(_) => Name::Profile,
-        Command::Link(_) => Name::Link,
-        Command::Pending(_) => Name::Pending,
-        Command::Approve { .. } => Name::Approve,
-        Command::Reject { .. } => Name::Reject,
-        Command::CheckinCode(_) => Name::CheckinCode,
-        Command::Attendees(_) => Name::Attendees,
-        Command::Post(_) => Name::Post,
-        Command::MyJobs => Name::MyJobs,
-        Command::Applicants(_) => Name::Applicants,
-        Command::Assign { .. } => Name::Assign,
-        Command::Accept(_) => Name::Accept,
-        Command::Close(_) => Name::Close,
-        Command::Jobs(_) => Name::Jobs,
-        Command::Job(_) => Name::Job,
-        Command::Subscribe(_) => Name::Subscribe,
-        Command::Unsubscribe(_) => Name::Unsubscribe,
-        Command::Digest(_) => Name::Digest,
-        Command::Quiet(_) => Name::Quiet,
-        Command::Apply { .. } => Name::Apply,
-        Command::Deliver(_) => Name::Deliver,
-        Command::Moderate => Name::Moderate,
-        Command::Publish(_) => Name::Publish,
-        Command::Decline { .. } => Name::Decline,
-        Command::Ask { .. } => Name::Ask,
-        Command::Answer { .. } => Name::Answer,
-        Command::Faq(_) => Name::Faq,
-        Command::Spec { .. } => Name::Spec,
-        Command::Questions => Name::Questions,
-        Command::Follow(_) => Name::Follow,
-        Command::Unfollow(_) => Name::Unfollow,
-    }
 }

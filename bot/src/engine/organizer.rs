@@ -2,7 +2,7 @@
 
 use super::salon::{approval_reply, decision_buttons, seats_left};
 use super::{Ctx, Engine};
-use crate::command::Who;
+use crate::command::{Command, Who};
 use crate::dialogue::{Dialogue, Step};
 use crate::i18n::{organizer_profile, Msg};
 use crate::ids::{SalonId, UserRef};
@@ -81,7 +81,11 @@ impl Engine {
         }
         buttons.push(Button {
             label: Msg::ApproveAll.render(l),
-            command: format!("/approve {id} all"),
+            command: Command::Approve {
+                salon: id,
+                who: Who::All,
+            }
+            .to_text(),
             style: ButtonStyle::Primary,
         });
         cx.send_here(Reply::text(text).private().with_buttons(buttons));

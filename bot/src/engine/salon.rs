@@ -1,9 +1,9 @@
 //! A member's side of a salon: browse, register, cancel, claim an offer, check in.
 
 use super::{Ctx, Engine};
-use crate::command::ProfileFields;
-use crate::dialogue::{self, Answers, Step};
-use crate::i18n::{JobField, JobMsg, Locale, Msg};
+use crate::command::{Command, ProfileFields, Who};
+use crate::dialogue::{self, Answers, JobField, Step};
+use crate::i18n::{JobMsg, Locale, Msg};
 use crate::ics;
 use crate::ids::{SalonId, UserRef};
 use crate::job::Tag;
@@ -269,8 +269,8 @@ impl Engine {
             }
             .render(row.member.locale);
             let confirm = Button {
-                label: confirm_label(row.member.locale),
-                command: format!("/confirm {}", salon.id),
+                label: Msg::ConfirmSeat.render(row.member.locale),
+                command: Command::Confirm(salon.id).to_text(),
                 style: ButtonStyle::Primary,
             };
             out.push(Outgoing::direct(
@@ -417,20 +417,22 @@ pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec
     vec![
         Button {
             label: Msg::Approve.render(l),
-            command: format!("/approve {salon} {user}"),
+            command: Command::Approve {
+                salon,
+                who: Who::Users(vec![user.to_string()]),
+            }
+            .to_text(),
             style: ButtonStyle::Primary,
         },
         Button {
             label: Msg::Reject.render(l),
-            command: format!("/reject {salon} {user}"),
+            command: Command::Reject {
+                salon,
+                user: user.to_string(),
+                reason: None,
+            }
+            .to_text(),
             style: ButtonStyle::Danger,
         },
     ]
-}
-
-fn confirm_label(l: Locale) -> String {
-    match l {
-        Locale::Zh => "确认参加".into(),
-        Locale::En => "Confirm".into(),
-    }
 }

@@ -2,6 +2,7 @@
 //! goes back to the asker in their thread, public answers become spec versions.
 
 use super::{locale_of, Ctx, Engine};
+use crate::command::Command;
 use crate::dialogue::Dialogue;
 use crate::i18n::{ThreadMsg, MASK};
 use crate::job::{Job, JobId, JobStatus};
@@ -93,7 +94,11 @@ impl Engine {
         let who = super::jobs::applicant_name(cx);
         let answer = Button {
             label: ThreadMsg::AnswerButton.render(l),
-            command: format!("/answer {}", q.id),
+            command: Command::Answer {
+                question: q.id,
+                text: None,
+            }
+            .to_text(),
             style: ButtonStyle::Primary,
         };
         let mut relay = Outgoing::direct(
@@ -356,7 +361,11 @@ impl Engine {
             let hours = (now - q.q.at).num_hours();
             let answer = Button {
                 label: ThreadMsg::AnswerButton.render(l),
-                command: format!("/answer {}", q.id),
+                command: Command::Answer {
+                    question: q.id,
+                    text: None,
+                }
+                .to_text(),
                 style: ButtonStyle::Primary,
             };
             let mut o = Outgoing::direct(

@@ -1,20 +1,9 @@
 //! Texts of job announcements, in Chinese (default) and English.
 
 use super::Locale;
+use crate::dialogue::JobField;
 use crate::job::{Applicant, DigestMode, Job, JobId, JobInvalid, JobStatus, Quiet};
 use crate::validate::Invalid;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobField {
-    Title,
-    Description,
-    Tags,
-    Budget,
-    Deadline,
-    Acceptance,
-}
 
 pub enum JobMsg<'a> {
     PostIntro,
@@ -105,6 +94,8 @@ pub enum JobMsg<'a> {
     },
     Record(&'a [(String, u32)]),
     Button(JobButton),
+    /// An applicant's assign button.
+    AssignTo(&'a str),
 }
 
 #[derive(Clone, Copy)]
@@ -114,6 +105,7 @@ pub enum JobButton {
     Decline,
     Accept,
     Applicants,
+    Details,
 }
 
 impl JobMsg<'_> {
@@ -329,8 +321,10 @@ fn zh(m: &JobMsg) -> String {
             JobButton::Decline => "驳回",
             JobButton::Accept => "验收通过",
             JobButton::Applicants => "查看申请人",
+            JobButton::Details => "查看详情",
         }
         .into(),
+        AssignTo(name) => format!("指派 → {name}"),
     }
 }
 
@@ -409,7 +403,9 @@ fn en(m: &JobMsg) -> String {
             JobButton::Decline => "Decline",
             JobButton::Accept => "Accept delivery",
             JobButton::Applicants => "Applicants",
+            JobButton::Details => "Details",
         }
         .into(),
+        AssignTo(name) => format!("Assign → {name}"),
     }
 }

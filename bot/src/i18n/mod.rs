@@ -1,60 +1,24 @@
 //! Every user-facing text, in Chinese (default) and English. Exhaustive matches make a
 //! text missing in one language a compile error.
 
-use crate::command::Name;
+use crate::command::{Name, Roles};
+use crate::dialogue::Field;
+use crate::ids::UserRef;
 use crate::model::{Member, RegStatus, Salon};
 use crate::validate::Invalid;
 use chrono::{DateTime, Datelike, Utc};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Locale {
-    pub fn parse(s: &str) -> Option<Locale> {
-        match s.trim().to_lowercase().as_str() {
-            "zh" | "zh-cn" | "zh_cn" | "cn" | "中文" | "汉语" => Some(Locale::Zh),
-            "en" | "en-us" | "en-gb" | "english" | "英文" | "英语" => Some(Locale::En),
-            _ => None,
-        }
-    }
-    /// From a platform's language code (`en-US`, `zh-hans`); `None` when unknown.
-    pub fn from_hint(code: &str) -> Option<Locale> {
-        let c = code.to_lowercase();
-        if c.starts_with("zh") {
-            Some(Locale::Zh)
-        } else if c.starts_with("en") {
-            Some(Locale::En)
-        } else {
-            None
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Locale::Zh => "zh",
-            Locale::En => "en",
-        }
-    }
-}
-
-/// Which profile question a dialogue asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Field {
-    Name,
-    Phone,
-    Position,
-    Years,
-}
+/// Storage names the language through here; the type lives with the other ids.
+pub use crate::ids::Locale;
 
 pub enum Msg<'a> {
-    Help {
-        organizer: bool,
+    /// Every command the asker may run.
+    Help(Roles),
+    Whoami {
+        /// The asker's id, as `[roles]` wants it.
+        you: &'a UserRef,
+        accounts: &'a [UserRef],
+        roles: Roles,
     },
     Unknown(&'a str),
     Usage(Name),
@@ -166,6 +130,8 @@ pub enum Msg<'a> {
     Approve,
     ApproveAll,
     Reject,
+    /// The button that claims an offered seat.
+    ConfirmSeat,
     StatusName(RegStatus),
 }
 
@@ -276,26 +242,16 @@ fn zh(m: &Msg) -> String {
     use Msg::*;
     let l = Locale::Zh;
     match m {
-        Help { organizer } => {
-            let mut s = "云栖开发者基地助手。命令（中英文均可，不带 / 也行）：\n\
-                /沙龙 (/salons) 近期沙龙\n/详情 <编号> (/salon) 沙龙详情\n\
-                /报名 <编号> (/register) 报名，可一次写全：/报名 1 姓名=张三 手机=13800000000 职位=后端 年限=5\n\
-                /取消 <编号> (/cancel) 取消报名\n/确认 <编号> (/confirm) 领取候补名额\n\
-                /签到 <签到码> (/checkin)\n/资料 (/profile) 我的资料\n/绑定 (/link) 关联其他平台账号\n\
-                /语言 en (/lang) 切换语言\n\
-                需求：/需求 [标签] (/jobs)，/需求详情 <编号> (/job)，/订阅 <标签…> (/subscribe)，/退订 (/unsubscribe)，\
-                /摘要 instant|daily (/digest)，/免打扰 22:00-08:00 (/quiet)，/申请 <编号> <介绍> (/apply)，/交付 <编号> (/deliver)\n\
-                需求方：/发需求 (/post)，/我的需求 (/myjobs)，/申请人 <编号> (/applicants)，/指派 <编号> <用户> (/assign)，\
-                /验收 <编号> (/accept)，/关闭 <编号> (/close)"
-                .to_string();
-            if *organizer {
-                s += "\n组织者：/待审 <编号> (/pending)，/批准 <编号> <用户…|all> (/approve)，\
-                    /拒绝 <编号> <用户> <原因> (/reject)，/签到码 <编号> (/checkin-code)，\
-                    /签到 <编号> <用户>，/名单 <编号> (/attendees)；运营：/审核需求 (/moderate)，/上线 <编号> (/publish)，\
-                    /驳回 <编号> <原因> (/decline)";
+        Help(roles) => commands::help(*roles, l),
+        Whoami { you, accounts, roles } => format!(
+            "你的账号：{you}（配置 [roles] 里写这个）\n关联的账号：{}\n角色：{}",
+            join(accounts, "、"),
+            match (roles.organizer, roles.operator) {
+                (true, _) => "组织者（兼运营）",
+                (false, true) => "运营",
+                (false, false) => "普通成员",
             }
-            s
-        }
+        ),
         Unknown(w) => format!("没有 /{w} 这个命令。发送 /帮助 查看全部命令。"),
         Usage(n) => format!("用法：{}", usage(*n, l)),
         Chatter => "我没有听懂。发送 /帮助 查看命令，或 /沙龙 查看近期活动。".into(),
@@ -383,6 +339,7 @@ fn zh(m: &Msg) -> String {
         Approve => "批准".into(),
         ApproveAll => "全部批准".into(),
         Reject => "拒绝".into(),
+        ConfirmSeat => "确认参加".into(),
         StatusName(s) => status_zh(*s).into(),
     }
 }
@@ -391,24 +348,16 @@ fn en(m: &Msg) -> String {
     use Msg::*;
     let l = Locale::En;
     match m {
-        Help { organizer } => {
-            let mut s = "Yunqi developer base assistant. Commands (the / is optional):\n\
-                /salons upcoming salons\n/salon <id> details\n\
-                /register <id> register; all at once: /register 1 name=Li phone=13800000000 position=Backend years=5\n\
-                /cancel <id> cancel a registration\n/confirm <id> claim an offered seat\n\
-                /checkin <code> check in at the venue\n/profile your profile\n/link link an account on another platform\n\
-                /lang zh|en language\n\
-                Jobs: /jobs [tag], /job <id>, /subscribe <tags…>, /unsubscribe <tags…|all>, /digest instant|daily, \
-                /quiet 22:00-08:00|off, /apply <id> <pitch>, /deliver <id>\n\
-                Clients: /post, /myjobs, /applicants <id>, /assign <id> <user>, /accept <id>, /close <id>"
-                .to_string();
-            if *organizer {
-                s += "\nOrganizers: /pending <id>, /approve <id> <user…|all>, /reject <id> <user> <reason>, \
-                    /checkin-code <id>, /checkin <id> <user>, /attendees <id>; operators: /moderate, /publish <id>, \
-                    /decline <id> <reason>";
+        Help(roles) => commands::help(*roles, l),
+        Whoami { you, accounts, roles } => format!(
+            "Your id: {you} (the form [roles] in the config takes)\nLinked accounts: {}\nRoles: {}",
+            join(accounts, ", "),
+            match (roles.organizer, roles.operator) {
+                (true, _) => "organizer (operator too)",
+                (false, true) => "operator",
+                (false, false) => "member",
             }
-            s
-        }
+        ),
         Unknown(w) => format!("There is no /{w} command. Send /help for the list."),
         Usage(n) => format!("Usage: {}", usage(*n, l)),
         Chatter => "Sorry, I did not understand. Send /help for commands or /salons for upcoming events.".into(),
@@ -496,6 +445,7 @@ fn en(m: &Msg) -> String {
         Approve => "Approve".into(),
         ApproveAll => "Approve all".into(),
         Reject => "Reject".into(),
+        ConfirmSeat => "Confirm".into(),
         StatusName(s) => s.as_str().into(),
     }
 }
@@ -542,69 +492,16 @@ fn invalid(why: Invalid, l: Locale) -> String {
     }
 }
 
-pub fn usage(n: Name, l: Locale) -> String {
-    let zh = l == Locale::Zh;
-    let cmd = if zh { n.chinese() } else { n.english() };
-    let args = match (n, zh) {
-        (Name::Help | Name::Salons, _) => "",
-        (Name::Lang, _) => " zh|en",
-        (
-            Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees,
-            true,
-        ) => " <沙龙编号>",
-        (
-            Name::Salon | Name::Confirm | Name::Pending | Name::CheckinCode | Name::Attendees,
-            false,
-        ) => " <salon id>",
-        (Name::Register, true) => " <沙龙编号> [姓名=… 手机=… 职位=… 年限=…]",
-        (Name::Register, false) => " <salon id> [name=… phone=… position=… years=…]",
-        (Name::Cancel, true) => " <沙龙编号>",
-        (Name::Cancel, false) => " <salon id>",
-        (Name::CheckIn, true) => " <签到码>",
-        (Name::CheckIn, false) => " <code>",
-        (Name::Profile, true) => " [姓名=… 手机=… 职位=… 年限=…]",
-        (Name::Profile, false) => " [name=… phone=… position=… years=…]",
-        (Name::Link, true) => " [绑定码]",
-        (Name::Link, false) => " [code]",
-        (Name::Approve, true) => " <沙龙编号> <用户…|all>",
-        (Name::Approve, false) => " <salon id> <user…|all>",
-        (Name::Reject, true) => " <沙龙编号> <用户> <原因>",
-        (Name::Reject, false) => " <salon id> <user> <reason>",
-        (Name::Post, true) => " [标题=\"…\" 描述=\"…\" 标签=rust,cli 预算=5000-8000 截止=2027-01-31 验收=\"…\"]",
-        (Name::Post, false) => " [title=\"…\" description=\"…\" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance=\"…\"]",
-        (Name::MyJobs | Name::Moderate, _) => "",
-        (Name::Applicants | Name::Accept | Name::Close | Name::Job | Name::Deliver | Name::Publish, true) => " <需求编号>",
-        (Name::Applicants | Name::Accept | Name::Close | Name::Job | Name::Deliver | Name::Publish, false) => " <job id>",
-        (Name::Assign, true) => " <需求编号> <用户>",
-        (Name::Assign, false) => " <job id> <user>",
-        (Name::Jobs, true) => " [标签]",
-        (Name::Jobs, false) => " [tag]",
-        (Name::Subscribe, true) => " <标签…>",
-        (Name::Subscribe, false) => " <tag…>",
-        (Name::Unsubscribe, true) => " <标签…|all>",
-        (Name::Unsubscribe, false) => " <tag…|all>",
-        (Name::Digest, _) => " instant|daily",
-        (Name::Quiet, _) => " 22:00-08:00|off",
-        (Name::Apply, true) => " <需求编号> <一句话介绍自己>",
-        (Name::Apply, false) => " <job id> <pitch>",
-        (Name::Ask, true) => " <需求编号> [私密] <问题>",
-        (Name::Ask, false) => " <job id> [private] <question>",
-        (Name::Answer, true) => " <问题编号> <回答>",
-        (Name::Answer, false) => " <question id> <answer>",
-        (Name::Faq | Name::Follow | Name::Unfollow, true) => " <需求编号>",
-        (Name::Faq | Name::Follow | Name::Unfollow, false) => " <job id>",
-        (Name::Spec, true) => " <需求编号> [版本]",
-        (Name::Spec, false) => " <job id> [version]",
-        (Name::Questions, _) => "",
-        (Name::Decline, true) => " <需求编号> <原因>",
-        (Name::Decline, false) => " <job id> <reason>",
-    };
-    format!("/{cmd}{args}")
+fn join(accounts: &[UserRef], sep: &str) -> String {
+    let v: Vec<String> = accounts.iter().map(ToString::to_string).collect();
+    v.join(sep)
 }
 
+mod commands;
 mod jobs;
 mod platform;
 mod threads;
-pub use jobs::{status_name as job_status_name, JobButton, JobField, JobMsg};
+pub use commands::{help_line, usage};
+pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
 pub use platform::PlatformMsg;
 pub use threads::{ThreadMsg, MASK};
