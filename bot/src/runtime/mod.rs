@@ -12,7 +12,7 @@ use crate::ids::UserRef;
 use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
-use crate::ports::{Clock, Store, StoreError, Tx};
+use crate::ports::{Clock, MemberTx, OutboxTx, Store, StoreError, Tx};
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
