@@ -11,8 +11,8 @@ pub use tx::SqliteTx;
 
 use chrono::Utc;
 use error::{backend_in, db_err};
-use rows::ms;
 use futures::future::BoxFuture;
+use rows::ms;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;

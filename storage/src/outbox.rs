@@ -30,8 +30,7 @@ pub(crate) async fn push(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(msgs.len());
     for m in msgs {
-        let payload =
-            serde_json::to_string(&m.reply).map_err(backend)?;
+        let payload = serde_json::to_string(&m.reply).map_err(backend)?;
         let i = match index.get(&payload) {
             Some(i) => *i,
             None => {
@@ -54,8 +53,7 @@ pub(crate) async fn push(
         return push_rows(tx, &rows, &payloads, now).await;
     }
     let rows = serde_json::to_string(&rows).map_err(backend)?;
-    let payloads =
-        serde_json::to_string(&payloads).map_err(backend)?;
+    let payloads = serde_json::to_string(&payloads).map_err(backend)?;
     sqlx::query(
         "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key)
          SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
@@ -170,13 +168,13 @@ impl Store for SqliteStore {
             DueRow::COLS
         );
         let rows: Vec<DueRow> = sqlx::query_as(&sql)
-        .bind(platform.as_str())
-        .bind(ms(now))
-        .bind(recipient)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+            .bind(platform.as_str())
+            .bind(ms(now))
+            .bind(recipient)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows.into_iter().map(DueRow::into_row).collect()
     }
 

@@ -2,9 +2,9 @@
 
 use super::StoreResult;
 use crate::dialogue::Dialogue;
-use crate::Locale;
 use crate::ids::{MemberId, UserRef};
 use crate::model::Member;
+use crate::Locale;
 use chrono::{DateTime, Utc};
 
 #[trait_variant::make(Send)]

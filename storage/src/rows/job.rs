@@ -6,8 +6,7 @@ use serde::Deserialize;
 use sqlx::FromRow;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::job::{
-    Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Quiet,
-    Subscriber,
+    Applicant, Budget, DigestMode, Job, JobDraft, JobId, JobStatus, NotifyTarget, Quiet, Subscriber,
 };
 use yunqi_bot::ports::StoreResult;
 use yunqi_bot::Locale;

@@ -25,7 +25,9 @@ impl MemberRow {
         m.position AS m_position, m.years AS m_years, m.locale AS m_locale, m.skills AS m_skills";
 
     pub fn into_member(self) -> StoreResult<Member> {
-        fn bad<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> yunqi_bot::ports::StoreError {
+        fn bad<E: std::fmt::Debug>(
+            what: &'static str,
+        ) -> impl Fn(E) -> yunqi_bot::ports::StoreError {
             move |e| corrupt(format!("{what}: {e:?}"))
         }
         Ok(Member {
@@ -70,6 +72,9 @@ impl AccountMemberRow {
     pub const COLS: &'static str = "a.platform AS platform, a.user_id AS user_id";
 
     pub fn into_parts(self) -> StoreResult<(UserRef, Member)> {
-        Ok((user(&self.platform, self.user_id)?, self.member.into_member()?))
+        Ok((
+            user(&self.platform, self.user_id)?,
+            self.member.into_member()?,
+        ))
     }
 }

@@ -144,7 +144,10 @@ impl SqliteTx {
 }
 
 /// `(?, ?), (?, ?), …)`: closes the `IN (VALUES ` the query ends with.
-fn push_pairs<'a>(q: &mut QueryBuilder<'_, Sqlite>, pairs: impl Iterator<Item = (Platform, &'a str)>) {
+fn push_pairs<'a>(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    pairs: impl Iterator<Item = (Platform, &'a str)>,
+) {
     let mut sep = q.separated(", ");
     for (p, id) in pairs {
         sep.push("(")
@@ -213,4 +216,3 @@ impl Tx for SqliteTx {
         Ok(true)
     }
 }
-

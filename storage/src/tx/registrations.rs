@@ -48,11 +48,12 @@ impl SqliteTx {
         if let Some(s) = known {
             return Ok(s);
         }
-        let st: Option<String> = sqlx::query_scalar("SELECT status FROM registrations WHERE id = ?1")
-            .bind(r.id.0)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+        let st: Option<String> =
+            sqlx::query_scalar("SELECT status FROM registrations WHERE id = ?1")
+                .bind(r.id.0)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
         st.and_then(|s| RegStatus::parse(&s))
             .ok_or_else(|| corrupt(format!("registration {} vanished", r.id)))
     }

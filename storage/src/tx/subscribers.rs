@@ -25,7 +25,9 @@ impl SqliteTx {
             q = q.bind(m.0);
         }
         let rows = q.fetch_all(&mut *self.tx).await.map_err(db_err)?;
-        rows.into_iter().map(SubscriberRow::into_subscriber).collect()
+        rows.into_iter()
+            .map(SubscriberRow::into_subscriber)
+            .collect()
     }
 }
 
