@@ -1,13 +1,14 @@
 //! The outbox table: written inside domain transactions, read and settled by the dispatcher.
 
-use crate::convert::{ms, time, user};
-use crate::{db_err, SqliteStore, SqliteTx};
+use crate::error::{backend, db_err};
+use crate::rows::{corrupt, ms, time, user};
+use crate::{SqliteStore, SqliteTx};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
-use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreError, StoreResult};
+use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreResult};
 
 /// Rows per multi-row INSERT: 8 parameters each, under SQLite's variable limit.
 const CHUNK: usize = 500;
@@ -29,8 +30,7 @@ pub(crate) async fn push(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(msgs.len());
     for m in msgs {
-        let payload =
-            serde_json::to_string(&m.reply).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let payload = serde_json::to_string(&m.reply).map_err(backend)?;
         let i = match index.get(&payload) {
             Some(i) => *i,
             None => {
@@ -52,9 +52,8 @@ pub(crate) async fn push(
     if payloads.len() * 4 > msgs.len() {
         return push_rows(tx, &rows, &payloads, now).await;
     }
-    let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Backend(e.to_string()))?;
-    let payloads =
-        serde_json::to_string(&payloads).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let payloads = serde_json::to_string(&payloads).map_err(backend)?;
     sqlx::query(
         "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key)
          SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
@@ -110,21 +109,33 @@ async fn push_rows(
     Ok(())
 }
 
-type Cols = (i64, String, String, Option<String>, String, i64);
+/// A queued message as `outbox_due` reads it.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: i64,
+    platform: String,
+    recipient: String,
+    conversation: Option<String>,
+    payload: String,
+    attempts: i64,
+}
 
-fn row(c: Cols) -> StoreResult<OutboxRow> {
-    let (id, platform, recipient, conversation, payload, attempts) = c;
-    let reply: Reply = serde_json::from_str(&payload)
-        .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
-    Ok(OutboxRow {
-        id: OutboxId(id),
-        to: Recipient {
-            user: user(&platform, recipient)?,
-            conversation,
-        },
-        reply,
-        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-    })
+impl DueRow {
+    const COLS: &'static str = "id, platform, recipient, conversation, payload, attempts";
+
+    fn into_row(self) -> StoreResult<OutboxRow> {
+        let reply: Reply = serde_json::from_str(&self.payload)
+            .map_err(|e| corrupt(format!("outbox {}: {e}", self.id)))?;
+        Ok(OutboxRow {
+            id: OutboxId(self.id),
+            to: Recipient {
+                user: user(&self.platform, self.recipient)?,
+                conversation: self.conversation,
+            },
+            reply,
+            attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
+        })
+    }
 }
 
 impl Store for SqliteStore {
@@ -146,23 +157,25 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRow>> {
-        let rows: Vec<Cols> = sqlx::query_as(
-            // A message waits while an earlier one to the same recipient waits for a retry:
-            // a chat is read in order.
-            "SELECT id, platform, recipient, conversation, payload, attempts FROM outbox o
+        // A message waits while an earlier one to the same recipient waits for a retry:
+        // a chat is read in order.
+        let sql = format!(
+            "SELECT {} FROM outbox o
              WHERE status = 'pending' AND platform = ?1 AND next_attempt_at <= ?2 AND (?3 IS NULL OR recipient = ?3)
                AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.platform = o.platform
                                AND p.recipient = o.recipient AND p.next_attempt_at > ?2 AND p.id < o.id)
              ORDER BY id LIMIT ?4",
-        )
-        .bind(platform.as_str())
-        .bind(ms(now))
-        .bind(recipient)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.into_iter().map(row).collect()
+            DueRow::COLS
+        );
+        let rows: Vec<DueRow> = sqlx::query_as(&sql)
+            .bind(platform.as_str())
+            .bind(ms(now))
+            .bind(recipient)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.into_iter().map(DueRow::into_row).collect()
     }
 
     async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()> {

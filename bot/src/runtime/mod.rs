@@ -12,9 +12,9 @@ use crate::ids::UserRef;
 use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
-use crate::ports::{Clock, Store, StoreError, Tx};
-// Re-exported where they used to live, for callers not yet moved to `ports`.
-pub use crate::ports::{CoreError, EventSink, Handled};
+use crate::ports::{
+    Clock, CoreError, EventSink, Handled, MemberTx, OutboxTx, Store, StoreError, Tx,
+};
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

@@ -1,11 +1,12 @@
 //! Sends buffered writes in dependency order (members before accounts before
 //! registrations before decisions), a few multi-row statements per table.
 
+use super::members::dialogue_json;
 use super::SqliteTx;
-use crate::convert::ms;
-use crate::db_err;
+use crate::error::db_err;
+use crate::rows::{ms, tags_text};
 use sqlx::{QueryBuilder, Sqlite};
-use yunqi_bot::ports::{StoreError, StoreResult};
+use yunqi_bot::ports::StoreResult;
 
 /// Rows per statement: at most 8 parameters each, under SQLite's variable limit.
 const CHUNK: usize = 1000;
@@ -35,7 +36,7 @@ impl SqliteTx {
                     .push_bind(m.years.map(|y| y.get() as i64))
                     .push_bind(m.locale.as_str())
                     .push_bind(*at)
-                    .push_bind(crate::convert::skills_text(&m.skills));
+                    .push_bind(tags_text(&m.skills));
             });
             q.push(
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
@@ -132,8 +133,7 @@ impl SqliteTx {
         for (u, (d, at)) in &w.dialogues {
             match d {
                 Some(d) => {
-                    let state =
-                        serde_json::to_string(d).map_err(|e| StoreError::Backend(e.to_string()))?;
+                    let state = dialogue_json(d)?;
                     sqlx::query("INSERT OR REPLACE INTO dialogues (platform, user_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)")
                         .bind(u.platform.as_str())
                         .bind(&u.id)

@@ -1,0 +1,46 @@
+//! Members and their accounts, account-link codes and dialogue state.
+
+use super::StoreResult;
+use crate::dialogue::Dialogue;
+use crate::ids::{MemberId, UserRef};
+use crate::model::Member;
+use crate::Locale;
+use chrono::{DateTime, Utc};
+
+#[trait_variant::make(Send)]
+pub trait MemberTx {
+    /// The member behind an account, created (with `locale`) on first contact; `true` if new.
+    async fn member_for(
+        &mut self,
+        user: &UserRef,
+        locale: Locale,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Member, bool)>;
+    async fn member_find(&mut self, user: &UserRef) -> StoreResult<Option<Member>>;
+    async fn member_get(&mut self, id: MemberId) -> StoreResult<Option<Member>>;
+    async fn member_save(&mut self, m: &Member) -> StoreResult<()>;
+    async fn member_accounts(&mut self, id: MemberId) -> StoreResult<Vec<UserRef>>;
+    /// Moves every account and registration of `from` to `into`; `from` is removed.
+    async fn member_merge(&mut self, from: MemberId, into: MemberId) -> StoreResult<()>;
+    async fn link_code_put(
+        &mut self,
+        code: &str,
+        member: MemberId,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Takes a code once; `None` when unknown or expired.
+    async fn link_code_take(
+        &mut self,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<MemberId>>;
+
+    async fn dialogue_get(&mut self, user: &UserRef) -> StoreResult<Option<Dialogue>>;
+    async fn dialogue_put(
+        &mut self,
+        user: &UserRef,
+        d: &Dialogue,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn dialogue_delete(&mut self, user: &UserRef) -> StoreResult<()>;
+}

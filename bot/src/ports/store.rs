@@ -1,0 +1,31 @@
+//! The store outside domain transactions: where transactions begin, and the outbox
+//! dispatcher's side.
+
+use super::{OutboxRow, Settlement, StoreResult, Tx};
+use crate::ids::Platform;
+use chrono::{DateTime, Utc};
+
+#[trait_variant::make(Store: Send)]
+pub trait LocalStore: Sync + 'static {
+    type Tx: Tx;
+    async fn begin(&self) -> StoreResult<Self::Tx>;
+    /// Pending messages due now on a platform, oldest first; only for `recipient` if given.
+    async fn outbox_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxRow>>;
+    /// Records what became of delivery attempts, in one transaction.
+    async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()>;
+    /// Messages not yet delivered on a platform (for one recipient if given).
+    async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>)
+        -> StoreResult<i64>;
+    /// The earliest time a pending message becomes due, if any.
+    async fn outbox_next_due(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+    ) -> StoreResult<Option<DateTime<Utc>>>;
+}
