@@ -1,5 +1,5 @@
 //! The Slack Web API client and the outbound lane against a fake Slack on 127.0.0.1
-//! (specs/slack.md §5, §8.2).
+//! (docs/platforms/slack.md §5, §8.2).
 #![cfg(feature = "slack")]
 
 use crate::config::slack::{FakeSlack, LIMIT};

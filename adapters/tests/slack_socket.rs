@@ -1,4 +1,4 @@
-//! Socket Mode against a fake Slack (specs/slack.md §6.5): hello, an ack per envelope (with
+//! Socket Mode against a fake Slack (docs/platforms/slack.md §6.5): hello, an ack per envelope (with
 //! the slash command's answer), reconnects after disconnect and drop, link_disabled.
 #![cfg(feature = "slack")]
 

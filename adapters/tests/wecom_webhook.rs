@@ -74,7 +74,7 @@ fn text_msg(content: &str, msg_id: &str) -> String {
 #[tokio::test]
 async fn url_verification_answers_the_decrypted_echostr_as_plain_text() {
     bounded(async {
-        // vector D1 of specs/wecom.md §9.2, as it arrives on the wire
+        // vector D1 of docs/platforms/wecom.md §9.2, as it arrives on the wire
         let c = WxCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7").unwrap();
         let app = routes(WecomState::new(c, Arc::new(Sink::default())));
         let q = "msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780";

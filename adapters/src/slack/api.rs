@@ -1,4 +1,4 @@
-//! Slack Web API client (specs/slack.md §5): one pooled HTTP client, bearer tokens, errors
+//! Slack Web API client (docs/platforms/slack.md §5): one pooled HTTP client, bearer tokens, errors
 //! sorted into transient (retry) and permanent (record and stop), per-channel pacing.
 
 use super::api_error::network;

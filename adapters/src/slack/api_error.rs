@@ -1,5 +1,5 @@
 //! Web API failures, sorted into transient (the outbox retries) and permanent (recorded,
-//! never retried), per specs/slack.md §5.3.
+//! never retried), per docs/platforms/slack.md §5.3.
 
 use std::time::Duration;
 use thiserror::Error;

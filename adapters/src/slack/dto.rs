@@ -1,4 +1,4 @@
-//! Slack's inbound wire types (specs/slack.md §2–4, §6). Only the fields the adapter uses;
+//! Slack's inbound wire types (docs/platforms/slack.md §2–4, §6). Only the fields the adapter uses;
 //! everything else is ignored so new Slack fields never break decoding.
 
 use serde::Deserialize;

@@ -1,6 +1,6 @@
 //! The registration modal: `views.open` JSON for `/register <id>`, and its `view_submission`
 //! turned into the core's inline form `/register <id> name="…" phone="…" …`, validated with
-//! the core's own types first so mistakes show inside the modal (specs/slack.md §4.3).
+//! the core's own types first so mistakes show inside the modal (docs/platforms/slack.md §4.3).
 
 use super::dto::View;
 use serde_json::{json, Map, Value};

@@ -1,4 +1,4 @@
-//! Fitted messages → Slack JSON: mrkdwn escaping and Block Kit (specs/slack.md §4.4, §5.2).
+//! Fitted messages → Slack JSON: mrkdwn escaping and Block Kit (docs/platforms/slack.md §4.4, §5.2).
 
 use serde::Serialize;
 use std::borrow::Cow;

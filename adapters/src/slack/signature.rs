@@ -1,5 +1,5 @@
 //! Slack request signing (v0): `v0=hex(hmac_sha256(secret, "v0:{ts}:{raw body}"))`, checked
-//! over the raw body bytes before anything is decoded (specs/slack.md §1).
+//! over the raw body bytes before anything is decoded (docs/platforms/slack.md §1).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -1,4 +1,4 @@
-//! Socket Mode (specs/slack.md §6): apps.connections.open → WebSocket → `hello`, each
+//! Socket Mode (docs/platforms/slack.md §6): apps.connections.open → WebSocket → `hello`, each
 //! envelope handled like its HTTP twin and acked by envelope_id, a new connection on
 //! `disconnect` or when the socket drops.
 

@@ -1,4 +1,4 @@
-//! The spec's signed examples (specs/slack.md §1 and §8), exact bytes: shared by the unit
+//! The spec's signed examples (docs/platforms/slack.md §1 and §8), exact bytes: shared by the unit
 //! tests and the integration tests, so a copy mistake fails every one of them.
 
 /// One signed request: secret, `X-Slack-Request-Timestamp`, body, `X-Slack-Signature`.

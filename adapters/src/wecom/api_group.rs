@@ -1,5 +1,5 @@
 //! Customer groups (客户群): join-way QR codes and member lists
-//! (specs/wecom-external.md §4).
+//! (docs/platforms/wechat-kf.md §4).
 
 use super::api::WecomApi;
 use super::error::ApiError;

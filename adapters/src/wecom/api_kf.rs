@@ -1,5 +1,5 @@
 //! 微信客服 (kf) calls: pull with `kf/sync_msg`, reply with `kf/send_msg`, welcome with
-//! `kf/send_msg_on_event` (specs/wecom-external.md §2).
+//! `kf/send_msg_on_event` (docs/platforms/wechat-kf.md §2).
 
 use super::api::WecomApi;
 use super::error::ApiError;

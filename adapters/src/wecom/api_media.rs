@@ -1,5 +1,5 @@
 //! Temporary media (`media/upload`): the calendar invite as a file and the join-way QR as
-//! an image, so app and kf messages can carry them by `media_id` (specs/wecom-external.md
+//! an image, so app and kf messages can carry them by `media_id` (docs/platforms/wechat-kf.md
 //! §4.3: multipart form field `media`, `type` in the query).
 
 use super::api::WecomApi;

@@ -1,4 +1,4 @@
-//! The decrypted callback plaintexts (specs/wecom.md §3.5, wecom-external.md §1–§4) as
+//! The decrypted callback plaintexts (docs/platforms/wecom.md §3.5, wechat-kf.md §1–§4) as
 //! typed values. Unknown message and event types are kept, not rejected: WeCom adds types.
 
 use super::xml::{parse, Element, XmlError};

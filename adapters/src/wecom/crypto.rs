@@ -1,4 +1,4 @@
-//! WXBizMsgCrypt (specs/wecom.md §2): SHA-1 signature over the sorted
+//! WXBizMsgCrypt (docs/platforms/wecom.md §2): SHA-1 signature over the sorted
 //! `[token, timestamp, nonce, encrypt]`, AES-256-CBC with IV = key[..16], PKCS#7 padding to
 //! 32 bytes, plaintext = random(16) ‖ len(4, BE) ‖ msg ‖ receiveid.
 

@@ -1,4 +1,4 @@
-//! Rejection rules beyond the vectors (specs/wecom.md §9.4 "recommended extra unit tests").
+//! Rejection rules beyond the vectors (docs/platforms/wecom.md §9.4 "recommended extra unit tests").
 
 use super::crypto::{decode_key, CryptoError, WxCrypt};
 

@@ -1,5 +1,5 @@
-//! API errors and what a delivery attempt makes of them (specs/wecom.md §4.1, §7, §8;
-//! wecom-external.md §2.11).
+//! API errors and what a delivery attempt makes of them (docs/platforms/wecom.md §4.1, §7, §8;
+//! wechat-kf.md §2.11).
 
 use std::time::Duration;
 use thiserror::Error;

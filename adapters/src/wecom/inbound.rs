@@ -46,7 +46,7 @@ pub fn from_callback(cb: &Callback) -> Option<Inbound> {
             ..
         }) => {
             // Events have no MsgId. FromUserName+CreateTime alone would merge two clicks in
-            // one second, so the key and task join it (specs/wecom.md §3.3).
+            // one second, so the key and task join it (docs/platforms/wecom.md §3.3).
             let name = if *menu {
                 "template_card_menu_event"
             } else {

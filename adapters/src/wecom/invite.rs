@@ -1,4 +1,4 @@
-//! Customer-group invitations (specs/wecom-external.md §4): an approved registrant of a
+//! Customer-group invitations (docs/platforms/wechat-kf.md §4): an approved registrant of a
 //! salon with `wecom_group_chat_id` gets a join-way QR of their own (`state` =
 //! `r<registration id>`), and a join is confirmed by reading `groupchat/get` after a
 //! `change_external_chat` callback (the callback alone is not reliable, §4.4). The join

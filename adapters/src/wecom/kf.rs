@@ -1,4 +1,4 @@
-//! Pulling 微信客服 messages (specs/wecom-external.md §2.3–2.5, §2.8): a callback only
+//! Pulling 微信客服 messages (docs/platforms/wechat-kf.md §2.3–2.5, §2.8): a callback only
 //! signals "account X has news"; one pull loop per account reads `kf/sync_msg` from the
 //! durable cursor, answers welcomes first (their code lives 20 s), hands each customer
 //! message to the core (which dedupes by msgid) and saves the cursor after that.
@@ -228,7 +228,7 @@ impl KfPuller {
 pub const SAFETY_POLL_FIRST: std::time::Duration = std::time::Duration::from_secs(60);
 pub const SAFETY_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Pulls `open_kfid` now and then without a callback token (wecom-external.md §2.5.6):
+/// Pulls `open_kfid` now and then without a callback token (wechat-kf.md §2.5.6):
 /// messages whose callback was lost (or arrived while the bot was down) are still
 /// answered. Slow on purpose: token-less pulls have a strict, unpublished limit. Ends by
 /// itself once the puller is dropped (the HTTP server that owned it stopped).
@@ -254,7 +254,7 @@ pub fn spawn_safety_poll(
     })
 }
 
-/// What a `msg_send_fail` `fail_type` means (wecom-external.md §2.4).
+/// What a `msg_send_fail` `fail_type` means (wechat-kf.md §2.4).
 pub fn fail_type_reason(t: i64) -> &'static str {
     match t {
         1 => "kf account deleted",

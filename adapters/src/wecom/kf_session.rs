@@ -1,5 +1,5 @@
 //! The 微信客服 reply window, kept per (kf account, WeChat user) in the `Kv` port so it
-//! survives restarts (specs/wecom-external.md §2.6, §2.9): replies only within 48 h of the
+//! survives restarts (docs/platforms/wechat-kf.md §2.6, §2.9): replies only within 48 h of the
 //! user's latest message, at most 5 per user message (reset to 5 on each one — the
 //! conservative reading), and only while the session is new or with the bot (states 0/1).
 //! A send the window no longer allows is refused here, before WeCom refuses it.
@@ -16,7 +16,7 @@ pub const WINDOW_SECS: i64 = 48 * 3600;
 /// Stop this much before the window closes: clocks and queues are not exact.
 pub const SAFETY_SECS: i64 = 600;
 
-/// errcodes that say the window or allowance is gone (wecom-external.md §2.11).
+/// errcodes that say the window or allowance is gone (wechat-kf.md §2.11).
 pub const OVER_ALLOWANCE: i64 = 95001;
 pub const OUTSIDE_WINDOW: i64 = 95002;
 pub const STATE_FORBIDS: i64 = 95018;

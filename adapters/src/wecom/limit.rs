@@ -1,5 +1,5 @@
 //! Sliding-window send limits per key. WeCom silently drops app messages beyond 30 per
-//! minute / 1000 per hour to one member (specs/wecom.md §7) and a group robot takes 20 per
+//! minute / 1000 per hour to one member (docs/platforms/wecom.md §7) and a group robot takes 20 per
 //! minute: waiting here turns a silent loss into a delay.
 
 use std::collections::{HashMap, VecDeque};

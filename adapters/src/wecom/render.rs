@@ -1,5 +1,5 @@
-//! `Fitted` → WeCom JSON: app text and `button_interaction` cards (specs/wecom.md §4.2–4.3),
-//! kf text and `msgmenu` (wecom-external.md §2.6–2.7), robot text (§5). A button's key or
+//! `Fitted` → WeCom JSON: app text and `button_interaction` cards (docs/platforms/wecom.md §4.2–4.3),
+//! kf text and `msgmenu` (docs/platforms/wechat-kf.md §2.6–2.7), robot text (wecom.md §5). A button's key or
 //! menu id IS its command, so nothing is stored server-side; a command that does not fit
 //! becomes a text line instead.
 

@@ -1,4 +1,4 @@
-//! The access-token cache of one app (specs/wecom.md §4.1): shared by every caller,
+//! The access-token cache of one app (docs/platforms/wecom.md §4.1): shared by every caller,
 //! refreshed ahead of expiry, fetched by one caller at a time (single flight) so a
 //! stampede cannot trip the `gettoken` frequency block.
 

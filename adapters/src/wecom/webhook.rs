@@ -1,4 +1,4 @@
-//! `GET|POST /webhooks/wecom` (specs/wecom.md §3): URL verification and encrypted
+//! `GET|POST /webhooks/wecom` (docs/platforms/wecom.md §3): URL verification and encrypted
 //! callbacks. The signature is checked before anything else is done with the request;
 //! a refused request has no side effect. Accepted callbacks get an empty 200 within the
 //! 5 s WeCom waits; handling that takes longer goes on in the background. After a card
@@ -228,7 +228,7 @@ async fn callback(
         let joined = change_type == "update" && update_detail.as_deref() == Some("add_member");
         if let (true, Some(invites)) = (joined, st.invites.clone()) {
             let (sink, chat_id) = (st.sink.clone(), chat_id.clone());
-            // a trigger only: the member list is read back (wecom-external.md §4.4)
+            // a trigger only: the member list is read back (wechat-kf.md §4.4)
             tokio::spawn(async move {
                 match invites.confirm_joins(&chat_id, sink.as_ref()).await {
                     Ok(n) => tracing::debug!(chat_id, joins = n, "customer group read"),
@@ -247,7 +247,7 @@ async fn callback(
 }
 
 /// Relabels a clicked card's buttons for the clicker with who decided what (form A of
-/// specs/wecom.md §4.4), using the click's own single-use `ResponseCode`.
+/// docs/platforms/wecom.md §4.4), using the click's own single-use `ResponseCode`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardUpdate {
     pub user: String,

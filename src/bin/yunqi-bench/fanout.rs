@@ -15,7 +15,7 @@ use yunqi_bot::runtime::{Core, Dispatcher};
 use yunqi_bot::{Inbound, UserRef};
 use yunqi_storage::SqliteStore;
 
-/// Published sustained limits for bulk sending to distinct users (specs/): Telegram ~30
+/// Published sustained limits for bulk sending to distinct users (docs/platforms/): Telegram ~30
 /// messages/s overall, Discord 50 requests/s per bot, WeCom app messages ≤ 30/min per
 /// member (so distinct members in parallel; we pace at 20 calls/s), Slack ~1 message/s per
 /// channel with a workspace-wide cap (DMs are distinct channels; we pace at 20/s).
