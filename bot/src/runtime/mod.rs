@@ -7,7 +7,7 @@ pub use dispatch::Dispatcher;
 
 use crate::engine::Engine;
 use crate::event::Inbound;
-use crate::i18n::Locale;
+use crate::ids::Locale;
 use crate::ids::UserRef;
 use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
