@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod ics;
 pub mod ids;
 pub mod job;
+pub mod link_code;
 pub mod message;
 pub mod metrics;
 pub mod model;

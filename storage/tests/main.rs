@@ -3,6 +3,7 @@
 mod common;
 mod concurrency;
 mod jobs;
+mod linking;
 mod outbox;
 mod salon_flow;
 mod threads;

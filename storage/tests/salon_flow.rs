@@ -240,7 +240,7 @@ async fn linked_accounts_share_one_profile_and_registration() {
         .nth(1)
         .unwrap()
         .chars()
-        .take(6)
+        .take_while(|c| *c != '（')
         .collect();
     let other = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U42");
     h.core
@@ -376,7 +376,7 @@ async fn whoami_shows_the_id_for_roles_the_linked_accounts_and_the_roles() {
         .nth(1)
         .unwrap()
         .chars()
-        .take(6)
+        .take_while(|c| *c != '（')
         .collect();
     let slack = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U0123");
     h.core

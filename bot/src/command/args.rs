@@ -51,6 +51,11 @@ impl<'a> Args<'a> {
     }
 }
 
+/// `confirm` (any case) or `确认` after `/link`.
+pub fn is_link_confirm(w: &str) -> bool {
+    w.eq_ignore_ascii_case("confirm") || w == "确认"
+}
+
 pub fn is_all(w: &str) -> bool {
     matches!(w.to_lowercase().as_str(), "all" | "全部")
 }

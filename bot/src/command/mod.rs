@@ -67,7 +67,10 @@ pub enum Command {
         user: String,
     },
     Profile(ProfileFields),
+    /// `/link` offers a code; `/link <code>` (spaces and case ignored) uses one.
     Link(Option<String>),
+    /// `/link confirm <token>`: the role holder's side confirms a pending link.
+    LinkConfirm(String),
     /// The asker's id as `[roles]` wants it, linked accounts and roles.
     Whoami,
     Pending(SalonId),

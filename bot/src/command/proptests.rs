@@ -1,6 +1,6 @@
 //! `parse(c.to_text()) == c` for generated commands of every variant.
 
-use super::args::{is_all, is_private};
+use super::args::{is_all, is_link_confirm, is_private};
 use super::*;
 use proptest::prelude::*;
 use proptest::strategy::Union;
@@ -98,7 +98,12 @@ fn command() -> impl Strategy<Value = Command> {
             .prop_map(|(salon, user)| C::CheckInUser { salon, user })
             .boxed(),
         profile().prop_map(C::Profile).boxed(),
-        opt_text().prop_map(C::Link).boxed(),
+        // A lone `confirm` asks for its token rather than being a code.
+        opt_text()
+            .prop_filter("confirm", |c| !c.as_deref().is_some_and(is_link_confirm))
+            .prop_map(C::Link)
+            .boxed(),
+        text().prop_map(C::LinkConfirm).boxed(),
         Just(C::Whoami).boxed(),
         salon().prop_map(C::Pending).boxed(),
         (

@@ -2,7 +2,7 @@
 //! Chinese aliases, the role that may run it, how its arguments parse, and how the command
 //! is written back as text. Usage and help texts are in `i18n::commands`, keyed by `Name`.
 
-use super::args::{self, is_all, is_private, word, words_text, Args};
+use super::args::{self, is_all, is_link_confirm, is_private, word, words_text, Args};
 use super::{Command, Role};
 use crate::ids::Locale;
 use crate::job::{DigestMode, Quiet};
@@ -117,8 +117,15 @@ commands! {
         parse |a| Some(Command::Profile(args::profile_fields(a.words())?));
         text Command::Profile(fields) => args::profile_words(fields);
     Link "link" ["绑定"] Everyone
-        parse |a| Some(Command::Link(a.word(0).map(str::to_string)));
-        text Command::Link(code) => code.iter().map(|c| word(c)).collect();
+        parse |a| match a.words() {
+            [] => Some(Command::Link(None)),
+            [w] if is_link_confirm(w) => None,
+            [w, token] if is_link_confirm(w) => Some(Command::LinkConfirm(token.clone())),
+            // A code typed with spaces is one code.
+            code => Some(Command::Link(Some(code.join(" ")))),
+        };
+        text Command::Link(code) => code.iter().map(|c| word(c)).collect(),
+            Command::LinkConfirm(token) => two("confirm", word(token));
     Whoami "whoami" ["我是谁"] Everyone
         parse |_| Some(Command::Whoami);
         text Command::Whoami => none();

@@ -5,6 +5,7 @@ mod account;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;
+mod limit;
 mod organizer;
 mod salon;
 mod threads;
@@ -270,6 +271,7 @@ impl Engine {
             }
             Command::Profile(fields) => self.profile(tx, cx, &fields).await?,
             Command::Link(code) => self.link(tx, cx, code.as_deref()).await?,
+            Command::LinkConfirm(token) => self.link_confirm(tx, cx, &token).await?,
             Command::Whoami => self.whoami(tx, cx).await?,
             Command::Pending(id) => self.pending(tx, cx, id).await?,
             Command::Approve { salon, who } => self.approve(tx, cx, salon, who).await?,

@@ -28,7 +28,7 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
             "我的资料",
             "your profile",
         ),
-        Name::Link => (" [绑定码]", " [code]", "关联其他平台账号", "link an account on another platform"),
+        Name::Link => (" [绑定码 | 确认 <口令>]", " [code | confirm <token>]", "关联其他平台账号", "link an account on another platform"),
         Name::Whoami => ("", "", "我的账号和角色", "your ids and roles"),
         Name::Pending => (SALON.0, SALON.1, "待审核报名", "pending registrations"),
         Name::Approve => (" <沙龙编号> <用户…|all>", " <salon id> <user…|all>", "批准报名", "approve"),

@@ -97,6 +97,20 @@ pub enum Msg<'a> {
     Linked,
     LinkBadCode,
     LinkSame,
+    /// Too many wrong codes or tokens: refused, even a right one, until the window ends.
+    LinkTryLater {
+        minutes: i64,
+    },
+    /// The link would hand over a role: it waits for the role holder's confirmation.
+    LinkAwaiting {
+        minutes: i64,
+    },
+    /// To the role holder's accounts: who would join, and the command that confirms.
+    LinkConfirmAsk {
+        other: &'a UserRef,
+        command: &'a str,
+        minutes: i64,
+    },
     NewPending {
         salon: &'a Salon,
         who: &'a str,
@@ -311,6 +325,9 @@ fn zh(m: &Msg) -> String {
         Linked => "账号已关联，资料和报名记录现在共享。".into(),
         LinkBadCode => "绑定码无效或已过期。请重新发送 /绑定 获取新码。".into(),
         LinkSame => "这两个账号已经是同一个人了。".into(),
+        LinkTryLater { minutes } => format!("输入错误次数过多，请稍后再试（约 {minutes} 分钟后）。"),
+        LinkAwaiting { minutes } => format!("这次关联会让一方获得组织者或运营者角色，需由拥有该角色的账号在 {minutes} 分钟内确认后才会生效。已发出确认请求，请等待。"),
+        LinkConfirmAsk { other, command, minutes } => format!("有人请求把 {other} 关联到您的账号：关联后它将共享您的资料、报名和角色（组织者/运营者）。如果是您本人操作，请在 {minutes} 分钟内发送：{command}\n如果不是您，请忽略本消息，也不要转发给任何人。"),
         NewPending { salon, who, member, no_shows, status } => {
             let mut s = format!("{} 有新报名（{}）：\n{}\n用户：{who}", title(salon, l), status_zh(*status), organizer_profile(member, l));
             if *no_shows > 0 {
@@ -417,6 +434,9 @@ fn en(m: &Msg) -> String {
         Linked => "Accounts linked: profile and registrations are now shared.".into(),
         LinkBadCode => "That link code is invalid or expired. Send /link for a new one.".into(),
         LinkSame => "These accounts are already the same person.".into(),
+        LinkTryLater { minutes } => format!("Too many wrong codes: please try again later (in about {minutes} minutes)."),
+        LinkAwaiting { minutes } => format!("This link would give one side an organizer or operator role: it takes effect only once the role holder's account confirms, within {minutes} minutes. A confirmation request was sent; please wait."),
+        LinkConfirmAsk { other, command, minutes } => format!("Someone asked to link {other} to your account: it would share your profile, registrations and roles (organizer/operator). If this is you, send within {minutes} minutes: {command}\nIf not, ignore this message and forward it to no one."),
         NewPending { salon, who, member, no_shows, status } => {
             let mut s = format!("New registration for {} ({}):\n{}\nUser: {who}", title(salon, l), status.as_str(), organizer_profile(member, l));
             if *no_shows > 0 {

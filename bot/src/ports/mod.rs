@@ -6,6 +6,7 @@
 //! concrete or associated transaction type imports `prelude::*` to call the aggregate
 //! methods.
 
+mod attempts;
 mod clock;
 mod jobs;
 mod kv;
@@ -17,6 +18,7 @@ mod salons;
 mod store;
 mod threads;
 
+pub use attempts::AttemptTx;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use jobs::{JobTx, SubscriberTx};
 pub use kv::Kv;
@@ -57,7 +59,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// written through one `Tx` and committed together, or not at all.
 #[trait_variant::make(Send)]
 pub trait Tx:
-    MemberTx + SalonTx + RegistrationTx + JobTx + SubscriberTx + ThreadTx + OutboxTx + MetaTx
+    MemberTx
+    + SalonTx
+    + RegistrationTx
+    + JobTx
+    + SubscriberTx
+    + ThreadTx
+    + OutboxTx
+    + MetaTx
+    + AttemptTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -83,6 +93,7 @@ pub trait Tx:
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
     pub use super::{
-        JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SubscriberTx, ThreadTx, Tx,
+        AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SubscriberTx,
+        ThreadTx, Tx,
     };
 }

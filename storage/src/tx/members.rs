@@ -1,6 +1,6 @@
 //! Members and accounts (cached, writes buffered), link codes, dialogues (buffered).
 
-use super::{IdTable, SqliteTx};
+use super::{link, IdTable, SqliteTx};
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, user, MemberRow};
 use chrono::{DateTime, Utc};
@@ -19,10 +19,13 @@ pub(super) fn dialogue_json(d: &Dialogue) -> StoreResult<String> {
 }
 
 /// Everything that points at a member, moved from `?1` to `?2` by a merge.
-const MERGE: [&str; 18] = [
+const MERGE: [&str; 21] = [
     "UPDATE accounts SET member_id = ?2 WHERE member_id = ?1",
     "UPDATE registrations SET member_id = ?2 WHERE member_id = ?1",
     "UPDATE link_codes SET member_id = ?2 WHERE member_id = ?1",
+    "UPDATE link_pending SET into_id = ?2 WHERE into_id = ?1",
+    "UPDATE link_pending SET from_id = ?2 WHERE from_id = ?1",
+    "UPDATE link_pending SET confirmer = ?2 WHERE confirmer = ?1",
     "UPDATE jobs SET owner_id = ?2 WHERE owner_id = ?1",
     "UPDATE jobs SET assignee_id = ?2 WHERE assignee_id = ?1",
     // Where both had one, the joined member's own wins; the rest moves over.
@@ -141,19 +144,11 @@ impl MemberTx for SqliteTx {
         &mut self,
         code: &str,
         m: MemberId,
+        now: DateTime<Utc>,
         expires: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         self.flush().await?;
-        sqlx::query(
-            "INSERT OR REPLACE INTO link_codes (code, member_id, expires_at) VALUES (?1, ?2, ?3)",
-        )
-        .bind(code)
-        .bind(m.0)
-        .bind(ms(expires))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        link::code_put(self, code, m, now, expires).await
     }
 
     async fn link_code_take(
@@ -161,14 +156,26 @@ impl MemberTx for SqliteTx {
         code: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<MemberId>> {
-        let id: Option<i64> = sqlx::query_scalar("DELETE FROM link_codes WHERE code = ?1 RETURNING CASE WHEN expires_at > ?2 THEN member_id END")
-            .bind(code)
-            .bind(ms(now))
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_err)?
-            .flatten();
-        Ok(id.map(MemberId))
+        link::code_take(self, code, now).await
+    }
+
+    async fn link_pending_put(
+        &mut self,
+        token: &str,
+        l: (MemberId, MemberId, MemberId),
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        link::pending_put(self, token, l, now, expires).await
+    }
+
+    async fn link_pending_take(
+        &mut self,
+        token: &str,
+        confirmer: MemberId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(MemberId, MemberId)>> {
+        link::pending_take(self, token, confirmer, now).await
     }
 
     async fn dialogue_get(&mut self, u: &UserRef) -> StoreResult<Option<Dialogue>> {

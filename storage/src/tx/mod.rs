@@ -6,9 +6,11 @@
 //! One file per aggregate implements its port trait; this one holds the transaction's
 //! life and the group prefetch.
 
+mod attempts;
 mod cache;
 mod flush;
 mod jobs;
+mod link;
 mod members;
 mod meta;
 mod outbox;
