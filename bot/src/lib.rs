@@ -5,6 +5,7 @@ pub mod capability;
 pub mod command;
 pub mod dialogue;
 pub mod engine;
+pub mod health;
 pub mod event;
 pub mod i18n;
 pub mod ics;

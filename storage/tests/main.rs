@@ -2,7 +2,9 @@
 
 mod common;
 mod concurrency;
+mod disk_full;
 mod jobs;
+mod open;
 mod outbox;
 mod salon_flow;
 mod threads;
