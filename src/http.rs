@@ -35,7 +35,10 @@ async fn healthz(State(s): State<HttpState>) -> (StatusCode, String) {
     }
     match sqlx_ping(&s.store).await {
         true => (StatusCode::OK, "ok".into()),
-        false => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable".into()),
+        false => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable".into(),
+        ),
     }
 }
 

@@ -17,7 +17,7 @@ pub struct WriteHealth {
 
 impl WriteHealth {
     pub fn ok(&self) {
-        // Only a change takes the lock: the success path stays one atomic load.
+        // The success path: one atomic load.
         if self.failing.load(Ordering::Acquire) {
             self.failing.store(false, Ordering::Release);
         }

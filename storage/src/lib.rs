@@ -12,8 +12,8 @@ pub use tx::SqliteTx;
 
 use chrono::Utc;
 use error::{backend_in, db_err};
-pub use pool::PageLimit;
 use futures::future::BoxFuture;
+pub use pool::PageLimit;
 use rows::ms;
 use sqlx::SqlitePool;
 use yunqi_bot::ports::{Kv, StoreResult};

@@ -51,7 +51,10 @@ async fn writes_resume_by_themselves_after_the_disk_was_full() {
                 }
             }
         }
-        assert!(!acknowledged.is_empty(), "some writes succeeded before the disk was full");
+        assert!(
+            !acknowledged.is_empty(),
+            "some writes succeeded before the disk was full"
+        );
 
         // Space returns: the very next writes succeed, no restart.
         limit.set(1 << 30);
@@ -69,7 +72,10 @@ async fn writes_resume_by_themselves_after_the_disk_was_full() {
                 .unwrap();
         for i in &acknowledged {
             let user = format!("user{i:04}");
-            assert!(registered.contains(&user), "{user} was acknowledged but lost");
+            assert!(
+                registered.contains(&user),
+                "{user} was acknowledged but lost"
+            );
         }
     })
     .await

@@ -28,6 +28,11 @@ async fn a_corrupt_database_is_refused_with_the_file_and_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.db");
     let store = SqliteStore::open(good.to_str().unwrap()).await.unwrap();
+    // Everything into the main file, so a copy of it is the whole database.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await
+        .unwrap();
     store.close().await;
     let bad = dir.path().join("bad.db");
     std::fs::copy(&good, &bad).unwrap();

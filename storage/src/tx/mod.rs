@@ -89,7 +89,9 @@ impl SqliteTx {
     /// the success path costs nothing extra.
     async fn abandon(&mut self) {
         self.open = false;
-        let rolled_back = SqliteTransactionManager::rollback(&mut self.tx).await.is_ok();
+        let rolled_back = SqliteTransactionManager::rollback(&mut self.tx)
+            .await
+            .is_ok();
         if !rolled_back || SqliteTransactionManager::get_transaction_depth(&self.tx) != 0 {
             self.tx.close_on_drop();
         }
