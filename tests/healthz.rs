@@ -49,10 +49,7 @@ async fn healthz_fails_while_writes_fail_and_recovers_when_space_returns() {
         );
         assert_eq!(health(&app).await, (200, "ok".into()));
 
-        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let pages = store.page_count().await.unwrap();
         limit.set(pages as u64 + 2);
         let mut i = 0;
         loop {

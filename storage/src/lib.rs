@@ -44,6 +44,15 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Pages in the database file (tests set a `PageLimit` just above it).
+    #[doc(hidden)]
+    pub async fn page_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
     pub async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations")
             .run(&self.pool)
