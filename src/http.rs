@@ -6,11 +6,14 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use yunqi_bot::health::WriteHealth;
 use yunqi_storage::SqliteStore;
 
 #[derive(Clone)]
 pub struct HttpState {
     pub store: Arc<SqliteStore>,
+    /// The writer's last write outcome (`Core::health`).
+    pub health: Arc<WriteHealth>,
 }
 
 /// Health and metrics, merged with the adapters' webhook routes.
@@ -22,10 +25,20 @@ pub fn router(state: HttpState, adapters: Router) -> Router {
         .merge(adapters)
 }
 
-async fn healthz(State(s): State<HttpState>) -> impl IntoResponse {
+/// 503 while writes fail (a full disk), not only when the database cannot be read.
+async fn healthz(State(s): State<HttpState>) -> (StatusCode, String) {
+    if let Err(reason) = s.health.status() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database writes failing: {reason}"),
+        );
+    }
     match sqlx_ping(&s.store).await {
-        true => (StatusCode::OK, "ok"),
-        false => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        true => (StatusCode::OK, "ok".into()),
+        false => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable".into(),
+        ),
     }
 }
 

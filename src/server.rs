@@ -48,6 +48,7 @@ impl Running {
         let router = http::router(
             http::HttpState {
                 store: app.store.clone(),
+                health: app.core.health(),
             },
             wired.router,
         );

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod discord_e2e;
 mod discord_support;
+mod healthz;
 mod http;
 mod slack_e2e;
 mod slack_socket_e2e;

@@ -6,6 +6,7 @@ pub mod command;
 pub mod dialogue;
 pub mod engine;
 pub mod event;
+pub mod health;
 pub mod i18n;
 pub mod ics;
 pub mod ids;

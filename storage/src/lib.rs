@@ -3,6 +3,7 @@
 mod error;
 mod export;
 mod outbox;
+mod pool;
 mod rows;
 mod tx;
 
@@ -12,11 +13,9 @@ pub use tx::SqliteTx;
 use chrono::Utc;
 use error::{backend_in, db_err};
 use futures::future::BoxFuture;
+pub use pool::PageLimit;
 use rows::ms;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
-use std::str::FromStr;
-use std::time::Duration;
 use yunqi_bot::ports::{Kv, StoreResult};
 
 /// The database: a small pool; domain writes go through one writer transaction at a time.
@@ -29,46 +28,29 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite://path.db`, a plain path,
     /// or `sqlite::memory:`), in WAL mode with full sync, and applies migrations.
     pub async fn open(url: &str) -> StoreResult<SqliteStore> {
-        let url = if url.starts_with("sqlite:") {
-            url.to_string()
-        } else {
-            format!("sqlite://{url}")
-        };
-        let memory = url.contains(":memory:");
-        if !memory {
-            if let Some(dir) = std::path::Path::new(url.trim_start_matches("sqlite://")).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| backend_in(format!("create {}", dir.display()), e))?;
-                }
-            }
-        }
-        let opts = SqliteConnectOptions::from_str(&url)
-            .map_err(db_err)?
-            .create_if_missing(true)
-            .journal_mode(if memory {
-                SqliteJournalMode::Memory
-            } else {
-                SqliteJournalMode::Wal
-            })
-            // FULL: a commit that returned survives power loss, not only a crash.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .statement_cache_capacity(256)
-            // Rows come back from the worker thread through this channel; a larger one means
-            // fewer thread hand-offs for big reads (fan-out to thousands of subscribers).
-            .row_buffer_size(1024);
-        let pool = SqlitePoolOptions::new()
-            // One connection for an in-memory database: each connection would be its own db.
-            .max_connections(if memory { 1 } else { 4 })
-            .min_connections(1)
-            .connect_with(opts)
-            .await
-            .map_err(db_err)?;
+        SqliteStore::open_pool(url, None).await
+    }
+
+    /// `open` with every connection limited to `limit` pages: tests make the disk "full".
+    #[doc(hidden)]
+    pub async fn open_limited(url: &str, limit: PageLimit) -> StoreResult<SqliteStore> {
+        SqliteStore::open_pool(url, Some(limit)).await
+    }
+
+    async fn open_pool(url: &str, limit: Option<PageLimit>) -> StoreResult<SqliteStore> {
+        let pool = pool::connect(url, limit).await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Pages in the database file (tests set a `PageLimit` just above it).
+    #[doc(hidden)]
+    pub async fn page_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {

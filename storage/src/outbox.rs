@@ -4,7 +4,8 @@ use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user};
 use crate::{SqliteStore, SqliteTx};
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
@@ -18,7 +19,7 @@ const CHUNK: usize = 500;
 /// SQLite's worker thread). Mostly distinct payloads (a group of registrations) go in as
 /// multi-row INSERTs instead: there the JSON path would parse every payload per row.
 pub(crate) async fn push(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut PoolConnection<Sqlite>,
     msgs: &[Outgoing],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -81,7 +82,7 @@ type Row<'a> = (
 );
 
 async fn push_rows(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut PoolConnection<Sqlite>,
     rows: &[Row<'_>],
     payloads: &[String],
     now: i64,
@@ -142,12 +143,7 @@ impl Store for SqliteStore {
     type Tx = SqliteTx;
 
     async fn begin(&self) -> StoreResult<SqliteTx> {
-        let tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db_err)?;
-        Ok(SqliteTx::new(tx))
+        SqliteTx::begin(&self.pool).await
     }
 
     async fn outbox_due(

@@ -2,8 +2,10 @@
 
 mod common;
 mod concurrency;
+mod disk_full;
 mod jobs;
 mod linking;
+mod open;
 mod outbox;
 mod salon_flow;
 mod threads;

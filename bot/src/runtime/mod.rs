@@ -7,22 +7,30 @@ pub use dispatch::Dispatcher;
 
 use crate::engine::Engine;
 use crate::event::Inbound;
+use crate::health::WriteHealth;
 use crate::ids::Locale;
 use crate::ids::UserRef;
 use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
 use crate::ports::{
-    Clock, CoreError, EventSink, Handled, MemberTx, OutboxTx, Store, StoreError, Tx,
+    Clock, CoreError, EventSink, Handled, MemberTx, MetaTx, OutboxTx, Store, StoreError, Tx,
 };
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// Most events committed in one transaction.
 const MAX_BATCH: usize = 512;
+
+/// While writes fail, the writer tries a probe write this often, so health recovers
+/// without waiting for user traffic.
+const PROBE_EVERY: Duration = Duration::from_millis(500);
+
+/// Bytes the probe writes (and frees again): writes work only if there is room for it.
+const PROBE_BYTES: usize = 64 * 1024;
 
 enum Work {
     Event(Box<Inbound>),
@@ -43,6 +51,7 @@ pub struct Core<S: Store> {
     store: Arc<S>,
     jobs: mpsc::Sender<Job>,
     outbox_changed: watch::Receiver<u64>,
+    health: Arc<WriteHealth>,
 }
 
 impl<S: Store> Clone for Core<S> {
@@ -51,6 +60,7 @@ impl<S: Store> Clone for Core<S> {
             store: self.store.clone(),
             jobs: self.jobs.clone(),
             outbox_changed: self.outbox_changed.clone(),
+            health: self.health.clone(),
         }
     }
 }
@@ -64,11 +74,13 @@ impl<S: Store> Core<S> {
     ) -> (Core<S>, tokio::task::JoinHandle<()>) {
         let (jobs, rx) = mpsc::channel(4096);
         let (changed_tx, changed_rx) = watch::channel(0u64);
+        let health = Arc::new(WriteHealth::default());
         let writer = Writer {
             store: store.clone(),
             engine,
             clock,
             changed: changed_tx,
+            health: health.clone(),
         };
         let handle = tokio::spawn(writer.run(rx));
         (
@@ -76,6 +88,7 @@ impl<S: Store> Core<S> {
                 store,
                 jobs,
                 outbox_changed: changed_rx,
+                health,
             },
             handle,
         )
@@ -83,6 +96,11 @@ impl<S: Store> Core<S> {
 
     pub fn store(&self) -> &Arc<S> {
         &self.store
+    }
+
+    /// Whether the writer's last write committed (`/healthz`).
+    pub fn health(&self) -> Arc<WriteHealth> {
+        self.health.clone()
     }
 
     /// Bumped after every commit that queued messages; the dispatcher waits on it.
@@ -136,11 +154,24 @@ struct Writer<S: Store> {
     engine: Engine,
     clock: Arc<dyn Clock>,
     changed: watch::Sender<u64>,
+    health: Arc<WriteHealth>,
 }
 
 impl<S: Store> Writer<S> {
     async fn run(self, mut rx: mpsc::Receiver<Job>) {
-        while let Some(first) = rx.recv().await {
+        loop {
+            let next = if self.health.is_failing() {
+                match tokio::time::timeout(PROBE_EVERY, rx.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        self.probe().await;
+                        continue;
+                    }
+                }
+            } else {
+                rx.recv().await
+            };
+            let Some(first) = next else { break };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
                 match rx.try_recv() {
@@ -198,7 +229,13 @@ impl<S: Store> Writer<S> {
 
     async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Handled>, StoreError> {
         let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = match self.store.begin().await {
+            Ok(tx) => tx,
+            Err(e) => {
+                self.health.failed(&e);
+                return Err(e);
+            }
+        };
         let (users, ids): (Vec<_>, Vec<_>) = jobs
             .iter()
             .filter_map(|j| match &j.work {
@@ -224,6 +261,9 @@ impl<S: Store> Writer<S> {
                 Ok(Ok(None)) => (Vec::new(), true),
                 Ok(Err(e)) => {
                     let _ = tx.rollback().await;
+                    if matches!(e, StoreError::Backend(_)) {
+                        self.health.failed(&e);
+                    }
                     return Err(e);
                 }
                 Err(_) => {
@@ -252,7 +292,11 @@ impl<S: Store> Writer<S> {
         if !outbox.is_empty() {
             tx.outbox_push(&outbox, now).await?;
         }
-        tx.commit().await?;
+        if let Err(e) = tx.commit().await {
+            self.health.failed(&e);
+            return Err(e);
+        }
+        self.health.ok();
         Metrics::inc(&METRICS.batches, 1);
         let events = jobs
             .iter()
@@ -286,6 +330,24 @@ impl<S: Store> Writer<S> {
                 }
                 Ok(Some(Vec::new()))
             }
+        }
+    }
+
+    /// A write that needs room (and leaves none used): commits only when writes work.
+    async fn probe(&self) {
+        let result: Result<(), StoreError> = async {
+            let mut tx = self.store.begin().await?;
+            tx.meta_put("write_probe", &" ".repeat(PROBE_BYTES)).await?;
+            tx.meta_put("write_probe", "").await?;
+            tx.commit().await
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                tracing::info!("writes work again");
+                self.health.ok();
+            }
+            Err(e) => self.health.failed(&e),
         }
     }
 

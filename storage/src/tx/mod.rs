@@ -23,12 +23,22 @@ use crate::error::db_err;
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
 use cache::Cache;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::SqliteTransactionManager;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool, TransactionManager};
 use yunqi_bot::ids::{Platform, UserRef};
 use yunqi_bot::ports::{StoreResult, Tx};
 
+/// Holds its pooled connection and drives `BEGIN`/`COMMIT`/`ROLLBACK` itself (through
+/// sqlx's transaction manager, so sqlx's depth count stays right) instead of through
+/// `sqlx::Transaction`, which on a failed COMMIT drops the connection back to the pool
+/// and only queues a ROLLBACK: after SQLITE_FULL SQLite may have rolled back already, that
+/// ROLLBACK fails, the depth stays 1, and every later `BEGIN IMMEDIATE` on the connection
+/// failed ("begin_with at non-zero transaction depth").
 pub struct SqliteTx {
-    pub(crate) tx: Transaction<'static, Sqlite>,
+    pub(crate) tx: PoolConnection<Sqlite>,
+    /// Begun and not yet committed or rolled back.
+    open: bool,
     c: Cache,
 }
 
@@ -43,10 +53,49 @@ enum IdTable {
 }
 
 impl SqliteTx {
-    pub(crate) fn new(tx: Transaction<'static, Sqlite>) -> SqliteTx {
-        SqliteTx {
-            tx,
-            c: Cache::default(),
+    /// `BEGIN IMMEDIATE` on a pooled connection. The pool never hands out a connection
+    /// still inside a transaction (`pool::connect`); one that cannot begin is closed, and a
+    /// stale transaction state is retried once on a fresh connection.
+    pub(crate) async fn begin(pool: &SqlitePool) -> StoreResult<SqliteTx> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut conn = pool.acquire().await.map_err(db_err)?;
+            let begun =
+                SqliteTransactionManager::begin(&mut conn, Some("BEGIN IMMEDIATE".into())).await;
+            match begun {
+                Ok(()) => {
+                    return Ok(SqliteTx {
+                        tx: conn,
+                        open: true,
+                        c: Cache::default(),
+                    })
+                }
+                Err(e) => {
+                    let stale = matches!(
+                        e,
+                        sqlx::Error::InvalidSavePointStatement | sqlx::Error::BeginFailed
+                    );
+                    conn.close_on_drop();
+                    drop(conn);
+                    if !stale || attempts > 1 {
+                        return Err(db_err(e));
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a failed flush, COMMIT or ROLLBACK: roll back, and unless that leaves the
+    /// connection outside any transaction, close it instead of pooling it. Only on failure:
+    /// the success path costs nothing extra.
+    async fn abandon(&mut self) {
+        self.open = false;
+        let rolled_back = SqliteTransactionManager::rollback(&mut self.tx)
+            .await
+            .is_ok();
+        if !rolled_back || SqliteTransactionManager::get_transaction_depth(&self.tx) != 0 {
+            self.tx.close_on_drop();
         }
     }
 
@@ -145,6 +194,17 @@ impl SqliteTx {
     }
 }
 
+impl Drop for SqliteTx {
+    /// Dropped mid-transaction (an error returned early): queue the ROLLBACK, which runs
+    /// before the pool's release check; if it fails the depth stays non-zero and the pool
+    /// closes the connection instead of handing it out (`pool::connect`).
+    fn drop(&mut self) {
+        if self.open {
+            SqliteTransactionManager::start_rollback(&mut self.tx);
+        }
+    }
+}
+
 /// `(?, ?), (?, ?), …)`: closes the `IN (VALUES ` the query ends with.
 fn push_pairs<'a>(
     q: &mut QueryBuilder<'_, Sqlite>,
@@ -163,12 +223,30 @@ fn push_pairs<'a>(
 
 impl Tx for SqliteTx {
     async fn commit(mut self) -> StoreResult<()> {
-        self.flush().await?;
-        self.tx.commit().await.map_err(db_err)
+        let done = match self.flush().await {
+            Ok(()) => SqliteTransactionManager::commit(&mut self.tx)
+                .await
+                .map_err(db_err),
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(()) => self.open = false,
+            Err(_) => self.abandon().await,
+        }
+        done
     }
 
-    async fn rollback(self) -> StoreResult<()> {
-        self.tx.rollback().await.map_err(db_err)
+    async fn rollback(mut self) -> StoreResult<()> {
+        match SqliteTransactionManager::rollback(&mut self.tx).await {
+            Ok(()) => {
+                self.open = false;
+                Ok(())
+            }
+            Err(e) => {
+                self.abandon().await;
+                Err(db_err(e))
+            }
+        }
     }
 
     async fn prefetch(
