@@ -4,6 +4,7 @@ mod common;
 mod concurrency;
 mod jobs;
 mod outbox;
+mod pacing;
 mod salon_flow;
 mod threads;
 mod time_driven;
