@@ -8,6 +8,7 @@ mod discord_support;
 mod healthz;
 mod http;
 mod slack_e2e;
+mod slack_pacing_e2e;
 mod slack_socket_e2e;
 mod slack_support;
 mod telegram_e2e;

@@ -287,7 +287,7 @@ async fn a_question_from_the_console_is_answered_by_replying_to_it_in_telegram()
         until("the answer is acknowledged", || fake.texts(MEMBER).iter().any(|s| s.contains("v2"))).await;
         t.app.core.submit(Inbound::text(dev, "/faq 1")).await.expect("faq");
         let far = chrono::Utc::now() + chrono::Duration::days(1);
-        let to_dev = t.app.store.outbox_due(Platform::Console, Some("dev"), far, 100).await.expect("outbox");
+        let to_dev = t.app.store.outbox_due(Platform::Console, Some("dev"), &[], far, 100).await.expect("outbox");
         let texts: Vec<&str> = to_dev.iter().map(|r| r.reply.text.as_str()).collect();
         assert!(texts.iter().any(|s| s.contains("💬") && s.contains("要，Windows 10 以上")), "the answer reached the asker: {texts:?}");
         assert!(texts.iter().any(|s| s.contains("公开问答") && s.contains("要，Windows 10 以上")), "and the FAQ: {texts:?}");

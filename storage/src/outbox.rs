@@ -150,15 +150,19 @@ impl Store for SqliteStore {
         &self,
         platform: Platform,
         recipient: Option<&str>,
+        waiting: &[String],
         now: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRow>> {
         // A message waits while an earlier one to the same recipient waits for a retry:
-        // a chat is read in order.
+        // a chat is read in order. Recipients the lane is pacing (`waiting`) are left out,
+        // so a flooded one cannot fill the page and starve the rest. Walked in id order
+        // (the index), it stops at `limit` instead of sorting every due row.
         let sql = format!(
-            "SELECT {} FROM outbox o
+            "SELECT {} FROM outbox o INDEXED BY outbox_pending_order
              WHERE status = 'pending' AND platform = ?1 AND next_attempt_at <= ?2 AND (?3 IS NULL OR recipient = ?3)
-               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.platform = o.platform
+               AND recipient NOT IN (SELECT value FROM json_each(?5))
+               AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_pending_recipient WHERE p.status = 'pending' AND p.platform = o.platform
                                AND p.recipient = o.recipient AND p.next_attempt_at > ?2 AND p.id < o.id)
              ORDER BY id LIMIT ?4",
             DueRow::COLS
@@ -168,6 +172,7 @@ impl Store for SqliteStore {
             .bind(ms(now))
             .bind(recipient)
             .bind(limit as i64)
+            .bind(serde_json::to_string(waiting).map_err(backend)?)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
@@ -231,13 +236,23 @@ impl Store for SqliteStore {
         &self,
         platform: Platform,
         recipient: Option<&str>,
+        waiting: &[String],
     ) -> StoreResult<Option<DateTime<Utc>>> {
-        let t: Option<i64> = sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)")
-            .bind(platform.as_str())
-            .bind(recipient)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        // Only each recipient's first pending message counts: the ones behind it are due
+        // when it is, whatever their own time says.
+        let t: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM outbox o
+             WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)
+               AND recipient NOT IN (SELECT value FROM json_each(?3))
+               AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_pending_recipient WHERE p.status = 'pending' AND p.platform = o.platform
+                               AND p.recipient = o.recipient AND p.id < o.id)",
+        )
+        .bind(platform.as_str())
+        .bind(recipient)
+        .bind(serde_json::to_string(waiting).map_err(backend)?)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(t.map(time))
     }
 }

@@ -7,6 +7,7 @@ mod jobs;
 mod linking;
 mod open;
 mod outbox;
+mod pacing;
 mod salon_flow;
 mod threads;
 mod time_driven;

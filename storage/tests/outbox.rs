@@ -205,6 +205,7 @@ async fn a_fan_out_goes_to_a_batching_platform_in_one_call() {
         .outbox_due(
             Platform::Wecom,
             None,
+            &[],
             chrono::Utc::now() + chrono::Duration::days(1),
             100,
         )

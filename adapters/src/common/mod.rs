@@ -1,9 +1,8 @@
-//! What every adapter shares: the wiring shape (`Deps` in, `Wired` out), the keyed pacer,
+//! What every adapter shares: the wiring shape (`Deps` in, `Wired` out),
 //! long button commands stored under a short key, markup escaping and config helpers.
 
 pub mod config;
 pub mod escape;
-pub mod pacer;
 pub mod stored;
 mod wiring;
 

@@ -13,8 +13,10 @@ use serenity::all::{
 };
 use serenity::http::Http;
 use std::sync::Arc;
+use std::time::Duration;
 use yunqi_bot::capability::{Capabilities, Fitted};
 use yunqi_bot::i18n::PlatformMsg;
+use yunqi_bot::message::Recipient;
 use yunqi_bot::ports::{Delivery, Outbound};
 use yunqi_bot::Platform;
 
@@ -229,6 +231,13 @@ impl Outbound for DiscordOutbound {
     /// Below the global 50 requests/s; serenity's limiter keeps the per-route buckets.
     fn rate_per_second(&self) -> f64 {
         20.0
+    }
+
+    /// Message posts are limited per channel bucket (docs/platforms/discord.md §C4; the
+    /// commonly seen 5 per 5 s is not in the doc): one a second stays under it, so
+    /// serenity's limiter never sleeps in the lane. A DM is its user's channel.
+    fn recipient_gap(&self, _to: &Recipient) -> Duration {
+        Duration::from_secs(1)
     }
 
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery> {

@@ -1,11 +1,11 @@
 //! Slack Web API client (docs/platforms/slack.md §5): one pooled HTTP client, bearer tokens, errors
-//! sorted into transient (retry) and permanent (record and stop), per-channel pacing.
+//! sorted into transient (retry) and permanent (record and stop). Per-channel pacing is
+//! the outbox lane's (`channel_gap`), which skips a busy channel instead of sleeping.
 
 use super::api_error::network;
 pub use super::api_error::{classify, ApiError};
 use super::config::SlackConfig;
 use super::render::Message;
-use crate::common::pacer::Pacer;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -71,7 +71,6 @@ pub struct SlackApi {
     app_auth: Option<HeaderValue>,
     /// user id → DM channel id; conversations.open is idempotent, so a cache is safe.
     dms: Mutex<HashMap<String, String>>,
-    pacer: Pacer<String>,
     /// Per channel; Slack allows about one message a second.
     gap: Duration,
 }
@@ -96,7 +95,6 @@ impl SlackApi {
             bot_auth: bearer(cfg.bot_token())?,
             app_auth: bearer(cfg.app_token())?,
             dms: Mutex::new(HashMap::new()),
-            pacer: Pacer::default(),
             gap: CHANNEL_GAP,
         })
     }
@@ -105,6 +103,11 @@ impl SlackApi {
     pub fn with_channel_gap(mut self, gap: Duration) -> SlackApi {
         self.gap = gap;
         self
+    }
+
+    /// The least time between two posts to one channel, for the outbox lane.
+    pub fn channel_gap(&self) -> Duration {
+        self.gap
     }
 
     /// Sends and reads the body: HTTP 429 and 5xx are transient, `ok:false` is classified.
@@ -169,10 +172,8 @@ impl SlackApi {
         self.call("auth.test", &json!({})).await
     }
 
-    /// chat.postMessage, paced per channel.
+    /// chat.postMessage (the outbox lane paces it per channel).
     pub async fn post_message(&self, m: &Message<'_>) -> Result<Posted, ApiError> {
-        let channel = m.channel.unwrap_or_default().to_string();
-        self.pacer.wait(channel, self.gap).await;
         self.call("chat.postMessage", m).await
     }
 

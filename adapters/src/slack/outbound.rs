@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::capability::{Capabilities, Fitted};
 use yunqi_bot::i18n::PlatformMsg;
+use yunqi_bot::message::Recipient;
 use yunqi_bot::ports::{Delivery, Outbound};
 use yunqi_bot::Platform;
 
@@ -143,6 +144,12 @@ impl Outbound for SlackOutbound {
 
     fn capabilities(&self) -> Capabilities {
         render::capabilities()
+    }
+
+    /// About one message a second per channel (docs/platforms/slack.md §5.4); a DM is its
+    /// user's channel.
+    fn recipient_gap(&self, _to: &Recipient) -> Duration {
+        self.api.channel_gap()
     }
 
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery> {

@@ -9,7 +9,6 @@
 use super::api::{is_parse_error, is_transient, ApiError};
 use super::inbound::{message_key, parse_message_key};
 use super::render;
-use crate::common::pacer::Pacer;
 use futures::future::BoxFuture;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -21,7 +20,7 @@ use teloxide::types::{ChatId, InputFile, Message, ParseMode, ReplyParameters};
 use teloxide::{Bot, RequestError};
 use yunqi_bot::capability::{Capabilities, Fitted};
 use yunqi_bot::i18n::PlatformMsg;
-use yunqi_bot::message::Invite;
+use yunqi_bot::message::{Invite, Recipient};
 use yunqi_bot::ports::{Delivery, Kv, Outbound};
 use yunqi_bot::Platform;
 
@@ -31,8 +30,7 @@ const PARTIAL_MAX: usize = 1024;
 pub struct TelegramOutbound {
     bot: Bot,
     kv: Arc<dyn Kv>,
-    pacer: Pacer<i64>,
-    /// Gaps per private chat and per group (Telegram: 1/s and 20/min).
+    /// Gaps per private chat and per group (Telegram: 1/s and 20/min), kept by the lane.
     gaps: (Duration, Duration),
     /// digest of a fitted message → the id of its text, sent while its document was not.
     partial: Mutex<HashMap<[u8; 32], String>>,
@@ -55,16 +53,9 @@ impl TelegramOutbound {
         TelegramOutbound {
             bot,
             kv,
-            pacer: Pacer::default(),
             gaps: (Duration::from_secs(1), Duration::from_secs(3)),
             partial: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// Waits for the chat's next slot. Group and channel ids are negative.
-    async fn pace(&self, chat: i64) {
-        let gap = if chat < 0 { self.gaps.1 } else { self.gaps.0 };
-        self.pacer.wait(chat, gap).await;
     }
 
     /// Overrides the per-chat pacing (tests): gaps for private chats and for groups.
@@ -116,7 +107,6 @@ impl TelegramOutbound {
             },
         };
         if let Some(a) = &f.attachment {
-            self.pace(chat.0).await;
             let file =
                 InputFile::memory(a.content.clone().into_bytes()).file_name(a.filename.clone());
             match self.bot.send_document(chat, file).await {
@@ -187,7 +177,6 @@ impl TelegramOutbound {
         text: &str,
         f: &Fitted,
     ) -> Result<Message, RequestError> {
-        self.pace(chat.0).await;
         let reply = f
             .thread
             .as_deref()
@@ -252,9 +241,19 @@ impl Outbound for TelegramOutbound {
         render::capabilities()
     }
 
-    /// About 30 messages a second overall (§A6); per chat the pacer is stricter.
+    /// About 30 messages a second overall (§A6); per chat `recipient_gap` is stricter.
     fn rate_per_second(&self) -> f64 {
         30.0
+    }
+
+    /// One message a second per private chat, 20 a minute per group (docs/platforms/
+    /// telegram.md §A6). Group and channel ids are negative.
+    fn recipient_gap(&self, to: &Recipient) -> Duration {
+        let chat = to.conversation.as_deref().unwrap_or(&to.user.id);
+        match chat.trim().parse::<i64>() {
+            Ok(id) if id < 0 => self.gaps.1,
+            _ => self.gaps.0,
+        }
     }
 
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery> {

@@ -3,7 +3,9 @@
 use super::Delivery;
 use crate::capability::{Capabilities, Fitted};
 use crate::ids::Platform;
+use crate::message::Recipient;
 use futures::future::BoxFuture;
+use std::time::Duration;
 
 pub trait Outbound: Send + Sync + 'static {
     fn platform(&self) -> Platform;
@@ -11,6 +13,11 @@ pub trait Outbound: Send + Sync + 'static {
     /// Messages per second this adapter may send, sustained.
     fn rate_per_second(&self) -> f64 {
         10.0
+    }
+    /// The least time between two messages to one chat (`to`'s conversation, else its
+    /// direct chat). The lane defers that chat's next message and serves others meanwhile.
+    fn recipient_gap(&self, _to: &Recipient) -> Duration {
+        Duration::ZERO
     }
     /// Deliver only messages to this recipient (the console's attached user).
     fn recipient_filter(&self) -> Option<String> {

@@ -9,11 +9,13 @@ use chrono::{DateTime, Utc};
 pub trait LocalStore: Sync + 'static {
     type Tx: Tx;
     async fn begin(&self) -> StoreResult<Self::Tx>;
-    /// Pending messages due now on a platform, oldest first; only for `recipient` if given.
+    /// Pending messages due now on a platform, oldest first; only for `recipient` if given,
+    /// none for the recipients in `waiting` (the lane is pacing them).
     async fn outbox_due(
         &self,
         platform: Platform,
         recipient: Option<&str>,
+        waiting: &[String],
         now: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRow>>;
@@ -22,10 +24,12 @@ pub trait LocalStore: Sync + 'static {
     /// Messages not yet delivered on a platform (for one recipient if given).
     async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>)
         -> StoreResult<i64>;
-    /// The earliest time a pending message becomes due, if any.
+    /// The earliest time a pending message becomes due, if any: each recipient's first
+    /// pending message, the recipients in `waiting` left out.
     async fn outbox_next_due(
         &self,
         platform: Platform,
         recipient: Option<&str>,
+        waiting: &[String],
     ) -> StoreResult<Option<DateTime<Utc>>>;
 }

@@ -1,7 +1,9 @@
-//! Delivers the outbox: one lane per platform, paced to the platform's rate, retrying
+//! Delivers the outbox: one lane per platform, paced to the platform's rate and per chat
+//! (a chat not ready is skipped, not slept on), retrying
 //! transient failures with backoff (or the platform's Retry-After) and never dropping a
 //! message for an outage. Permanent failures are recorded with their reason.
 
+use super::pacing::{Deferred, Pacing};
 use crate::capability::{fit, FitError};
 use crate::metrics::{Metrics, METRICS};
 use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Settlement, Store};
@@ -73,15 +75,23 @@ impl<S: Store> Lane<S> {
         let gap = Duration::from_secs_f64(1.0 / self.adapter.rate_per_second().max(0.01));
         let mut last_send = Instant::now() - gap;
         let max_batch = self.adapter.max_batch().max(1);
+        let mut pacing = Pacing::default();
         self.changed.mark_changed();
         loop {
             if *self.shutdown.borrow() {
                 return;
             }
             let now = self.clock.now();
+            let waiting = pacing.waiting(Instant::now());
             let rows = match self
                 .store
-                .outbox_due(platform, filter.as_deref(), now, max_batch.max(64) as u32)
+                .outbox_due(
+                    platform,
+                    filter.as_deref(),
+                    &waiting,
+                    now,
+                    max_batch.max(64) as u32,
+                )
                 .await
             {
                 Ok(rows) => rows,
@@ -92,14 +102,21 @@ impl<S: Store> Lane<S> {
                 }
             };
             if rows.is_empty() {
+                // Sleep until a row not held back falls due or a paced chat is ready again.
                 let next = self
                     .store
-                    .outbox_next_due(platform, filter.as_deref())
+                    .outbox_next_due(platform, filter.as_deref(), &waiting)
                     .await
                     .ok()
-                    .flatten();
-                let wait = next
-                    .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO))
+                    .flatten()
+                    .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO));
+                let paced = pacing
+                    .next_ready()
+                    .map(|t| t.saturating_duration_since(Instant::now()));
+                let wait = [next, paced]
+                    .into_iter()
+                    .flatten()
+                    .min()
                     .unwrap_or(self.idle_poll)
                     .min(self.idle_poll)
                     .max(Duration::from_millis(5));
@@ -108,24 +125,41 @@ impl<S: Store> Lane<S> {
             }
             let mut settled = Vec::new();
             let mut since = Instant::now();
+            let mut deferred = Deferred::default();
             let mut rows = rows.into_iter().peekable();
             while let Some(row) = rows.next() {
                 if *self.shutdown.borrow() {
                     break;
+                }
+                if !pacing.may_send(&row.to, &mut deferred, Instant::now()) {
+                    continue;
                 }
                 // Same message to several people in a row: one batch call where the
                 // platform has one (a fan-out), else one delivery.
                 let mut group = vec![row];
                 while group.len() < max_batch {
                     match rows.peek() {
-                        Some(next) if batchable(&group[0], next) => group.extend(rows.next()),
+                        Some(next)
+                            if batchable(&group[0], next)
+                                && pacing.may_send(&next.to, &mut deferred, Instant::now()) =>
+                        {
+                            group.extend(rows.next())
+                        }
                         _ => break,
                     }
                 }
                 let outcomes = if group.len() == 1 {
-                    vec![self.deliver(&group[0], gap, &mut last_send).await]
+                    let (outcome, sends) = self.deliver(&group[0], gap, &mut last_send).await;
+                    let to = &group[0].to;
+                    pacing.sent(to, self.adapter.recipient_gap(to), sends, Instant::now());
+                    vec![outcome]
                 } else {
-                    self.deliver_batch(&group, gap, &mut last_send).await
+                    let out = self.deliver_batch(&group, gap, &mut last_send).await;
+                    for row in &group {
+                        let to = &row.to;
+                        pacing.sent(to, self.adapter.recipient_gap(to), 1, Instant::now());
+                    }
+                    out
                 };
                 let mut retry = false;
                 for (row, outcome) in group.iter().zip(outcomes) {
@@ -179,7 +213,7 @@ impl<S: Store> Lane<S> {
                 _ => {
                     let mut out = Vec::with_capacity(group.len());
                     for row in group {
-                        out.push(self.deliver(row, gap, last_send).await);
+                        out.push(self.deliver(row, gap, last_send).await.0);
                     }
                     return out;
                 }
@@ -219,15 +253,25 @@ impl<S: Store> Lane<S> {
         }
     }
 
-    async fn deliver(&self, row: &OutboxRow, gap: Duration, last_send: &mut Instant) -> Delivery {
+    /// One message, part by part; with the number of platform calls it took.
+    async fn deliver(
+        &self,
+        row: &OutboxRow,
+        gap: Duration,
+        last_send: &mut Instant,
+    ) -> (Delivery, u32) {
         let parts = match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
             Ok(p) => p,
             Err(e @ FitError::PrivateWithoutDm) => {
-                return Delivery::Failed {
+                let failed = Delivery::Failed {
                     error: e.to_string(),
-                }
+                };
+                return (failed, 0);
             }
         };
+        // Parts of one message go as a short burst (the platforms tolerate one); the
+        // chat's next message then waits a gap per part.
+        let sends = parts.len() as u32 + u32::from(row.reply.attachment.is_some());
         let mut first_id = None;
         for part in &parts {
             let due = *last_send + gap;
@@ -239,12 +283,13 @@ impl<S: Store> Lane<S> {
                 Delivery::Sent { message_id } => {
                     first_id = first_id.or(message_id);
                 }
-                other => return other,
+                other => return (other, sends),
             }
         }
-        Delivery::Sent {
+        let sent = Delivery::Sent {
             message_id: first_id,
-        }
+        };
+        (sent, sends)
     }
 }
 

@@ -2,6 +2,7 @@
 //! in groups (SQLite has one writer; see ARCHITECTURE.md), and the outbox dispatcher.
 
 mod dispatch;
+mod pacing;
 
 pub use dispatch::Dispatcher;
 

@@ -159,7 +159,7 @@ async fn sqlx_mark_sent(store: &SqliteStore) -> Result<()> {
     let now = chrono::Utc::now();
     for (p, _) in PLATFORMS {
         loop {
-            let rows = store.outbox_due(p, None, now, 500).await?;
+            let rows = store.outbox_due(p, None, &[], now, 500).await?;
             if rows.is_empty() {
                 break;
             }
