@@ -212,3 +212,33 @@ async fn malformed_signed_payloads_get_400_and_have_no_effect() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn signed_forms_with_invalid_utf8_get_400_and_have_no_effect() {
+    timeout(LIMIT, async {
+        let h = harness(Arc::new(Sink::new().echoing())).await;
+        let command = vectors::SLASH_COMMAND
+            .body
+            .replace("text=alice%40example.com+dev", "text=%FF%FEdev");
+        assert_ne!(command, vectors::SLASH_COMMAND.body);
+        let payload = r#"payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U%FF%22%7D%7D"#;
+        for (path, body) in [(COMMANDS_PATH, command.as_str()), (INTERACTIVE_PATH, payload)] {
+            let (status, answer) = send(&h.app, fresh(path, body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+            // The signature is still checked first: a forged one is 401, not 400.
+            let forged = request(
+                path,
+                body,
+                &[
+                    ("X-Slack-Request-Timestamp", "1700000000"),
+                    ("X-Slack-Signature", "v0=00"),
+                ],
+            );
+            assert_eq!(send(&h.app, forged).await.0, StatusCode::UNAUTHORIZED);
+        }
+        let texts: Vec<String> = h.core.events().iter().map(|e| text_of(e).to_string()).collect();
+        assert!(texts.is_empty(), "nothing reaches the core: {texts:?}");
+    })
+    .await
+    .unwrap();
+}

@@ -62,8 +62,16 @@ fn amount(s: &str) -> Result<u64, JobInvalid> {
     if !v.is_finite() || v <= 0.0 || v * mult > 1e10 {
         return Err(JobInvalid::BudgetFormat);
     }
-    Ok((v * mult).round() as u64)
+    let yuan = (v * mult).round();
+    // `0.4` would be stored as ¥0: a budget is at least one whole yuan.
+    if yuan < 1.0 {
+        return Err(JobInvalid::BudgetZero);
+    }
+    Ok(yuan as u64)
 }
+
+/// A deadline further ahead than this is a typo, not a plan.
+pub const MAX_DEADLINE_DAYS: u64 = 3650;
 
 impl fmt::Display for Budget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -84,19 +92,40 @@ pub fn parse_deadline(input: &str, today: NaiveDate) -> Result<NaiveDate, JobInv
     } else {
         let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let (n, unit) = s.split_at(end);
-        let n: u64 = n.parse().map_err(|_| JobInvalid::DeadlineFormat)?;
-        let days = match unit.trim() {
-            "d" | "day" | "days" | "天" => n,
-            "w" | "week" | "weeks" | "周" | "星期" => n * 7,
-            "m" | "month" | "months" | "个月" | "月" => n * 30,
+        let n: u64 = match n.parse() {
+            Ok(n) => n,
+            // All digits but more than u64 holds: too far, not malformed.
+            Err(_) if !n.is_empty() => {
+                return Err(JobInvalid::DeadlineTooFar {
+                    max_days: MAX_DEADLINE_DAYS,
+                })
+            }
+            Err(_) => return Err(JobInvalid::DeadlineFormat),
+        };
+        let per = match unit.trim() {
+            "d" | "day" | "days" | "天" => 1,
+            "w" | "week" | "weeks" | "周" | "星期" => 7,
+            "m" | "month" | "months" | "个月" | "月" => 30,
             _ => return Err(JobInvalid::DeadlineFormat),
         };
+        // Checked: a huge count must not wrap round to a near date.
+        let days = n
+            .checked_mul(per)
+            .filter(|d| *d <= MAX_DEADLINE_DAYS)
+            .ok_or(JobInvalid::DeadlineTooFar {
+                max_days: MAX_DEADLINE_DAYS,
+            })?;
         today
             .checked_add_days(Days::new(days))
             .ok_or(JobInvalid::DeadlineFormat)?
     };
     if date <= today {
         return Err(JobInvalid::DeadlinePast);
+    }
+    if (date - today).num_days() > MAX_DEADLINE_DAYS as i64 {
+        return Err(JobInvalid::DeadlineTooFar {
+            max_days: MAX_DEADLINE_DAYS,
+        });
     }
     Ok(date)
 }
@@ -404,5 +433,36 @@ mod tests {
         assert_eq!(Quiet::parse("9-9"), None);
         assert_eq!(Quiet::parse("25:00-08:00"), None);
         assert_eq!(q.to_string(), "22:00-08:00");
+    }
+
+    #[test]
+    fn huge_deadline_counts_are_refused_not_wrapped_to_a_near_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let far = Err(JobInvalid::DeadlineTooFar {
+            max_days: MAX_DEADLINE_DAYS,
+        });
+        for s in [
+            "614891469123651721m",
+            "3074457345618258603w",
+            "99999999999999999999999d",
+            "3651d",
+            "9999-12-31",
+        ] {
+            assert_eq!(parse_deadline(s, today), far, "{s}");
+        }
+        assert_eq!(
+            parse_deadline("122m", today),
+            far,
+            "122 months of 30 days is past ten years"
+        );
+        assert!(parse_deadline("121m", today).is_ok());
+    }
+
+    #[test]
+    fn budgets_that_round_to_zero_yuan_are_refused() {
+        for s in ["0.4", "0.0001k", "0.4-0.4", "0.2-5000"] {
+            assert_eq!(Budget::parse(s), Err(JobInvalid::BudgetZero), "{s}");
+        }
+        assert_eq!(Budget::parse("0.6"), Ok(Budget { min: 1, max: 1 }));
     }
 }

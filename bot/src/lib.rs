@@ -3,6 +3,7 @@
 
 pub mod capability;
 pub mod command;
+pub mod contact;
 pub mod dialogue;
 pub mod engine;
 pub mod event;

@@ -4,11 +4,9 @@
 use crate::ids::{MemberId, UserRef};
 use crate::job::JobId;
 use chrono::{DateTime, Utc};
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -77,34 +75,7 @@ pub enum SpecEntry {
     },
 }
 
-/// (pattern, replacement): `$1`/`$2` keep the characters around a number.
-static CONTACTS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    [
-        // e-mail
-        (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", "MASK"),
-        // WeChat / QQ ids after a keyword: 微信 abc_123, vx: abc, QQ 12345678
-        (r"(?i)(微信号?|\bvx|\bwx|wechat|weixin|\bqq|扣扣)\s*(号|id)?\s*[:：]?\s*[A-Za-z0-9_\-]{5,20}", "MASK"),
-        // international numbers
-        (r"\+\d[\d\s\-]{7,16}\d", "MASK"),
-        // Chinese mobiles, also written 138 0000 1111 or 138-0000-1111
-        (r"(^|\D)1[3-9]\d(?:[\s\-]?\d){8}(\D|$)", "${1}MASK${2}"),
-        // landlines: 0571-88889999
-        (r"(^|\D)0\d{2,3}-\d{7,8}(\D|$)", "${1}MASK${2}"),
-    ]
-    .iter()
-    .map(|(p, r)| (Regex::new(p).unwrap_or_else(|e| unreachable!("a valid constant pattern: {e}")), *r))
-    .collect()
-});
-
-/// Replaces phone numbers, e-mail addresses and WeChat/QQ ids with `mask`.
-pub fn mask_contacts(text: &str, mask: &str) -> String {
-    let mut out = text.to_string();
-    for (re, with) in CONTACTS.iter() {
-        let with = with.replace("MASK", &mask.replace('$', "$$"));
-        out = re.replace_all(&out, with.as_str()).into_owned();
-    }
-    out
-}
+pub use crate::contact::mask_contacts;
 
 /// Lower-case letters, digits and CJK only, full-width folded: `“怎么部署？”` ≈ `怎么部署`.
 pub fn normalise(text: &str) -> String {

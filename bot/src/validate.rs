@@ -152,19 +152,63 @@ impl fmt::Display for Years {
     }
 }
 
-/// Trimmed, non-empty, no control characters (newlines allowed), at most `max` chars.
+/// Free text as it may be stored and shown: no C0/C1 control characters except newline
+/// and tab (ESC or BEL would drive the console or a terminal that prints it), line ends
+/// folded to `\n`, trimmed. Length limits stay with the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CleanText(String);
+
+/// A character no stored text may hold.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+impl CleanText {
+    /// Refuses text holding control characters: for what the author should look at and
+    /// retype (questions, answers, pitches, job and profile fields).
+    pub fn parse(input: &str) -> Result<CleanText, Invalid> {
+        let s = fold_line_ends(input);
+        if s.chars().any(is_forbidden_control) {
+            return Err(Invalid::ControlChars);
+        }
+        Ok(CleanText(s.trim().to_string()))
+    }
+
+    /// Drops control characters: for text whose visible part is all that matters and whose
+    /// action should not fail on an invisible byte (an organizer's reject/decline reason).
+    pub fn strip(input: &str) -> CleanText {
+        let s: String = fold_line_ends(input)
+            .chars()
+            .filter(|c| !is_forbidden_control(*c))
+            .collect();
+        CleanText(s.trim().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// `\r\n` and a lone `\r` are line ends some platforms send; they are not control input.
+fn fold_line_ends(input: &str) -> String {
+    input.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Trimmed, non-empty, clean (newlines and tabs allowed), at most `max` chars.
 pub fn long_text(input: &str, max: usize) -> Result<String, Invalid> {
-    let s = input.trim();
+    let s = CleanText::parse(input)?.into_string();
     if s.is_empty() {
         return Err(Invalid::Empty);
-    }
-    if s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Invalid::ControlChars);
     }
     if s.chars().count() > max {
         return Err(Invalid::TooLong { max });
     }
-    Ok(s.to_string())
+    Ok(s)
 }
 
 fn short_text(input: &str, max: usize) -> Result<String, Invalid> {
@@ -212,12 +256,20 @@ impl Position {
 pub enum JobInvalid {
     Text(Invalid),
     NoTags,
-    TooManyTags { max: usize },
+    TooManyTags {
+        max: usize,
+    },
     TagChars,
     BudgetFormat,
     BudgetOrder,
     DeadlineFormat,
     DeadlinePast,
+    /// A budget that rounds to less than one yuan (`0.4`).
+    BudgetZero,
+    /// A deadline more than `max_days` ahead, or a count too big to compute.
+    DeadlineTooFar {
+        max_days: u64,
+    },
 }
 
 impl From<Invalid> for JobInvalid {
@@ -334,5 +386,41 @@ mod tests {
             Position::parse("后端工程师").unwrap().as_str(),
             "后端工程师"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_parse_and_dropped_by_strip() {
+        for bad in [
+            "a\u{1b}[31mred",
+            "ding\u{7}",
+            "x\u{0}y",
+            "del\u{7f}",
+            "c1\u{9b}2J",
+            "\u{85}",
+        ] {
+            assert_eq!(CleanText::parse(bad), Err(Invalid::ControlChars), "{bad:?}");
+            assert!(!CleanText::strip(bad)
+                .as_str()
+                .chars()
+                .any(is_forbidden_control));
+        }
+        assert_eq!(CleanText::strip("no\u{1b}[0m").as_str(), "no[0m");
+        let ok = CleanText::parse(" line 1\r\nline\t2\r ").unwrap();
+        assert_eq!(ok.as_str(), "line 1\nline\t2");
+        assert_eq!(long_text("a\u{1b}b", 80), Err(Invalid::ControlChars));
+        assert_eq!(long_text("col1\tcol2", 80).as_deref(), Ok("col1\tcol2"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_text_never_holds_a_forbidden_control_character(s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}])*") {
+            let stripped = CleanText::strip(&s);
+            proptest::prop_assert!(!stripped.as_str().chars().any(is_forbidden_control));
+            if let Ok(t) = CleanText::parse(&s) {
+                proptest::prop_assert!(!t.as_str().chars().any(is_forbidden_control));
+            }
+            // What strip keeps, parse accepts unchanged.
+            proptest::prop_assert_eq!(CleanText::parse(stripped.as_str()), Ok(stripped.clone()));
+        }
     }
 }

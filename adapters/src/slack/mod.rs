@@ -8,6 +8,7 @@ mod api_error;
 pub mod config;
 pub mod decision;
 pub mod dto;
+mod form;
 pub mod handle;
 pub mod inbound;
 pub mod modal;

@@ -2,6 +2,7 @@
 //! verified over its raw body before anything is decoded; a bad one has no effect.
 
 use super::dto::{Envelope, Interaction, InteractiveForm, SlashCommand};
+use super::form::is_utf8_form;
 use super::handle::{self, Answer};
 use super::state::SlackState;
 use axum::body::{Body, Bytes};
@@ -85,6 +86,10 @@ async fn commands(State(state): State<SlackState>, headers: HeaderMap, body: Byt
     if !verified(&state, &headers, &body) {
         return unauthorized();
     }
+    // After the signature: a forged request learns nothing about what we decode.
+    if !is_utf8_form(&body) {
+        return bad_request();
+    }
     match serde_urlencoded::from_bytes::<SlashCommand>(&body) {
         Ok(cmd) => to_response(handle::command(&state, cmd).await),
         Err(_) => bad_request(),
@@ -94,6 +99,9 @@ async fn commands(State(state): State<SlackState>, headers: HeaderMap, body: Byt
 async fn interactive(State(state): State<SlackState>, headers: HeaderMap, body: Bytes) -> Response {
     if !verified(&state, &headers, &body) {
         return unauthorized();
+    }
+    if !is_utf8_form(&body) {
+        return bad_request();
     }
     let parsed = serde_urlencoded::from_bytes::<InteractiveForm>(&body)
         .ok()

@@ -218,7 +218,12 @@ impl Engine {
             cx.say_job(JobMsg::ApplyOwn);
             return Ok(());
         }
-        let pitch: String = pitch.chars().take(500).collect();
+        let Ok(clean) = crate::validate::CleanText::parse(pitch) else {
+            let l = cx.locale();
+            cx.send_here(Reply::text(crate::i18n::InputMsg::ControlChars.render(l)));
+            return Ok(());
+        };
+        let pitch: String = clean.as_str().chars().take(500).collect();
         tx.application_put(id, cx.member.id, &cx.ev.user, &pitch, cx.now)
             .await?;
         cx.say_job(JobMsg::Applied(&job));

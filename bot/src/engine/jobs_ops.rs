@@ -128,6 +128,9 @@ impl Engine {
             return Ok(());
         }
         job.status = JobStatus::Closed;
+        // A decision should not fail on an invisible byte: the reason is stripped.
+        let reason = crate::validate::CleanText::strip(reason).into_string();
+        let reason = reason.as_str();
         job.reason = Some(reason.to_string());
         tx.job_update(&job).await?;
         cx.say_job(JobMsg::Closed(&job));

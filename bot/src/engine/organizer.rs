@@ -260,6 +260,9 @@ impl Engine {
             });
             return Ok(());
         }
+        // A decision should not fail on an invisible byte: the reason is stripped.
+        let reason = crate::validate::CleanText::strip(reason).into_string();
+        let reason = reason.as_str();
         let freed = reg.status.holds_seat();
         reg.status = RegStatus::Rejected;
         reg.reason = Some(reason.to_string());

@@ -44,6 +44,12 @@ impl Engine {
         private: bool,
         text: &str,
     ) -> StoreResult<()> {
+        // Refused before anything is looked up or stored: the asker retypes it.
+        let Ok(clean) = crate::validate::CleanText::parse(text) else {
+            let l = cx.locale();
+            cx.send_here(Reply::text(crate::i18n::InputMsg::ControlChars.render(l)));
+            return Ok(());
+        };
         let Some(job) = self.job_or_say(tx, cx, id).await? else {
             return Ok(());
         };
@@ -54,7 +60,7 @@ impl Engine {
             cx.say_thread(ThreadMsg::Closed(&job));
             return Ok(());
         }
-        let text: String = text.trim().chars().take(1000).collect();
+        let text: String = clean.as_str().chars().take(1000).collect();
         if !private {
             // Only public questions are compared: a private one is never revealed.
             let earlier = tx.questions_of_job(id).await?;
@@ -174,7 +180,12 @@ impl Engine {
             cx.say_thread(ThreadMsg::AskAnswer(&q));
             return Ok(());
         };
-        let text: String = text.trim().chars().take(2000).collect();
+        let Ok(clean) = crate::validate::CleanText::parse(&text) else {
+            let l = cx.locale();
+            cx.send_here(Reply::text(crate::i18n::InputMsg::ControlChars.render(l)));
+            return Ok(());
+        };
+        let text: String = clean.as_str().chars().take(2000).collect();
         let answer = Answer {
             shown: self.shown(&job, &text),
             text,

@@ -177,6 +177,7 @@ fn invalid(why: JobInvalid, l: Locale) -> String {
                 format!("Too long: at most {max} characters.")
             }
         }
+        JobInvalid::Text(Invalid::ControlChars) => super::InputMsg::ControlChars.render(l),
         JobInvalid::Text(_) => if zh {
             "内容格式不对，请重新输入。"
         } else {
@@ -226,6 +227,26 @@ fn invalid(why: JobInvalid, l: Locale) -> String {
             "The deadline must be after today."
         }
         .into(),
+        // Refused input (issue 14): kept together.
+        JobInvalid::BudgetZero => if zh {
+            "预算至少 1 元，例如 5000 或 0.5万。"
+        } else {
+            "A budget is at least ¥1, e.g. 5000 or 0.5w."
+        }
+        .into(),
+        JobInvalid::DeadlineTooFar { max_days } => {
+            if zh {
+                format!(
+                    "截止日期太远了：最多 {} 年（{max_days} 天）以内。",
+                    max_days / 365
+                )
+            } else {
+                format!(
+                    "That deadline is too far away: at most {} years ({max_days} days) ahead.",
+                    max_days / 365
+                )
+            }
+        }
     }
 }
 

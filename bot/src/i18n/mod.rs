@@ -499,13 +499,12 @@ fn invalid(why: Invalid, l: Locale) -> String {
     match (l, why) {
         (Locale::Zh, Invalid::Empty) => "这一项不能为空。".into(),
         (Locale::Zh, Invalid::TooLong { max }) => format!("太长了，最多 {max} 个字。"),
-        (Locale::Zh, Invalid::ControlChars) => "含有不可见的控制字符，请重新输入。".into(),
+        (l, Invalid::ControlChars) => InputMsg::ControlChars.render(l),
         (Locale::Zh, Invalid::PhoneFormat) => "这不像是手机号：请输入 11 位中国大陆手机号（如 13800000000），或带 + 和国家码的国际号码（如 +4915112345678）。".into(),
         (Locale::Zh, Invalid::YearsNotWhole) => "请输入整数年限，例如 5、5年 或 5 years。".into(),
         (Locale::Zh, Invalid::YearsRange { max }) => format!("年限应在 0 到 {max} 之间。"),
         (Locale::En, Invalid::Empty) => "This cannot be empty.".into(),
         (Locale::En, Invalid::TooLong { max }) => format!("That is too long: at most {max} characters."),
-        (Locale::En, Invalid::ControlChars) => "That contains invisible control characters; please type it again.".into(),
         (Locale::En, Invalid::PhoneFormat) => "That does not look like a mobile number: give an 11-digit Chinese mobile number (e.g. 13800000000) or an international one with + and country code (e.g. +4915112345678).".into(),
         (Locale::En, Invalid::YearsNotWhole) => "Please give a whole number of years, e.g. 5, 5年 or 5 years.".into(),
         (Locale::En, Invalid::YearsRange { max }) => format!("Years must be between 0 and {max}."),
@@ -518,6 +517,9 @@ fn join(accounts: &[UserRef], sep: &str) -> String {
 }
 
 mod commands;
+// Refused input (control characters, unreadable lines).
+mod input;
+pub use input::InputMsg;
 mod jobs;
 mod platform;
 mod threads;
