@@ -4,9 +4,10 @@ use anyhow::Result;
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 use tokio::sync::Notify;
 use yunqi_adapters::console::ConsoleOut;
+use yunqi_bot::i18n::InputMsg;
 use yunqi_bot::ids::Platform;
 use yunqi_bot::ports::Store;
 use yunqi_bot::runtime::Core;
@@ -45,14 +46,39 @@ pub async fn drained(store: &SqliteStore, user: &str, delivered: &Notify) {
     }
 }
 
+/// One line of console input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    Text(String),
+    /// Not valid UTF-8: answered, then the chat goes on.
+    Unreadable,
+}
+
+/// The next line, or `None` at EOF. Invalid UTF-8 is a line of its own, not an error that
+/// would end the chat.
+pub async fn next_line<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Line>> {
+    let mut buf = Vec::new();
+    if r.read_until(b'\n', &mut buf).await? == 0 {
+        return Ok(None);
+    }
+    Ok(Some(match String::from_utf8(buf) {
+        Ok(s) => Line::Text(s.trim_end_matches(['\n', '\r']).to_string()),
+        Err(_) => Line::Unreadable,
+    }))
+}
+
 /// Reads stdin line by line as `user` until EOF or `/quit`; each line's replies are printed
 /// before the next line is read. Piped input is echoed so transcripts read as a chat.
 pub async fn chat(core: &Core<SqliteStore>, user: &str, delivered: &Notify) -> Result<()> {
     let echo = !std::io::stdin().is_terminal();
     let me = UserRef::new(Platform::Console, user);
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut input = BufReader::new(tokio::io::stdin());
     drained(core.store(), user, delivered).await;
-    while let Some(line) = lines.next_line().await? {
+    while let Some(line) = next_line(&mut input).await? {
+        let Line::Text(line) = line else {
+            println!("{}", InputMsg::UnreadableLine.both());
+            continue;
+        };
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -70,4 +96,26 @@ pub async fn chat(core: &Core<SqliteStore>, user: &str, delivered: &Notify) -> R
     }
     drained(core.store(), user, delivered).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_invalid_utf8_line_is_reported_and_the_next_line_still_read() {
+        let mut input: &[u8] = b"/help\r\n\xff\xfe bad\n/quit\n";
+        let mut got = Vec::new();
+        while let Some(l) = next_line(&mut input).await.unwrap() {
+            got.push(l);
+        }
+        assert_eq!(
+            got,
+            [
+                Line::Text("/help".into()),
+                Line::Unreadable,
+                Line::Text("/quit".into())
+            ]
+        );
+    }
 }

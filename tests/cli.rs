@@ -7,6 +7,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn yunqi(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    yunqi_bytes(dir, args, stdin.as_bytes())
+}
+
+fn yunqi_bytes(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_yunqi"))
         .current_dir(dir)
         .args(["--db", "yunqi.db"])
@@ -21,7 +25,7 @@ fn yunqi(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .unwrap()
-        .write_all(stdin.as_bytes())
+        .write_all(stdin)
         .unwrap();
     let start = Instant::now();
     loop {
@@ -253,4 +257,21 @@ fn a_job_is_posted_asked_about_answered_and_its_spec_versioned_across_process_re
         csv.contains("1,Rust CLI tool,open,console,client,rust cli,5000,8000,2099-01-31,,0,"),
         "{csv}"
     );
+}
+
+#[test]
+fn the_console_answers_a_line_that_is_not_utf8_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yunqi_bytes(
+        dir.path(),
+        &["console", "--as", "carol", "--locale", "en"],
+        b"\xff\xfe\x1b[31m\n/salons\n",
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Could not read that line"),
+        "no answer to the bad line: {stdout}"
+    );
+    // The chat went on: the next line was handled (the seeded first salon is listed).
+    assert!(stdout.contains("#1"), "the next line was not handled: {stdout}");
 }
