@@ -21,12 +21,7 @@ fn yunqi_bytes(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("yunqi runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin)
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -208,7 +203,13 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
 fn a_job_is_posted_asked_about_answered_and_its_spec_versioned_across_process_restarts() {
     let dir = tempfile::tempdir().unwrap();
     yunqi(dir.path(), &["console", "--as", "dev"], "/subscribe rust\n");
-    let post = r#"/post title="Rust CLI tool" description="CSV 转报表" tags=rust,cli budget=5000-8000 deadline=2099-01-31 acceptance="Linux 上能跑""#;
+    // A deadline a year from now: far-off dates (beyond ten years) are refused.
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let post = format!(
+        r#"/post title="Rust CLI tool" description="CSV 转报表" tags=rust,cli budget=5000-8000 deadline={deadline} acceptance="Linux 上能跑""#
+    );
     let out = yunqi(
         dir.path(),
         &["console", "--as", "client"],
@@ -254,7 +255,9 @@ fn a_job_is_posted_asked_about_answered_and_its_spec_versioned_across_process_re
         "{csv}"
     );
     assert!(
-        csv.contains("1,Rust CLI tool,open,console,client,rust cli,5000,8000,2099-01-31,,0,"),
+        csv.contains(&format!(
+            "1,Rust CLI tool,open,console,client,rust cli,5000,8000,{deadline},,0,"
+        )),
         "{csv}"
     );
 }
@@ -273,5 +276,8 @@ fn the_console_answers_a_line_that_is_not_utf8_and_goes_on() {
         "no answer to the bad line: {stdout}"
     );
     // The chat went on: the next line was handled (the seeded first salon is listed).
-    assert!(stdout.contains("#1"), "the next line was not handled: {stdout}");
+    assert!(
+        stdout.contains("#1"),
+        "the next line was not handled: {stdout}"
+    );
 }

@@ -231,7 +231,7 @@ async fn a_subscriber_is_notified_of_a_job_and_429s_delay_but_lose_nothing() {
         fake.rate_limit_messages();
         fake.rate_limit_messages();
         let t0 = std::time::Instant::now();
-        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=2099-01-31 acceptance=\"tests pass\"";
+        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=365天 acceptance=\"tests pass\"";
         t.app.core.submit(Inbound::text(UserRef::new(Platform::Console, "client"), post)).await.expect("post");
         let dm = dm_of(MEMBER);
         until("the notification", || fake.contents(&dm).iter().any(|c| c.contains("Rust CLI tool"))).await;

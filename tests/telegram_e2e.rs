@@ -191,7 +191,7 @@ async fn a_subscriber_is_notified_of_a_job_posted_from_the_console() {
         let (t, fake) = start().await;
         fake.user_says(MEMBER, "/subscribe rust");
         until("the subscription", || !fake.sent(MEMBER).is_empty()).await;
-        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=2099-01-31 acceptance=\"tests pass\"";
+        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=365天 acceptance=\"tests pass\"";
         t.app.core.submit(Inbound::text(UserRef::new(Platform::Console, "client"), post)).await.expect("post");
         until("the notification", || fake.texts(MEMBER).iter().any(|t| t.contains("Rust CLI tool"))).await;
         let note = fake.texts(MEMBER).into_iter().find(|t| t.contains("Rust CLI tool")).unwrap();
@@ -268,7 +268,7 @@ async fn a_question_from_the_console_is_answered_by_replying_to_it_in_telegram()
     let t = bounded(async {
         let (t, fake) = start().await;
         // The client is on Telegram and posts a job; a developer asks from the console.
-        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=2099-01-31 acceptance=\"tests pass\"";
+        let post = "/post title=\"Rust CLI tool\" description=\"Build a CLI in Rust\" tags=rust budget=5000-8000 deadline=365天 acceptance=\"tests pass\"";
         fake.user_says(MEMBER, post);
         until("the job is posted", || fake.texts(MEMBER).iter().any(|t| t.contains("需求 #1 已发布"))).await;
         let dev = UserRef::new(Platform::Console, "dev");

@@ -225,7 +225,7 @@ async fn a_fan_out_goes_to_a_batching_platform_in_one_call() {
     h.core
         .submit(Inbound::text(
             console("client"),
-            r#"/post title=T description=D tags=rust budget=1000 deadline=2099-01-01 acceptance=A"#,
+            r#"/post title=T description=D tags=rust budget=1000 deadline=2027-06-01 acceptance=A"#,
         ))
         .await
         .unwrap();

@@ -89,7 +89,7 @@ pub async fn run(
 
     let rss_before = super::proc_kib("VmRSS:").unwrap_or(0);
     let client = UserRef::new(Platform::Console, "client");
-    let post = r#"/post title="Rust CLI tool" description="Benchmark job" tags=rust,cli budget=5000-8000 deadline=2099-01-31 acceptance="it runs""#;
+    let post = r#"/post title="Rust CLI tool" description="Benchmark job" tags=rust,cli budget=5000-8000 deadline=365天 acceptance="it runs""#;
     let t = Instant::now();
     let handled = core
         .submit(Inbound::text(client, post))
