@@ -76,6 +76,8 @@ async fn run(cli: Cli) -> Result<()> {
 async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Result<()> {
     let attach = std::io::stdin().is_terminal();
     telemetry::init(if attach { "warn" } else { "info" });
+    // Before anything opens the database: a second server would deliver everything twice.
+    let _lock = yunqi::serve_lock::acquire(&settings.storage.url)?;
     let app = App::open_default(settings, table).await?;
     let console_user = app.settings.console.user.clone();
     let console_out =

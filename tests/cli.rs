@@ -142,16 +142,48 @@ fn migrate_creates_the_database_and_export_of_an_empty_salon_is_just_the_header(
     );
 }
 
-#[test]
-fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yunqi"))
-        .current_dir(dir.path())
+        .port()
+}
+
+/// A `yunqi serve` child that is killed if a failing test leaves it running.
+struct Server(Option<std::process::Child>);
+
+impl std::ops::Deref for Server {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("child")
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect("child")
+    }
+}
+
+impl Server {
+    fn wait_with_output(mut self) -> Output {
+        self.0.take().expect("child").wait_with_output().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn serve(dir: &Path, port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_yunqi"))
+        .current_dir(dir)
         .args(["--db", "yunqi.db"])
         .env("YUNQI_HTTP__BIND", format!("127.0.0.1:{port}"))
         .stdin(Stdio::null())
@@ -159,44 +191,101 @@ fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    Server(Some(child))
+}
+
+/// The answer to `GET /healthz`, once the server is up (30 s at most).
+fn healthz(port: u16) -> String {
     let start = Instant::now();
-    let ok = loop {
+    loop {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
             s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 .unwrap();
             let mut buf = String::new();
             let _ = s.read_to_string(&mut buf);
-            break buf;
+            return buf;
         }
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "server did not come up"
         );
         std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(ok.starts_with("HTTP/1.1 200") && ok.ends_with("ok"), "{ok}");
+    }
+}
+
+/// SIGTERM, then the exit status (20 s at most).
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let start = Instant::now();
-    let status = loop {
+    loop {
         if let Some(s) = child.try_wait().unwrap() {
-            break s;
+            return s;
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "did not stop on SIGTERM"
         );
         std::thread::sleep(Duration::from_millis(20));
-    };
+    }
+}
+
+#[test]
+fn serve_answers_health_checks_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = serve(dir.path(), port);
+    let ok = healthz(port);
+    assert!(ok.starts_with("HTTP/1.1 200") && ok.ends_with("ok"), "{ok}");
+    let status = terminate(&mut child);
     assert!(
         status.success(),
         "graceful exit: {}",
-        text(&child.wait_with_output().unwrap().stderr)
+        text(&child.wait_with_output().stderr)
     );
+}
+
+#[test]
+fn a_second_serve_on_the_same_database_is_refused_while_console_works_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut first = serve(dir.path(), port);
+    assert!(healthz(port).starts_with("HTTP/1.1 200"));
+
+    let mut second = serve(dir.path(), free_port());
+    let start = Instant::now();
+    while second.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = second.kill();
+            panic!("a second serve kept running on the same database");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = second.wait_with_output();
+    assert!(!out.status.success(), "a second serve must not start");
+    let err = text(&out.stderr);
+    assert!(err.contains("already using this database"), "{err}");
+    assert!(err.contains(&format!("pid {}", first.id())), "{err}");
+
+    // Chat and export still work beside the running server.
+    let out = yunqi(
+        dir.path(),
+        &["console", "--as", "eve", "--locale", "en"],
+        "/salons\n",
+    );
+    assert!(text(&out.stdout).contains("#1"), "{}", text(&out.stdout));
+    yunqi(dir.path(), &["export", "salon", "1"], "");
+
+    assert!(terminate(&mut first).success());
+    // Released on exit: the next server starts.
+    let port = free_port();
+    let mut again = serve(dir.path(), port);
+    assert!(healthz(port).starts_with("HTTP/1.1 200"));
+    assert!(terminate(&mut again).success());
 }
 
 #[test]
