@@ -84,11 +84,9 @@ async fn register_without_fields_opens_the_modal_and_falls_back_to_the_core_when
             None,
             r#"{"ok":false,"error":"expired_trigger_id"}"#,
         );
-        let (_, body) = send(
-            &h.app,
-            fresh(COMMANDS_PATH, &command_form("register 3", "")),
-        )
-        .await;
+        // A second command: its own request (identical bytes would be a replay).
+        let again = format!("{}&team_id=T0001", command_form("register 3", ""));
+        let (_, body) = send(&h.app, fresh(COMMANDS_PATH, &again)).await;
         assert_eq!(
             serde_json::from_str::<Value>(&body).unwrap()["text"],
             "echo: /register 3"
@@ -269,6 +267,28 @@ async fn a_failing_core_makes_slack_retry_an_event_but_answers_a_command_politel
         let v: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["response_type"], "ephemeral");
         assert!(!v["text"].as_str().unwrap().is_empty());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_replayed_signed_command_or_button_press_has_no_second_effect() {
+    timeout(LIMIT, async {
+        let h = harness(Arc::new(Sink::new().echoing())).await;
+        let (status, _) = send(&h.app, signed(COMMANDS_PATH, &vectors::SLASH_COMMAND)).await;
+        assert_eq!(status, StatusCode::OK);
+        // The same bytes again, still inside the 5-minute window: acknowledged, not handled.
+        assert_eq!(
+            send(&h.app, signed(COMMANDS_PATH, &vectors::SLASH_COMMAND)).await,
+            (StatusCode::OK, String::new())
+        );
+        send(&h.app, signed(INTERACTIVE_PATH, &vectors::BLOCK_ACTIONS)).await;
+        assert_eq!(
+            send(&h.app, signed(INTERACTIVE_PATH, &vectors::BLOCK_ACTIONS)).await,
+            (StatusCode::OK, String::new())
+        );
+        assert_eq!(h.core.events().len(), 2, "one event per distinct request");
     })
     .await
     .unwrap();

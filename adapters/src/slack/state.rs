@@ -15,6 +15,8 @@ use yunqi_bot::ports::EventSink;
 pub const ACK_WAIT: Duration = Duration::from_millis(2500);
 /// Messages remembered to drop the second delivery of one message (message + app_mention).
 const RECENT: usize = 4096;
+/// Remembered signatures before expired ones are pruned.
+const REPLAYS_PRUNE_AT: usize = 4096;
 
 #[derive(Clone)]
 pub struct SlackState {
@@ -30,6 +32,9 @@ struct Inner {
     clock: Arc<dyn Clock>,
     identity: RwLock<BotIdentity>,
     recent: Mutex<Recent>,
+    /// Signatures of commands and button presses taken within the signature window
+    /// (signature → request timestamp): a replay inside the window has no second effect.
+    replays: Mutex<HashMap<String, i64>>,
 }
 
 impl SlackState {
@@ -48,6 +53,7 @@ impl SlackState {
                 clock,
                 identity: RwLock::new(BotIdentity::default()),
                 recent: Mutex::new(Recent::default()),
+                replays: Mutex::new(HashMap::new()),
             }),
             ack_wait: ACK_WAIT,
         }
@@ -121,6 +127,19 @@ impl SlackState {
             body,
             self.inner.clock.now().timestamp(),
         )
+    }
+
+    /// `false` when this signed request (a verified signature) was taken before within
+    /// the signature window. Expired entries are dropped as the map grows, so it holds at
+    /// most one window of requests.
+    pub(crate) fn first_signed(&self, signature: &str, timestamp: i64) -> bool {
+        let now = self.inner.clock.now().timestamp();
+        let window = super::signature::WINDOW_SECS as i64;
+        let mut seen = self.inner.replays.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() >= REPLAYS_PRUNE_AT {
+            seen.retain(|_, ts| (now - *ts).abs() <= window);
+        }
+        seen.insert(signature.to_string(), timestamp).is_none()
     }
 
     /// `false` when this message (channel, ts) already came with another event id: a user

@@ -68,6 +68,21 @@ fn verified(state: &SlackState, headers: &HeaderMap, body: &[u8]) -> bool {
     }
 }
 
+/// A signed command or button press seen before within the signature window: answered
+/// with an empty 200 and not handled again (a captured request replayed has no effect).
+fn replayed(state: &SlackState, headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(sig), Some(ts)) = (header(SIGNATURE), header(TIMESTAMP)) else {
+        return false;
+    };
+    let ts = ts.trim().parse::<i64>().unwrap_or_default();
+    if state.first_signed(sig, ts) {
+        return false;
+    }
+    tracing::warn!("slack request replayed within the signature window; ignored");
+    true
+}
+
 fn unauthorized() -> Response {
     json(StatusCode::UNAUTHORIZED, r#"{"error":"invalid request"}"#)
 }
@@ -90,6 +105,9 @@ async fn commands(State(state): State<SlackState>, headers: HeaderMap, body: Byt
     if !is_utf8_form(&body) {
         return bad_request();
     }
+    if replayed(&state, &headers) {
+        return json(StatusCode::OK, "");
+    }
     match serde_urlencoded::from_bytes::<SlashCommand>(&body) {
         Ok(cmd) => to_response(handle::command(&state, cmd).await),
         Err(_) => bad_request(),
@@ -102,6 +120,9 @@ async fn interactive(State(state): State<SlackState>, headers: HeaderMap, body: 
     }
     if !is_utf8_form(&body) {
         return bad_request();
+    }
+    if replayed(&state, &headers) {
+        return json(StatusCode::OK, "");
     }
     let parsed = serde_urlencoded::from_bytes::<InteractiveForm>(&body)
         .ok()
