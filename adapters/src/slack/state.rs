@@ -15,8 +15,6 @@ use yunqi_bot::ports::EventSink;
 pub const ACK_WAIT: Duration = Duration::from_millis(2500);
 /// Messages remembered to drop the second delivery of one message (message + app_mention).
 const RECENT: usize = 4096;
-/// Remembered signatures before expired ones are pruned.
-const REPLAYS_PRUNE_AT: usize = 4096;
 
 #[derive(Clone)]
 pub struct SlackState {
@@ -32,9 +30,9 @@ struct Inner {
     clock: Arc<dyn Clock>,
     identity: RwLock<BotIdentity>,
     recent: Mutex<Recent>,
-    /// Signatures of commands and button presses taken within the signature window
-    /// (signature → request timestamp): a replay inside the window has no second effect.
-    replays: Mutex<HashMap<String, i64>>,
+    /// Signatures of commands and button presses taken within the signature window: a
+    /// replay inside the window has no second effect.
+    replays: Mutex<Replays>,
 }
 
 impl SlackState {
@@ -53,7 +51,7 @@ impl SlackState {
                 clock,
                 identity: RwLock::new(BotIdentity::default()),
                 recent: Mutex::new(Recent::default()),
-                replays: Mutex::new(HashMap::new()),
+                replays: Mutex::new(Replays::default()),
             }),
             ack_wait: ACK_WAIT,
         }
@@ -130,16 +128,11 @@ impl SlackState {
     }
 
     /// `false` when this signed request (a verified signature) was taken before within
-    /// the signature window. Expired entries are dropped as the map grows, so it holds at
-    /// most one window of requests.
+    /// the signature window.
     pub(crate) fn first_signed(&self, signature: &str, timestamp: i64) -> bool {
         let now = self.inner.clock.now().timestamp();
-        let window = super::signature::WINDOW_SECS as i64;
-        let mut seen = self.inner.replays.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() >= REPLAYS_PRUNE_AT {
-            seen.retain(|_, ts| (now - *ts).abs() <= window);
-        }
-        seen.insert(signature.to_string(), timestamp).is_none()
+        let mut r = self.inner.replays.lock().unwrap_or_else(|e| e.into_inner());
+        r.first(signature, timestamp, now)
     }
 
     /// `false` when this message (channel, ts) already came with another event id: a user
@@ -204,5 +197,48 @@ mod tests {
         }
         assert_eq!(r.seen.len(), RECENT);
         assert!(r.admit("C1", "0", "Ev-other"), "the oldest was forgotten");
+    }
+}
+
+/// Signatures seen, in arrival order. Entries leave once their request timestamp is outside
+/// the window, where the signature check refuses the request anyway: O(1) per request.
+#[derive(Default)]
+struct Replays {
+    seen: std::collections::HashSet<String>,
+    order: VecDeque<(i64, String)>,
+}
+
+impl Replays {
+    fn first(&mut self, signature: &str, timestamp: i64, now: i64) -> bool {
+        let window = super::signature::WINDOW_SECS as i64;
+        while let Some((ts, _)) = self.order.front() {
+            if now - *ts <= window {
+                break;
+            }
+            if let Some((_, sig)) = self.order.pop_front() {
+                self.seen.remove(&sig);
+            }
+        }
+        if !self.seen.insert(signature.to_string()) {
+            return false;
+        }
+        self.order.push_back((timestamp, signature.to_string()));
+        true
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::Replays;
+
+    #[test]
+    fn a_signature_is_refused_again_inside_the_window_and_forgotten_after_it() {
+        let mut r = Replays::default();
+        assert!(r.first("v0=a", 1_000, 1_000));
+        assert!(!r.first("v0=a", 1_000, 1_100));
+        assert!(r.first("v0=b", 1_100, 1_100));
+        // Past the window the signature check refuses the request; the entry is gone.
+        assert!(r.first("v0=c", 1_400, 1_400));
+        assert_eq!(r.seen.len(), 2, "v0=a expired, v0=b and v0=c remain");
     }
 }
