@@ -200,29 +200,33 @@ mod tests {
     }
 }
 
-/// Signatures seen, in arrival order. Entries leave once their request timestamp is outside
-/// the window, where the signature check refuses the request anyway: O(1) per request.
+/// Signatures seen, in arrival order, kept as 64-bit keyed hashes (no allocation per
+/// request; forging a collision would need the signing secret). Entries leave once their
+/// request timestamp is outside the window, where the signature check refuses the request
+/// anyway: O(1) per request.
 #[derive(Default)]
 struct Replays {
-    seen: std::collections::HashSet<String>,
-    order: VecDeque<(i64, String)>,
+    keys: std::hash::RandomState,
+    seen: std::collections::HashSet<u64>,
+    order: VecDeque<(i64, u64)>,
 }
 
 impl Replays {
     fn first(&mut self, signature: &str, timestamp: i64, now: i64) -> bool {
+        use std::hash::BuildHasher;
         let window = super::signature::WINDOW_SECS as i64;
-        while let Some((ts, _)) = self.order.front() {
-            if now - *ts <= window {
+        while let Some(&(ts, key)) = self.order.front() {
+            if now - ts <= window {
                 break;
             }
-            if let Some((_, sig)) = self.order.pop_front() {
-                self.seen.remove(&sig);
-            }
+            self.order.pop_front();
+            self.seen.remove(&key);
         }
-        if !self.seen.insert(signature.to_string()) {
+        let key = self.keys.hash_one(signature);
+        if !self.seen.insert(key) {
             return false;
         }
-        self.order.push_back((timestamp, signature.to_string()));
+        self.order.push_back((timestamp, key));
         true
     }
 }
