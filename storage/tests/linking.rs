@@ -1,7 +1,7 @@
 //! Account linking against hostile input: long hashed codes, unique codes, an attempt
 //! limit, and a confirmation on the role-holding side before a link hands over a role.
 
-use crate::common::{salon, Harness, Sent};
+use crate::common::{code_in, salon, Harness, Sent};
 use chrono::Duration;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::ports::prelude::*;
@@ -20,17 +20,6 @@ fn texts_to(sent: &[Sent], to: &str) -> String {
         .map(|s| s.text.clone())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The code in "您的绑定码：K7Q-2M9-XDF（…".
-fn code_in(msg: &str) -> String {
-    let after = msg.split("绑定码：").nth(1).unwrap_or_default();
-    after
-        .split('（')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 /// The token in "… /link confirm <token>".

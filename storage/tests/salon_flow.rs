@@ -235,13 +235,7 @@ async fn linked_accounts_share_one_profile_and_registration() {
     let h = Harness::new(vec![salon(5, 0)]).await;
     h.register("phone-user", 6).await;
     let code_msg = h.ask("phone-user", "/link").await;
-    let code: String = code_msg
-        .split("绑定码：")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(|c| *c != '（')
-        .collect();
+    let code = code_in(&code_msg);
     let other = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U42");
     h.core
         .submit(Inbound::text(other.clone(), format!("/link {code}")))
@@ -371,13 +365,7 @@ async fn whoami_shows_the_id_for_roles_the_linked_accounts_and_the_roles() {
     );
     // A linked Slack account is listed, and the alias works without a slash.
     let code_msg = h.ask("alice", "/link").await;
-    let code: String = code_msg
-        .split("绑定码：")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(|c| *c != '（')
-        .collect();
+    let code = code_in(&code_msg);
     let slack = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U0123");
     h.core
         .submit(Inbound::text(slack.clone(), format!("/link {code}")))

@@ -222,3 +222,14 @@ impl Harness {
             .count()
     }
 }
+
+/// The link code in "您的绑定码：K7Q-2M9-XDF（…".
+pub fn code_in(msg: &str) -> String {
+    let after = msg.split("绑定码：").nth(1).unwrap_or_default();
+    after
+        .split('（')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
