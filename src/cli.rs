@@ -39,6 +39,11 @@ pub enum Command {
     },
     /// Applies database migrations and exits.
     Migrate,
+    /// Writes a consistent copy of the database to a new file (works while `serve` runs).
+    Backup {
+        /// Where to write the copy; an existing file is never overwritten.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

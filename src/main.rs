@@ -6,7 +6,7 @@ use tokio::sync::watch;
 use yunqi::app::{configure, App};
 use yunqi::cli::{Cli, Command, Export};
 use yunqi::server::{Options, Running};
-use yunqi::{console, export, telemetry};
+use yunqi::{console, export, ops, telemetry};
 use yunqi_bot::ports::Outbound;
 use yunqi_bot::{Locale, Platform, UserRef};
 use yunqi_storage::SqliteStore;
@@ -68,6 +68,10 @@ async fn run(cli: Cli) -> Result<()> {
             let _ = ticker.await;
             app.close().await;
             Ok(())
+        }
+        Command::Backup { file } => {
+            telemetry::init("warn");
+            ops::backup(&settings, &file).await
         }
         Command::Serve => serve(settings, table).await,
     }

@@ -7,6 +7,8 @@ mod discord_e2e;
 mod discord_support;
 mod healthz;
 mod http;
+mod ops_cli;
+mod proc_support;
 mod slack_e2e;
 mod slack_pacing_e2e;
 mod slack_socket_e2e;

@@ -1,5 +1,6 @@
 //! SQLite (sqlx) implementation of the core's storage ports. The only crate with SQL.
 
+mod backup;
 mod error;
 mod export;
 mod outbox;

@@ -1,5 +1,6 @@
 //! The storage crate's integration tests as one binary (one link), on real SQLite.
 
+mod backup;
 mod common;
 mod concurrency;
 mod disk_full;
