@@ -11,4 +11,5 @@ pub mod platforms;
 pub mod serve_lock;
 pub mod server;
 pub mod settings;
+pub mod settings_check;
 pub mod telemetry;

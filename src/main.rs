@@ -21,6 +21,7 @@ fn main() -> Result<()> {
 
 async fn run(cli: Cli) -> Result<()> {
     let (settings, table) = configure(cli.config.as_deref(), cli.db.as_deref())?;
+    telemetry::configure(settings.log.json()?, settings.warnings.clone());
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             telemetry::init("info");

@@ -25,6 +25,40 @@ pub struct Settings {
     pub threads: ThreadsSettings,
     #[serde(default)]
     pub salons: Vec<SalonSeed>,
+    #[serde(default)]
+    pub log: Log,
+    /// Half-filled platform sections (`settings_check`), logged once logging is set up.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Log {
+    /// `text` (the default) or `json` (one object per line, for log collectors).
+    #[serde(default = "text_format")]
+    pub format: String,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Log {
+            format: text_format(),
+        }
+    }
+}
+
+fn text_format() -> String {
+    "text".into()
+}
+
+impl Log {
+    pub fn json(&self) -> Result<bool> {
+        match self.format.trim() {
+            "text" | "" => Ok(false),
+            "json" => Ok(true),
+            other => bail!("[log] format {other:?}: expected \"text\" or \"json\""),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -35,6 +69,13 @@ pub struct Http {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Storage {
     pub url: String,
+    /// How long delivered messages and inbound dedup ids are kept (`30d`).
+    #[serde(default = "thirty_days")]
+    pub retention: String,
+}
+
+fn thirty_days() -> String {
+    "30d".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,9 +216,14 @@ pub fn load_table(
 
 impl Settings {
     pub fn from_table(table: &toml::Table) -> Result<Settings> {
-        toml::Value::Table(table.clone())
+        let warnings = crate::settings_check::check(table)?;
+        let mut s: Settings = toml::Value::Table(table.clone())
             .try_into()
-            .context("configuration")
+            .context("configuration")?;
+        s.log.json()?;
+        parse_duration(&s.storage.retention).context("[storage] retention")?;
+        s.warnings = warnings;
+        Ok(s)
     }
 
     pub fn engine_config(&self) -> Result<EngineConfig> {

@@ -50,3 +50,42 @@ fn backup_runs_beside_a_running_server_and_never_overwrites() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_misspelt_config_key_stops_the_program_with_its_name_and_section() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[slack]\nbot_tokn = \"xoxb-secret\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--config", "bad.toml", "migrate"], "");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown key `bot_tokn` in [slack]"), "{err}");
+    assert!(!err.contains("xoxb-secret"), "{err}");
+    assert!(!dir.path().join("yunqi.db").exists(), "nothing ran");
+}
+
+#[test]
+fn a_half_filled_platform_section_is_logged_as_a_warning_in_json_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("half.toml"),
+        "[log]\nformat = \"json\"\n\n[discord]\ntoken = \"very-secret\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--config", "half.toml", "migrate"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    let warning = err
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["level"] == "WARN")
+        .unwrap_or_else(|| panic!("a JSON warning line: {err}"));
+    assert_eq!(
+        warning["message"],
+        "[discord] is incomplete, missing application_id: the discord adapter stays off"
+    );
+    assert!(!err.contains("very-secret"), "{err}");
+}
