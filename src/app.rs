@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use yunqi_bot::ports::{Clock, Outbound, SystemClock};
-use yunqi_bot::runtime::{Core, Dispatcher};
+use yunqi_bot::runtime::{Core, DeliveryLog, Dispatcher};
 use yunqi_bot::Engine;
 use yunqi_storage::SqliteStore;
 
@@ -17,6 +17,8 @@ pub struct App {
     pub store: Arc<SqliteStore>,
     pub core: Core<SqliteStore>,
     pub clock: Arc<dyn Clock>,
+    /// Each lane's latest delivery outcomes (`/readyz`).
+    pub deliveries: Arc<DeliveryLog>,
     writer: JoinHandle<()>,
 }
 
@@ -54,6 +56,7 @@ impl App {
             store,
             core,
             clock,
+            deliveries: Arc::new(DeliveryLog::default()),
             writer,
         })
     }
@@ -74,13 +77,14 @@ impl App {
             changed: self.core.outbox_changed(),
             idle_poll: Duration::from_secs(1),
         };
-        d.spawn(adapters, shutdown)
+        d.spawn_observed(adapters, shutdown, self.deliveries.clone())
     }
 
     /// Runs the clock-driven work every `[scheduler] tick_seconds` until `shutdown`.
     pub fn spawn_scheduler(&self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
         let core = self.core.clone();
         let every = Duration::from_secs(self.settings.scheduler.tick_seconds.max(1));
+        let mut retention = crate::ops::Retention::new(self);
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(every);
             loop {
@@ -89,6 +93,7 @@ impl App {
                         if let Err(e) = core.tick().await {
                             tracing::error!(error = %e, "scheduled work failed");
                         }
+                        retention.run_if_due().await;
                     }
                     _ = shutdown.changed() => return,
                 }

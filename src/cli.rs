@@ -44,6 +44,19 @@ pub enum Command {
         /// Where to write the copy; an existing file is never overwritten.
         file: std::path::PathBuf,
     },
+    /// Messages that could not be delivered: list them, or queue them again.
+    Outbox {
+        #[command(subcommand)]
+        what: Outbox,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Outbox {
+    /// Lists failed deliveries: id, platform, recipient (masked), kind, reason, when.
+    Failed,
+    /// Queues a failed delivery again: its id, or `all`.
+    Retry { which: String },
 }
 
 #[derive(Debug, Subcommand)]

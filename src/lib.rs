@@ -8,6 +8,7 @@ pub mod export;
 pub mod http;
 pub mod ops;
 pub mod platforms;
+pub mod ready;
 pub mod serve_lock;
 pub mod server;
 pub mod settings;

@@ -70,6 +70,10 @@ async fn run(cli: Cli) -> Result<()> {
             app.close().await;
             Ok(())
         }
+        Command::Outbox { what } => {
+            telemetry::init("warn");
+            ops::outbox(&settings, what).await
+        }
         Command::Backup { file } => {
             telemetry::init("warn");
             ops::backup(&settings, &file).await

@@ -40,6 +40,7 @@ impl Running {
         let wired = crate::platforms::wire(app, stopped.clone()).await?;
         let mut outbounds = wired.outbounds;
         outbounds.extend(opts.extra_outbounds);
+        let lanes = outbounds.iter().map(|o| o.platform()).collect();
         let mut tasks = app.spawn_dispatcher(outbounds, stopped.clone());
         if opts.scheduler {
             tasks.push(app.spawn_scheduler(stopped.clone()));
@@ -51,7 +52,14 @@ impl Running {
                 health: app.core.health(),
             },
             wired.router,
-        );
+        )
+        .merge(crate::ready::router(crate::ready::ReadyState {
+            store: app.store.clone(),
+            health: app.core.health(),
+            deliveries: app.deliveries.clone(),
+            clock: app.clock.clone(),
+            lanes,
+        }));
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {

@@ -9,6 +9,7 @@ mod healthz;
 mod http;
 mod ops_cli;
 mod proc_support;
+mod readyz;
 mod slack_e2e;
 mod slack_pacing_e2e;
 mod slack_socket_e2e;

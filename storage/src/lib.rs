@@ -3,12 +3,14 @@
 mod backup;
 mod error;
 mod export;
+mod ops;
 mod outbox;
 mod pool;
 mod rows;
 mod tx;
 
 pub use export::{ExportRow, JobExportRow};
+pub use ops::{Backlog, Purged};
 pub use tx::SqliteTx;
 
 use chrono::Utc;

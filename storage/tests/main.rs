@@ -7,6 +7,7 @@ mod disk_full;
 mod jobs;
 mod linking;
 mod open;
+mod ops;
 mod outbox;
 mod pacing;
 mod salon_flow;

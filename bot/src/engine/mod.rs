@@ -2,6 +2,7 @@
 //! state changes through the `Tx` port and the messages to send.
 
 mod account;
+mod failed_note;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;

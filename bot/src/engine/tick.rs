@@ -16,6 +16,7 @@ impl Engine {
         self.settle_ended(tx, now).await?;
         self.digest_if_due(tx, now, &mut out).await?;
         self.remind_questions(tx, now, &mut out).await?;
+        self.note_failed_deliveries(tx, now, &mut out).await?;
         Ok(out)
     }
 

@@ -11,6 +11,12 @@ use std::time::Duration;
 pub trait OutboxTx {
     /// Queues messages in this transaction.
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Messages that failed for good with an id above `after`, oldest first.
+    async fn outbox_failed_after(
+        &mut self,
+        after: OutboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<FailedDelivery>>;
 }
 
 /// A queued message as the dispatcher reads it.
@@ -48,4 +54,49 @@ pub struct Settlement {
     pub at: DateTime<Utc>,
     /// When to try again after a `Delivery::Retry`.
     pub retry_at: DateTime<Utc>,
+}
+
+/// What a message that could not be delivered was, for operators and organizers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryKind {
+    /// An approval: time, place and the way into the event group.
+    Approval,
+    /// Carries a file (a calendar invite).
+    File,
+    /// Has buttons (an organizer's decision card, an offer).
+    Buttons,
+    Text,
+}
+
+impl DeliveryKind {
+    pub fn of(reply: &Reply) -> DeliveryKind {
+        if reply.invite.is_some() {
+            DeliveryKind::Approval
+        } else if reply.attachment.is_some() {
+            DeliveryKind::File
+        } else if !reply.buttons.is_empty() {
+            DeliveryKind::Buttons
+        } else {
+            DeliveryKind::Text
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Approval => "approval",
+            DeliveryKind::File => "file",
+            DeliveryKind::Buttons => "buttons",
+            DeliveryKind::Text => "text",
+        }
+    }
+}
+
+/// A message that failed for good (`status = 'failed'`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedDelivery {
+    pub id: OutboxId,
+    pub to: Recipient,
+    pub kind: DeliveryKind,
+    pub reason: String,
+    pub failed_at: Option<DateTime<Utc>>,
 }

@@ -3,6 +3,7 @@
 //! transient failures with backoff (or the platform's Retry-After) and never dropping a
 //! message for an outage. Permanent failures are recorded with their reason.
 
+use super::outcomes::DeliveryLog;
 use super::pacing::{Deferred, Pacing};
 use crate::capability::{fit, FitError};
 use crate::metrics::{Metrics, METRICS};
@@ -37,6 +38,16 @@ impl<S: Store> Dispatcher<S> {
         adapters: Vec<Arc<dyn Outbound>>,
         shutdown: watch::Receiver<bool>,
     ) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_observed(adapters, shutdown, Arc::new(DeliveryLog::default()))
+    }
+
+    /// `spawn`, recording each lane's outcomes in `log` (for `/readyz`).
+    pub fn spawn_observed(
+        &self,
+        adapters: Vec<Arc<dyn Outbound>>,
+        shutdown: watch::Receiver<bool>,
+        log: Arc<DeliveryLog>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         adapters
             .into_iter()
             .map(|a| {
@@ -47,6 +58,7 @@ impl<S: Store> Dispatcher<S> {
                     changed: self.changed.clone(),
                     shutdown: shutdown.clone(),
                     idle_poll: self.idle_poll,
+                    log: log.clone(),
                 };
                 tokio::spawn(lane.run())
             })
@@ -61,6 +73,7 @@ struct Lane<S: Store> {
     changed: watch::Receiver<u64>,
     shutdown: watch::Receiver<bool>,
     idle_poll: Duration,
+    log: Arc<DeliveryLog>,
 }
 
 pub fn backoff(attempts: u32) -> Duration {
@@ -165,6 +178,7 @@ impl<S: Store> Lane<S> {
                 for (row, outcome) in group.iter().zip(outcomes) {
                     let now = self.clock.now();
                     let retry_at = retry_time(now, row.attempts + 1, &outcome);
+                    self.log.record(platform, &outcome, now);
                     match &outcome {
                         Delivery::Sent { .. } => Metrics::inc(&METRICS.outbox_sent, 1),
                         Delivery::Retry { error, .. } => {

@@ -2,9 +2,11 @@
 //! in groups (SQLite has one writer; see ARCHITECTURE.md), and the outbox dispatcher.
 
 mod dispatch;
+mod outcomes;
 mod pacing;
 
 pub use dispatch::Dispatcher;
+pub use outcomes::{DeliveryLog, LaneStatus};
 
 use crate::engine::Engine;
 use crate::event::Inbound;

@@ -2,13 +2,22 @@
 
 use super::SqliteTx;
 use chrono::{DateTime, Utc};
+use yunqi_bot::ids::OutboxId;
 use yunqi_bot::message::Outgoing;
-use yunqi_bot::ports::{OutboxTx, StoreResult};
+use yunqi_bot::ports::{FailedDelivery, OutboxTx, StoreResult};
 
 impl OutboxTx for SqliteTx {
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
         self.c.w.outbox.extend_from_slice(msgs);
         self.c.w.outbox_at.get_or_insert(at);
         Ok(())
+    }
+
+    async fn outbox_failed_after(
+        &mut self,
+        after: OutboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<FailedDelivery>> {
+        crate::ops::failed_after(&mut self.tx, after.0, limit).await
     }
 }
