@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod discord_e2e;
 mod discord_support;
+mod fault_kill;
 mod healthz;
 mod http;
 mod ops_cli;
