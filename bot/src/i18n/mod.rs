@@ -522,6 +522,7 @@ mod input;
 pub use input::InputMsg;
 mod jobs;
 mod platform;
+pub mod spec;
 mod threads;
 pub use commands::{help_line, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
