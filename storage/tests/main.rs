@@ -9,5 +9,6 @@ mod open;
 mod outbox;
 mod pacing;
 mod salon_flow;
+mod spec;
 mod threads;
 mod time_driven;

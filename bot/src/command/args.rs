@@ -178,6 +178,9 @@ pub fn job_fields(toks: &[String]) -> Option<JobFields> {
             "budget" | "预算" => f.budget = v,
             "deadline" | "截止" | "截止日期" => f.deadline = v,
             "acceptance" | "验收" | "验收标准" => f.acceptance = v,
+            k if k == "kind" || k == "类型" || crate::spec::Section::parse(k).is_some() => {
+                f.spec.push((k.to_string(), v.unwrap_or_default()))
+            }
             _ => return None,
         }
     }
@@ -211,6 +214,9 @@ pub fn job_words(f: &JobFields) -> Vec<String> {
         ("deadline", &f.deadline),
         ("acceptance", &f.acceptance),
     ])
+    .into_iter()
+    .chain(f.spec.iter().map(|(k, v)| format!("{k}={}", quoted(v))))
+    .collect()
 }
 
 pub fn who_words(who: &Who) -> Vec<String> {

@@ -30,6 +30,8 @@ pub struct JobFields {
     pub budget: Option<String>,
     pub deadline: Option<String>,
     pub acceptance: Option<String>,
+    /// `kind=web` and spec sections (`goal="…"`, `scope_in="…"`), in the order given.
+    pub spec: Vec<(String, String)>,
 }
 
 impl ProfileFields {

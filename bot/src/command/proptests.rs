@@ -68,6 +68,7 @@ fn job_fields() -> impl Strategy<Value = JobFields> {
                 budget,
                 deadline,
                 acceptance,
+                spec: Vec::new(),
             },
         )
 }

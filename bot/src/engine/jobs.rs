@@ -85,7 +85,7 @@ impl Engine {
         } else {
             self.public_view(&job)
         };
-        let text = format!(
+        let mut text = format!(
             "{}\n{}",
             JobMsg::Detail {
                 job: &shown,
@@ -95,6 +95,10 @@ impl Engine {
             .render(l),
             crate::i18n::ThreadMsg::SpecLine { version, job: &job }.render(l)
         );
+        if let Some(spec) = self.current_spec(tx, id).await? {
+            text.push('\n');
+            text += &Engine::readiness_lines(&spec, l);
+        }
         cx.send_here(Reply::text(text));
         Ok(())
     }

@@ -2,12 +2,14 @@
 //! state changes through the `Tx` port and the messages to send.
 
 mod account;
+mod checklist;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;
 mod limit;
 mod organizer;
 mod salon;
+mod spec_post;
 mod threads;
 mod tick;
 
@@ -385,8 +387,12 @@ impl Engine {
             }
             Step::PostDone(draft) => {
                 tx.dialogue_delete(&cx.ev.user).await?;
-                self.finish_post(tx, cx, draft).await?;
+                self.finish_post(tx, cx, draft, None).await?;
             }
+            s @ (Step::AskSpec { .. }
+            | Step::SpecReview { .. }
+            | Step::SpecDone(_)
+            | Step::Evidence { .. }) => self.spec_step(tx, cx, s).await?,
             Step::RejectDone {
                 salon,
                 user,

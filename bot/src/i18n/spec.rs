@@ -426,3 +426,11 @@ pub fn render(spec: &Spec, l: Locale) -> String {
     }
     s
 }
+
+/// How to raise the score after publishing.
+pub fn improve_hint(l: Locale) -> String {
+    match l {
+        Locale::Zh => "可随时改进：/spec-edit <编号> 字段=\"内容\"（例如 /spec-edit 1 scope_out=\"不做支付\"）。".into(),
+        Locale::En => "Improve it any time: /spec-edit <job> field=\"text\" (e.g. /spec-edit 1 scope_out=\"no payments\").".into(),
+    }
+}

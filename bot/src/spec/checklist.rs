@@ -62,3 +62,39 @@ pub fn to_submit(items: &[Item]) -> Vec<u32> {
         .map(|i| i.n)
         .collect()
 }
+
+/// How an operator closed a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The work is taken as accepted: every item is accepted.
+    Accepted,
+    /// Back to the developer: the job is assigned again, open items stay open.
+    Reopened,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Accepted => "accepted",
+            Resolution::Reopened => "reopened",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Resolution> {
+        match s.trim().to_lowercase().as_str() {
+            "accepted" | "accept" | "验收" | "通过" => Some(Resolution::Accepted),
+            "reopened" | "reopen" | "重开" | "退回" => Some(Resolution::Reopened),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispute {
+    pub id: i64,
+    pub job: crate::job::JobId,
+    pub by: crate::ids::MemberId,
+    pub reason: String,
+    pub opened_at: DateTime<Utc>,
+    pub resolution: Option<(Resolution, String)>,
+}

@@ -3,6 +3,7 @@
 //! `score`, the guided interview in `interview`, the delivery checklist in `checklist`.
 
 pub mod checklist;
+pub mod flow;
 pub mod interview;
 pub mod score;
 
@@ -349,3 +350,13 @@ pub fn criteria(input: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// The structured spec as of one spec version, with the changelog line that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecDoc {
+    pub version: u32,
+    pub spec: Spec,
+    /// `scope: added 'admin export' — Q#3`; none for the first version.
+    pub change: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
