@@ -229,8 +229,13 @@ async fn deliver_one(h: &Harness, n: u32, dev: &str, tags: &str) {
         .ask(&client, &format!("/assign {id} {dev}"))
         .await
         .contains("已指派"));
+    // Delivery asks for evidence per acceptance item (issue 17); this job has one.
     assert!(h
         .ask(dev, &format!("/deliver {id}"))
+        .await
+        .contains("请发送证据"));
+    assert!(h
+        .ask(dev, "https://example.com/demo")
         .await
         .contains("已通知需求方"));
     assert!(h
@@ -318,6 +323,7 @@ async fn the_state_machine_refuses_illegal_moves_and_checks_who_may_make_them() 
     );
     assert!(h.ask("client", "/assign 1 dev").await.contains("不能变为"));
     h.ask("dev", "/deliver 1").await;
+    h.ask("dev", "https://example.com/demo").await;
     h.ask("client", "/accept 1").await;
     assert!(
         h.ask("client", "/close 1").await.contains("不能变为"),

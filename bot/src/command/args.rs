@@ -40,6 +40,18 @@ impl<'a> Args<'a> {
             .map(|x| x.1.trim())
             .filter(|t| !t.is_empty())
     }
+    /// The raw text after the first `n` words, trimmed; `None` when empty.
+    pub fn text_after(&self, n: usize) -> Option<&'a str> {
+        let mut rest = self.rest.trim_start();
+        for _ in 0..n {
+            rest = rest.split_once(char::is_whitespace)?.1.trim_start();
+        }
+        Some(rest.trim()).filter(|t| !t.is_empty())
+    }
+    /// A checklist item number (1-based).
+    pub fn item(&self, i: usize) -> Option<u32> {
+        self.id(i).and_then(|n| u32::try_from(n).ok())
+    }
     /// `<user…|all>` from word `i` on.
     pub fn who(&self, i: usize) -> Option<Who> {
         let users = self.toks.get(i..).unwrap_or_default();

@@ -204,36 +204,6 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn accept<T: Tx>(
-        &self,
-        tx: &mut T,
-        cx: &mut Ctx<'_>,
-        id: JobId,
-    ) -> StoreResult<()> {
-        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
-            return Ok(());
-        };
-        if !may_become(cx, &job, JobStatus::Accepted) {
-            return Ok(());
-        }
-        job.status = JobStatus::Accepted;
-        tx.job_update(&job).await?;
-        cx.say_job(JobMsg::AcceptedClient(&job));
-        if let Some(dev) = job.assignee {
-            tx.record_add(dev, &job.draft.tags).await?;
-            let dev_account = tx
-                .applicants(id)
-                .await?
-                .into_iter()
-                .find(|a| a.member.id == dev);
-            if let Some(a) = dev_account {
-                let text = JobMsg::AcceptedDev(&job).render(a.member.locale);
-                cx.send(&a.account, Reply::text(text).private());
-            }
-        }
-        Ok(())
-    }
-
     pub(crate) async fn close_job<T: Tx>(
         &self,
         tx: &mut T,

@@ -9,6 +9,7 @@ mod jobs_ops;
 mod limit;
 mod organizer;
 mod salon;
+mod spec_edit;
 mod spec_post;
 mod threads;
 mod tick;
@@ -308,6 +309,18 @@ impl Engine {
             Command::Questions => self.open_questions(tx, cx).await?,
             Command::Follow(job) => self.follow(tx, cx, job, true).await?,
             Command::Unfollow(job) => self.follow(tx, cx, job, false).await?,
+            Command::AcceptItem { job, item } => self.accept_item(tx, cx, job, item).await?,
+            Command::DeliverItem {
+                job,
+                item,
+                evidence,
+            } => self.deliver_item(tx, cx, job, item, evidence).await?,
+            Command::RejectItem { job, item, reason } => {
+                self.reject_item(tx, cx, job, item, &reason).await?
+            }
+            Command::Dispute { job, reason } => self.dispute(tx, cx, job, &reason).await?,
+            Command::Resolve { job, how, note } => self.resolve(tx, cx, job, how, &note).await?,
+            Command::SpecEdit { job, fields } => self.spec_edit(tx, cx, job, &fields).await?,
         }
         Ok(())
     }

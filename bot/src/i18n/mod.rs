@@ -516,6 +516,7 @@ fn join(accounts: &[UserRef], sep: &str) -> String {
     v.join(sep)
 }
 
+mod checklist;
 mod commands;
 // Refused input (control characters, unreadable lines).
 mod input;
@@ -524,6 +525,7 @@ mod jobs;
 mod platform;
 pub mod spec;
 mod threads;
+pub use checklist::{checklist as checklist_text, CheckMsg};
 pub use commands::{help_line, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
 pub use platform::PlatformMsg;
