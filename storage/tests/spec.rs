@@ -300,3 +300,96 @@ async fn a_dispute_reaches_operators_with_the_checklist_and_a_resolution_reaches
     .unwrap();
     assert_eq!(accepted, 3);
 }
+
+#[tokio::test]
+async fn a_tagged_answer_updates_its_section_in_a_new_version_and_closes_the_open_point() {
+    let h = Harness::new(vec![]).await;
+    h.say(
+        "client",
+        r#"/post kind=web title="预约系统" goal="顾客在线预约" scope_in="预约页" integrations="不确定" tags=web budget=5k-8k deadline=30d acceptance="手机上能预约; 店员收到微信通知""#,
+    )
+    .await;
+    let before = h.ask("dev", "/job 1").await;
+    assert!(
+        before.contains("待明确 1 项（对接集成）") || before.contains("待明确 1 项 (对接集成)"),
+        "{before}"
+    );
+    assert!(h
+        .ask("dev", "/ask 1 @scope 需要管理员导出订单吗？")
+        .await
+        .contains("问题 #1"));
+    // Untagged, but obviously about integrations.
+    h.ask("dev2", "/ask 1 需要对接现有的 ERP 吗？").await;
+    let tags: Vec<(i64, String)> =
+        sqlx::query_as("SELECT question_id, section FROM question_sections ORDER BY question_id")
+            .fetch_all(h.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        tags,
+        vec![(1, "scope_in".into()), (2, "integrations".into())]
+    );
+    let ack = h.ask("client", "/answer 1 要，管理员导出 Excel").await;
+    assert!(ack.contains("v2"), "{ack}");
+    h.ask("client", "/answer 2 不用对接 ERP").await;
+    let spec = h.ask("dev", "/spec 1").await;
+    assert!(spec.contains("规格 v3"), "{spec}");
+    assert!(
+        spec.contains("v2 scope_in: added '要，管理员导出 Excel' — Q#1"),
+        "the changelog line: {spec}"
+    );
+    assert!(
+        spec.contains("v3 integrations: added '不用对接 ERP' — Q#2 (closes integrations)"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("【范围（要做）】\n预约页\n要，管理员导出 Excel"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("待明确 0 项"),
+        "the open point is closed: {spec}"
+    );
+    assert!(
+        spec.contains("问：需要管理员导出订单吗？\n答：要，管理员导出 Excel"),
+        "{spec}"
+    );
+    let v2 = h.ask("dev", "/spec 1 v2").await;
+    assert!(
+        v2.contains("待明确 1 项") && !v2.contains("Q#2"),
+        "version 2 as it was: {v2}"
+    );
+
+    // The client edits a section: a version of its own, followers hear of it.
+    let sent = h
+        .say("client", r#"/spec-edit 1 scope_out="不做支付""#)
+        .await;
+    assert!(
+        sent.iter().any(|s| s.to == "console:client"
+            && s.text.contains("v4")
+            && s.text.contains("scope_out: '不做支付' — /spec-edit")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .any(|s| s.to == "console:dev" && s.text.contains("v4")),
+        "followers: {sent:?}"
+    );
+    assert!(h
+        .ask("dev", "/spec-edit 1 goal=x")
+        .await
+        .contains("只有需求方"));
+    assert!(h
+        .ask("client", "/spec-edit 1 colour=red")
+        .await
+        .contains("无法修改"));
+    // The next answer numbers after the edit.
+    h.ask("dev", "/ask 1 @data 服务列表谁来录入？").await;
+    assert!(h.ask("client", "/answer 3 店长录入").await.contains("v5"));
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM job_specs WHERE job_id = 1 ORDER BY version")
+            .fetch_all(h.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+}

@@ -434,3 +434,92 @@ pub fn improve_hint(l: Locale) -> String {
         Locale::En => "Improve it any time: /spec-edit <job> field=\"text\" (e.g. /spec-edit 1 scope_out=\"no payments\").".into(),
     }
 }
+
+pub fn edit_closed(job: &crate::job::Job, l: Locale) -> String {
+    match l {
+        Locale::Zh => format!("需求 #{} 已结束，规格不能再改。", job.id),
+        Locale::En => format!("Job #{} is over; its spec cannot change.", job.id),
+    }
+}
+
+pub fn edit_bad(key: &str, l: Locale) -> String {
+    let keys: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
+    match l {
+        Locale::Zh => format!("无法修改「{key}」。可用字段：kind、{}", keys.join("、")),
+        Locale::En => format!("Cannot edit \"{key}\". Fields: kind, {}", keys.join(", ")),
+    }
+}
+
+pub fn edited(job: &crate::job::Job, v: u32, change: &str, l: Locale) -> String {
+    match l {
+        Locale::Zh => format!(
+            "📝 需求 #{}「{}」规格更新为 v{v}：{change}",
+            job.id, job.draft.title
+        ),
+        Locale::En => format!(
+            "📝 Job #{} \"{}\" spec is now v{v}: {change}",
+            job.id, job.draft.title
+        ),
+    }
+}
+
+pub fn initial_line(v: u32, l: Locale) -> String {
+    match l {
+        Locale::Zh => format!("v{v} 初始规格"),
+        Locale::En => format!("v{v} initial spec"),
+    }
+}
+
+/// `/spec` of a structured spec: sections, open points, changelog, public Q&A.
+pub fn view(
+    job: &crate::job::Job,
+    v: u32,
+    spec: &Spec,
+    log: &[String],
+    qas: &[(String, String)],
+    l: Locale,
+) -> String {
+    let r = crate::spec::score::readiness(spec);
+    let (head, changelog, qa, q, a) = match l {
+        Locale::Zh => (
+            format!("需求 #{} 规格 v{v}：{}", job.id, job.draft.title),
+            "变更记录：",
+            "公开问答：",
+            "问",
+            "答",
+        ),
+        Locale::En => (
+            format!("Job #{} spec v{v}: {}", job.id, job.draft.title),
+            "Changelog:",
+            "Public Q&A:",
+            "Q",
+            "A",
+        ),
+    };
+    let mut s = format!(
+        "{head}\n{}\n{}",
+        score_line(&r, spec.open.len(), l),
+        render(spec, l)
+    );
+    s += &format!("\n\n{changelog}");
+    for line in log {
+        s += &format!("\n{line}");
+    }
+    if !qas.is_empty() {
+        s += &format!("\n\n{qa}");
+        let sep = if l == Locale::Zh { "：" } else { ": " };
+        for (question, answer) in qas {
+            s += &format!("\n{q}{sep}{question}\n{a}{sep}{answer}");
+        }
+    }
+    s
+}
+
+/// A changelog line for an answer that changed no section (as the plain spec view says it).
+pub fn qa_line(v: u32, question: i64, q: &str, l: Locale) -> String {
+    let short: String = q.chars().take(30).collect();
+    match l {
+        Locale::Zh => format!("v{v} 回答问题 #{question}：{short}"),
+        Locale::En => format!("v{v} answered question #{question}: {short}"),
+    }
+}

@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod flow;
 pub mod interview;
 pub mod score;
+pub mod tagging;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
