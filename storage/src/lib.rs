@@ -2,6 +2,7 @@
 
 mod error;
 mod export;
+mod export_spec;
 mod outbox;
 mod pool;
 mod rows;

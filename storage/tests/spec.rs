@@ -393,3 +393,56 @@ async fn a_tagged_answer_updates_its_section_in_a_new_version_and_closes_the_ope
             .unwrap();
     assert_eq!(versions, vec![1, 2, 3, 4, 5]);
 }
+
+#[tokio::test]
+async fn the_markdown_export_has_sections_the_checklist_with_status_the_changelog_and_public_qa() {
+    let h = Harness::new(vec![]).await;
+    assigned(&h).await;
+    h.ask("other", "/ask 1 @scope 需要管理员导出吗？").await;
+    h.ask("client", "/answer 1 要").await;
+    h.ask("other", "/ask 1 private 私下问一句").await;
+    h.ask("dev", "/deliver 1 1 https://example.com/v1").await;
+    h.ask("client", "/accept 1 1").await;
+    h.ask("dev", "/deliver 1 2 截图").await;
+    h.ask("client", "/退回 1 2 没收到").await;
+    let md = h
+        .store
+        .export_spec(1, yunqi_bot::Locale::Zh)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(md.starts_with("# 需求 #1 预约系统\n"), "{md}");
+    assert!(md.contains("## 目标\n\n顾客在线预约"), "{md}");
+    assert!(
+        md.contains("- [x] 1. 手机上能预约 — ✅ 已验收\n  - 证据: https://example.com/v1"),
+        "{md}"
+    );
+    assert!(md.contains("- [ ] 2. 店员收到微信通知 — ❌ 已退回"), "{md}");
+    assert!(md.contains("  - 退回原因: 没收到"), "{md}");
+    assert!(md.contains("- [ ] 3. 提供部署文档 — ⬜ 待提交"), "{md}");
+    assert!(md.contains("- v2 scope_in: added '要' — Q#1"), "{md}");
+    assert!(
+        md.contains("**问：** 需要管理员导出吗？\n\n答： 要"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("私下问一句"),
+        "private questions stay private: {md}"
+    );
+    let en = h
+        .store
+        .export_spec(1, yunqi_bot::Locale::En)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        en.contains("## Acceptance criteria") && en.contains("✅ accepted"),
+        "{en}"
+    );
+    assert!(h
+        .store
+        .export_spec(9, yunqi_bot::Locale::Zh)
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -8,7 +8,7 @@ use crate::message::{Outgoing, Reply};
 use crate::ports::{StoreResult, Tx};
 use crate::spec::tagging::excerpt;
 use crate::spec::{criteria, Kind, Section, Spec};
-use crate::thread::{Question, SpecEntry};
+use crate::thread::Question;
 use chrono::{DateTime, Utc};
 
 impl Engine {
@@ -157,29 +157,10 @@ impl Engine {
             cx.say_thread(m);
             return Ok(true);
         };
-        let mut log = Vec::new();
-        let mut qas = Vec::new();
-        for v in 1..=n {
-            if let Some(c) = docs
-                .iter()
-                .find(|d| d.version == v)
-                .and_then(|d| d.change.clone())
-            {
-                log.push(format!("v{v} {c}"));
-            } else if let Some(sv) = versions.iter().find(|x| x.version == v) {
-                match &sv.entry {
-                    SpecEntry::Initial { .. } => log.push(t::initial_line(v, l)),
-                    SpecEntry::Qa { question, q, .. } => log.push(t::qa_line(v, question.0, q, l)),
-                }
-            }
-            if let Some(SpecEntry::Qa { q, a, .. }) =
-                versions.iter().find(|x| x.version == v).map(|x| &x.entry)
-            {
-                qas.push((q.clone(), a.clone()));
-            }
-        }
+        let (log, qas) = t::history(&docs, &versions, n, l);
         let text = t::view(job, n, &doc.spec, &log, &qas, l);
-        cx.send_here(Reply::text(text));
+        // Contacts stay hidden until the job is assigned, as in relayed text.
+        cx.send_here(Reply::text(self.shown(job, &text)));
         Ok(true)
     }
 }

@@ -79,6 +79,10 @@ pub enum CheckMsg<'a> {
 }
 
 impl CheckMsg<'_> {
+    pub fn status(s: ItemStatus, l: Locale) -> &'static str {
+        status_name(s, l)
+    }
+
     pub fn render(&self, l: Locale) -> String {
         match l {
             Locale::Zh => zh(self),

@@ -523,3 +523,35 @@ pub fn qa_line(v: u32, question: i64, q: &str, l: Locale) -> String {
         Locale::En => format!("v{v} answered question #{question}: {short}"),
     }
 }
+
+/// Changelog lines and public Q&A of versions 1..=n: a section change where a version
+/// made one, else the answer or the initial spec.
+pub fn history(
+    docs: &[crate::spec::SpecDoc],
+    versions: &[crate::thread::SpecVersion],
+    n: u32,
+    l: Locale,
+) -> (Vec<String>, Vec<(String, String)>) {
+    use crate::thread::SpecEntry;
+    let mut log = Vec::new();
+    let mut qas = Vec::new();
+    for v in 1..=n {
+        let entry = versions.iter().find(|x| x.version == v).map(|x| &x.entry);
+        let change = docs
+            .iter()
+            .find(|d| d.version == v)
+            .and_then(|d| d.change.clone());
+        match (change, entry) {
+            (Some(c), _) => log.push(format!("v{v} {c}")),
+            (None, Some(SpecEntry::Initial { .. })) => log.push(initial_line(v, l)),
+            (None, Some(SpecEntry::Qa { question, q, .. })) => {
+                log.push(qa_line(v, question.0, q, l))
+            }
+            (None, None) => {}
+        }
+        if let Some(SpecEntry::Qa { q, a, .. }) = entry {
+            qas.push((q.clone(), a.clone()));
+        }
+    }
+    (log, qas)
+}

@@ -5,6 +5,7 @@
 pub mod checklist;
 pub mod flow;
 pub mod interview;
+pub mod markdown;
 pub mod score;
 pub mod tagging;
 
