@@ -36,7 +36,9 @@ fn after(draft: Draft) -> Step {
 
 /// `/post` with inline `key=value` pairs (none: the full interview).
 pub fn start(inline: &[(String, String)], today: NaiveDate) -> Step {
-    let mut draft = Draft::new(!inline.is_empty());
+    // `/post kind=web` alone is the interview for that kind; more fields, the quick form.
+    let quick = inline.iter().any(|(k, _)| k != "kind" && k != "类型");
+    let mut draft = Draft::new(quick);
     if let Err((q, why)) = draft.apply(inline, today) {
         return ask(draft, q, Some(why));
     }
@@ -69,5 +71,75 @@ pub fn step(mut draft: Draft, asking: Option<Q>, input: &str, today: NaiveDate) 
                 _ => review(draft, true),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::interview::Q;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    fn state(s: &Step) -> (Box<Draft>, Option<Q>) {
+        match s {
+            Step::AskSpec {
+                state: Dialogue::Interview { draft, asking },
+                ..
+            }
+            | Step::SpecReview {
+                state: Dialogue::Interview { draft, asking },
+                ..
+            } => (draft.clone(), asking.clone()),
+            other => panic!("expected the interview, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn kind_alone_starts_that_kinds_interview_and_the_review_takes_fields_names_and_ok() {
+        let s = start(&[("kind".into(), "web".into())], today());
+        let (d, q) = state(&s);
+        assert_eq!(q, Some(Q::Job(crate::dialogue::JobField::Title)));
+        assert!(!d.quick);
+        let mut d = *d;
+        d.listing.title = Some("x".into());
+        d.listing.tags = Some(vec![crate::job::Tag::parse("web").unwrap()]);
+        d.listing.budget = crate::job::Budget::parse("5000").ok();
+        d.listing.deadline = Some(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        d.done = vec!["kind".into()];
+        for key in [
+            "goal",
+            "users",
+            "scope_in",
+            "scope_out",
+            "web.login",
+            "web.pages",
+            "web.existing",
+            "web.hosting",
+            "web.content",
+            "data",
+            "integrations",
+            "nonfunctional",
+            "deliverables",
+            "acceptance",
+        ] {
+            d.done.push(key.into());
+        }
+        let review = step(d.clone(), None, "scope_out=\"不做支付\"", today());
+        let (after, q) = state(&review);
+        assert_eq!(q, None, "still at the review");
+        assert_eq!(after.spec.text(Section::ScopeOut), Some("不做支付"));
+        let (_, q) = state(&step(d.clone(), None, "范围外", today()));
+        assert_eq!(q, Some(Q::Section(Section::ScopeOut)));
+        assert!(matches!(
+            step(d.clone(), None, "什么", today()),
+            Step::SpecReview { unclear: true, .. }
+        ));
+        assert!(matches!(
+            step(d, None, "确定发布", today()),
+            Step::SpecDone(_)
+        ));
     }
 }
