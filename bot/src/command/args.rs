@@ -181,8 +181,8 @@ pub fn profile_fields(toks: &[String]) -> Option<ProfileFields> {
 pub fn job_fields(toks: &[String]) -> Option<JobFields> {
     let mut f = JobFields::default();
     for t in toks {
-        let (k, v) = split_field(t)?;
-        let v = Some(v);
+        let (k, raw) = split_field(t)?;
+        let v = Some(raw.clone());
         match k.as_str() {
             "title" | "标题" => f.title = v,
             "description" | "desc" | "描述" => f.description = v,
@@ -191,7 +191,7 @@ pub fn job_fields(toks: &[String]) -> Option<JobFields> {
             "deadline" | "截止" | "截止日期" => f.deadline = v,
             "acceptance" | "验收" | "验收标准" => f.acceptance = v,
             k if k == "kind" || k == "类型" || crate::spec::Section::parse(k).is_some() => {
-                f.spec.push((k.to_string(), v.unwrap_or_default()))
+                f.spec.push((k.to_string(), raw))
             }
             _ => return None,
         }

@@ -12,6 +12,8 @@ use yunqi_bot::spec::{Section, Spec, SpecDoc};
 use yunqi_bot::thread::QuestionId;
 
 type DisputeRow = (i64, i64, i64, String, i64, Option<String>, Option<String>);
+/// item, text, status, evidence, reason, updated_at.
+type ItemRow = (i64, String, String, Option<String>, Option<String>, i64);
 
 fn dispute(r: DisputeRow) -> StoreResult<Dispute> {
     let resolution = match r.5 {
@@ -117,7 +119,7 @@ impl SpecTx for SqliteTx {
 
     async fn items(&mut self, job: JobId) -> StoreResult<Vec<Item>> {
         self.flush().await?;
-        let rows: Vec<(i64, String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        let rows: Vec<ItemRow> = sqlx::query_as(
             "SELECT item, text, status, evidence, reason, updated_at FROM acceptance_items WHERE job_id = ?1 ORDER BY item",
         )
         .bind(job.0)
