@@ -10,5 +10,6 @@ mod outbox;
 mod pacing;
 mod salon_flow;
 mod spec;
+mod spec_checklist;
 mod threads;
 mod time_driven;
