@@ -32,7 +32,7 @@ pub enum Command {
         #[arg(long, value_parser = ["zh", "en"])]
         locale: Option<String>,
     },
-    /// Exports data as CSV on stdout.
+    /// Exports data on stdout (CSV; a spec as Markdown).
     Export {
         #[command(subcommand)]
         what: Export,
@@ -65,4 +65,10 @@ pub enum Export {
     Salon { id: i64 },
     /// Every job with its client, status, tags, budget and assignee (operators).
     Jobs,
+    /// One job's spec as Markdown: sections, acceptance checklist, changelog, Q&A.
+    Spec {
+        id: i64,
+        #[arg(long, value_parser = ["zh", "en"])]
+        locale: Option<String>,
+    },
 }

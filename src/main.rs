@@ -48,6 +48,23 @@ async fn run(cli: Cli) -> Result<()> {
             export::write_jobs(&mut out, &rows)?;
             Ok(())
         }
+        Command::Export {
+            what: Export::Spec { id, locale },
+        } => {
+            telemetry::init("warn");
+            let store = SqliteStore::open(&settings.storage.url).await?;
+            let l = locale
+                .as_deref()
+                .and_then(Locale::parse)
+                .unwrap_or_default();
+            let md = store
+                .export_spec(id, l)
+                .await?
+                .with_context(|| format!("no job {id}"))?;
+            use std::io::Write;
+            std::io::stdout().lock().write_all(md.as_bytes())?;
+            Ok(())
+        }
         Command::Console { user, locale } => {
             telemetry::init("warn");
             let app = App::open_default(settings, table).await?;

@@ -370,3 +370,41 @@ fn the_console_answers_a_line_that_is_not_utf8_and_goes_on() {
         "the next line was not handled: {stdout}"
     );
 }
+
+#[test]
+fn the_spec_interview_resumes_after_a_restart_and_the_spec_exports_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yunqi(dir.path(), &["console", "--as", "client"], "/post\nweb\n");
+    assert!(
+        text(&out.stdout).contains("需求标题"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A new process continues at the next question.
+    let out = yunqi(dir.path(), &["console", "--as", "client"], "预约系统\n");
+    assert!(
+        text(&out.stdout).contains("目标："),
+        "{}",
+        text(&out.stdout)
+    );
+    // A few lines per process: the helper does not drain the debug log while it waits.
+    let mut lines = vec!["顾客在线预约", "web", "5000-8000", "30天"];
+    lines.extend(["不确定"; 12]);
+    lines.extend(["手机上能预约; 店员收到微信通知", "确定发布"]);
+    let mut client = String::new();
+    for chunk in lines.chunks(3) {
+        let input = chunk.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let out = yunqi(dir.path(), &["console", "--as", "client"], &input);
+        client += &text(&out.stdout);
+    }
+    assert!(
+        client.contains("就绪度") && client.contains("需求 #1 已发布"),
+        "{client}"
+    );
+    let out = yunqi(dir.path(), &["export", "spec", "1"], "");
+    let md = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(md.starts_with("# 需求 #1 预约系统"), "{md}");
+    assert!(md.contains("- [ ] 2. 店员收到微信通知"), "{md}");
+    assert!(md.contains("## 待明确"), "{md}");
+}

@@ -127,6 +127,16 @@ pub enum Dialogue {
     },
     /// A client pressed "answer" under a relayed question.
     Answer { question: QuestionId },
+    /// The guided spec interview of `/post`; `asking: None` is the review before publishing.
+    Interview {
+        draft: Box<crate::spec::interview::Draft>,
+        asking: Option<crate::spec::interview::Q>,
+    },
+    /// A developer giving evidence item by item (`/deliver <job>`).
+    Evidence {
+        job: crate::job::JobId,
+        items: Vec<u32>,
+    },
 }
 
 /// A job being written; each field validated as it comes.
@@ -229,6 +239,25 @@ pub enum Step {
     AnswerDone {
         question: QuestionId,
         text: String,
+    },
+    /// Spec interview: ask `q` (after the refusal, if any).
+    AskSpec {
+        state: Dialogue,
+        q: crate::spec::interview::Q,
+        error: Option<crate::spec::interview::Refusal>,
+    },
+    /// Spec interview: show the readiness score; publish or improve.
+    SpecReview {
+        state: Dialogue,
+        unclear: bool,
+    },
+    SpecDone(Box<(JobDraft, crate::spec::Spec)>),
+    /// Evidence for item `item` of `job`; `rest` still to ask (empty input: ask again).
+    Evidence {
+        job: crate::job::JobId,
+        item: u32,
+        text: String,
+        rest: Vec<u32>,
     },
 }
 
@@ -343,6 +372,19 @@ pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
                 text: text.to_string(),
             },
         },
+        Dialogue::Interview { draft, asking } => {
+            crate::spec::flow::step(*draft, asking, input, today)
+        }
+        Dialogue::Evidence { job, mut items } => {
+            let item = items.first().copied().unwrap_or(0);
+            let rest = items.split_off(1.min(items.len()));
+            Step::Evidence {
+                job,
+                item,
+                text: input.trim().to_string(),
+                rest,
+            }
+        }
         Dialogue::Post {
             mut answers,
             asking,
@@ -539,6 +581,7 @@ mod tests {
             budget: Some("5000-8000".into()),
             deadline: Some("2027-01-31".into()),
             acceptance: Some("runs".into()),
+            spec: Vec::new(),
         };
         assert!(matches!(start_post(&f, today()), Step::PostDone(_)));
         let bad = JobFields {

@@ -167,8 +167,8 @@ impl JobStatus {
         JobStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    /// The state machine: draft → open → assigned → delivered → accepted, and closed from
-    /// any state before accepted.
+    /// The state machine: draft → open → assigned → delivered → accepted, delivered →
+    /// assigned (an acceptance item sent back), and closed from any state before accepted.
     pub fn can_become(self, to: JobStatus) -> bool {
         use JobStatus::*;
         matches!(
@@ -177,6 +177,8 @@ impl JobStatus {
                 | (Open, Assigned)
                 | (Assigned, Delivered)
                 | (Delivered, Accepted)
+                // An acceptance item sent back, or an operator reopening it.
+                | (Delivered, Assigned)
                 | (Draft | Open | Assigned | Delivered, Closed)
         )
     }
@@ -405,6 +407,7 @@ mod tests {
             (Open, Assigned),
             (Assigned, Delivered),
             (Delivered, Accepted),
+            (Delivered, Assigned),
             (Draft, Closed),
             (Open, Closed),
             (Assigned, Closed),

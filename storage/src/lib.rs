@@ -4,6 +4,7 @@ mod backup;
 mod error;
 mod export;
 mod ops;
+mod export_spec;
 mod outbox;
 mod pool;
 mod rows;

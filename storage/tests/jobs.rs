@@ -59,7 +59,9 @@ async fn a_published_job_notifies_every_matching_subscriber_once_on_their_platfo
 #[tokio::test]
 async fn bad_fields_are_re_asked_with_the_reason_in_the_post_dialogue() {
     let h = Harness::new(vec![]).await;
-    assert!(h.ask("c", "/发需求").await.contains("需求标题"));
+    // The interview asks the kind of work first (issue 17), then the title as before.
+    assert!(h.ask("c", "/发需求").await.contains("需求类型"));
+    assert!(h.ask("c", "小程序").await.contains("需求标题"));
     h.ask("c", "小程序商城").await;
     h.ask("c", "需要一个微信小程序商城").await;
     let bad_tags = h.ask("c", "小程序!").await;
@@ -72,8 +74,18 @@ async fn bad_fields_are_re_asked_with_the_reason_in_the_post_dialogue() {
     );
     assert!(h.ask("c", "1万-2万").await.contains("截止日期"));
     assert!(h.ask("c", "2020-01-01").await.contains("必须在今天之后"));
-    assert!(h.ask("c", "6周").await.contains("验收标准"));
-    let done = h.ask("c", "能下单能支付").await;
+    // Then the spec questions, each of which may be answered "unsure", up to acceptance.
+    let mut next = h.ask("c", "6周").await;
+    let mut asked = 0;
+    while !next.contains("验收标准：") {
+        assert!(next.contains("不确定"), "{next}");
+        next = h.ask("c", "不确定").await;
+        asked += 1;
+        assert!(asked < 20, "{next}");
+    }
+    let review = h.ask("c", "能下单能支付").await;
+    assert!(review.contains("就绪度"), "{review}");
+    let done = h.ask("c", "确定发布").await;
     assert!(done.contains("需求 #1 已发布"), "{done}");
     let detail = h.ask("x", "/job 1").await;
     assert!(
@@ -217,8 +229,13 @@ async fn deliver_one(h: &Harness, n: u32, dev: &str, tags: &str) {
         .ask(&client, &format!("/assign {id} {dev}"))
         .await
         .contains("已指派"));
+    // Delivery asks for evidence per acceptance item (issue 17); this job has one.
     assert!(h
         .ask(dev, &format!("/deliver {id}"))
+        .await
+        .contains("请发送证据"));
+    assert!(h
+        .ask(dev, "https://example.com/demo")
         .await
         .contains("已通知需求方"));
     assert!(h
@@ -306,6 +323,7 @@ async fn the_state_machine_refuses_illegal_moves_and_checks_who_may_make_them() 
     );
     assert!(h.ask("client", "/assign 1 dev").await.contains("不能变为"));
     h.ask("dev", "/deliver 1").await;
+    h.ask("dev", "https://example.com/demo").await;
     h.ask("client", "/accept 1").await;
     assert!(
         h.ask("client", "/close 1").await.contains("不能变为"),

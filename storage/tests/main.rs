@@ -11,5 +11,7 @@ mod ops;
 mod outbox;
 mod pacing;
 mod salon_flow;
+mod spec;
+mod spec_checklist;
 mod threads;
 mod time_driven;

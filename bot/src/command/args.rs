@@ -40,6 +40,18 @@ impl<'a> Args<'a> {
             .map(|x| x.1.trim())
             .filter(|t| !t.is_empty())
     }
+    /// The raw text after the first `n` words, trimmed; `None` when empty.
+    pub fn text_after(&self, n: usize) -> Option<&'a str> {
+        let mut rest = self.rest.trim_start();
+        for _ in 0..n {
+            rest = rest.split_once(char::is_whitespace)?.1.trim_start();
+        }
+        Some(rest.trim()).filter(|t| !t.is_empty())
+    }
+    /// A checklist item number (1-based).
+    pub fn item(&self, i: usize) -> Option<u32> {
+        self.id(i).and_then(|n| u32::try_from(n).ok())
+    }
     /// `<user…|all>` from word `i` on.
     pub fn who(&self, i: usize) -> Option<Who> {
         let users = self.toks.get(i..).unwrap_or_default();
@@ -169,8 +181,8 @@ pub fn profile_fields(toks: &[String]) -> Option<ProfileFields> {
 pub fn job_fields(toks: &[String]) -> Option<JobFields> {
     let mut f = JobFields::default();
     for t in toks {
-        let (k, v) = split_field(t)?;
-        let v = Some(v);
+        let (k, raw) = split_field(t)?;
+        let v = Some(raw.clone());
         match k.as_str() {
             "title" | "标题" => f.title = v,
             "description" | "desc" | "描述" => f.description = v,
@@ -178,6 +190,9 @@ pub fn job_fields(toks: &[String]) -> Option<JobFields> {
             "budget" | "预算" => f.budget = v,
             "deadline" | "截止" | "截止日期" => f.deadline = v,
             "acceptance" | "验收" | "验收标准" => f.acceptance = v,
+            k if k == "kind" || k == "类型" || crate::spec::Section::parse(k).is_some() => {
+                f.spec.push((k.to_string(), raw))
+            }
             _ => return None,
         }
     }
@@ -211,6 +226,9 @@ pub fn job_words(f: &JobFields) -> Vec<String> {
         ("deadline", &f.deadline),
         ("acceptance", &f.acceptance),
     ])
+    .into_iter()
+    .chain(f.spec.iter().map(|(k, v)| format!("{k}={}", quoted(v))))
+    .collect()
 }
 
 pub fn who_words(who: &Who) -> Vec<String> {

@@ -30,6 +30,8 @@ pub struct JobFields {
     pub budget: Option<String>,
     pub deadline: Option<String>,
     pub acceptance: Option<String>,
+    /// `kind=web` and spec sections (`goal="…"`, `scope_in="…"`), in the order given.
+    pub spec: Vec<(String, String)>,
 }
 
 impl ProfileFields {
@@ -131,6 +133,36 @@ pub enum Command {
     Questions,
     Follow(JobId),
     Unfollow(JobId),
+    /// `/accept <job> <item>`: one acceptance item (`/accept <job> [all]` is `Accept`).
+    AcceptItem {
+        job: JobId,
+        item: u32,
+    },
+    /// `/deliver <job> <item> [evidence]`: submits (again) one item.
+    DeliverItem {
+        job: JobId,
+        item: u32,
+        evidence: Option<String>,
+    },
+    RejectItem {
+        job: JobId,
+        item: u32,
+        reason: String,
+    },
+    Dispute {
+        job: JobId,
+        reason: String,
+    },
+    Resolve {
+        job: JobId,
+        how: crate::spec::checklist::Resolution,
+        note: String,
+    },
+    /// `/spec-edit <job> section="…" …`: a new spec version with a changelog line.
+    SpecEdit {
+        job: JobId,
+        fields: Vec<(String, String)>,
+    },
 }
 
 /// Who may run a command, as the engine checks it.

@@ -2,6 +2,7 @@
 
 use super::args::{is_all, is_link_confirm, is_private};
 use super::*;
+use crate::spec::checklist::Resolution;
 use proptest::prelude::*;
 use proptest::strategy::Union;
 
@@ -68,6 +69,7 @@ fn job_fields() -> impl Strategy<Value = JobFields> {
                 budget,
                 deadline,
                 acceptance,
+                spec: Vec::new(),
             },
         )
 }
@@ -169,6 +171,52 @@ fn command() -> impl Strategy<Value = Command> {
         Just(C::Questions).boxed(),
         job().prop_map(C::Follow).boxed(),
         job().prop_map(C::Unfollow).boxed(),
+        (job(), 1..=u32::MAX)
+            .prop_map(|(job, item)| C::AcceptItem { job, item })
+            .boxed(),
+        (job(), 1..=u32::MAX, proptest::option::of(sentence()))
+            .prop_map(|(job, item, evidence)| C::DeliverItem {
+                job,
+                item,
+                evidence,
+            })
+            .boxed(),
+        (job(), 1..=u32::MAX, sentence())
+            .prop_map(|(job, item, reason)| C::RejectItem { job, item, reason })
+            .boxed(),
+        (job(), sentence())
+            .prop_map(|(job, reason)| C::Dispute { job, reason })
+            .boxed(),
+        (
+            job(),
+            prop_oneof![Just(Resolution::Accepted), Just(Resolution::Reopened)],
+            sentence(),
+        )
+            .prop_map(|(job, how, note)| C::Resolve { job, how, note })
+            .boxed(),
+        (
+            job(),
+            proptest::collection::vec(
+                (
+                    prop_oneof![
+                        Just("goal"),
+                        Just("scope_in"),
+                        Just("acceptance"),
+                        Just("kind")
+                    ],
+                    sentence(),
+                ),
+                1..4,
+            ),
+        )
+            .prop_map(|(job, fields)| C::SpecEdit {
+                job,
+                fields: fields
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            })
+            .boxed(),
     ])
 }
 

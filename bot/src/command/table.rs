@@ -168,8 +168,14 @@ commands! {
         parse |a| Some(Command::Assign { job: a.job(0)?, user: a.word(1)?.to_string() });
         text Command::Assign { job, user } => two(job, word(user));
     Accept "accept" ["验收"] Client
-        parse |a| Some(Command::Accept(a.job(0)?));
-        text Command::Accept(id) => one(id);
+        parse |a| match a.words() {
+            [_] => Some(Command::Accept(a.job(0)?)),
+            [_, w] if is_all(w) => Some(Command::Accept(a.job(0)?)),
+            [_, _] => Some(Command::AcceptItem { job: a.job(0)?, item: a.item(1)? }),
+            _ => None,
+        };
+        text Command::Accept(id) => one(id),
+            Command::AcceptItem { job, item } => two(job, item);
     Close "close" ["关闭"] Client
         parse |a| Some(Command::Close(a.job(0)?));
         text Command::Close(id) => one(id);
@@ -216,8 +222,18 @@ commands! {
         parse |a| Some(Command::Apply { job: a.job(0)?, pitch: a.text_after_first()?.to_string() });
         text Command::Apply { job, pitch } => two(job, pitch);
     Deliver "deliver" ["交付"] Everyone
-        parse |a| Some(Command::Deliver(a.job(0)?));
-        text Command::Deliver(id) => one(id);
+        parse |a| match a.words() {
+            [_] => Some(Command::Deliver(a.job(0)?)),
+            [_, _, ..] => Some(Command::DeliverItem {
+                job: a.job(0)?,
+                item: a.item(1)?,
+                evidence: a.text_after(2).map(str::to_string),
+            }),
+            _ => None,
+        };
+        text Command::Deliver(id) => one(id),
+            Command::DeliverItem { job, item, evidence } =>
+                [two(job, item), evidence.iter().cloned().collect()].concat();
     Moderate "moderate" ["审核需求", "待审需求"] Operator
         parse |_| Some(Command::Moderate);
         text Command::Moderate => none();
@@ -277,4 +293,33 @@ commands! {
     Unfollow "unfollow" ["取消关注"] Everyone
         parse |a| Some(Command::Unfollow(a.job(0)?));
         text Command::Unfollow(id) => one(id);
+    // `驳回` is taken by operators' /decline; the client's rejection of one item is `退回`.
+    RejectItem "reject-item" ["退回", "驳回项"] Client
+        parse |a| Some(Command::RejectItem {
+            job: a.job(0)?,
+            item: a.item(1)?,
+            reason: a.text_after(2)?.to_string(),
+        });
+        text Command::RejectItem { job, item, reason } =>
+            vec![job.to_string(), item.to_string(), reason.clone()];
+    Dispute "dispute" ["争议"] Everyone
+        parse |a| Some(Command::Dispute { job: a.job(0)?, reason: a.text_after(1)?.to_string() });
+        text Command::Dispute { job, reason } => two(job, reason);
+    Resolve "resolve" ["裁决"] Operator
+        parse |a| Some(Command::Resolve {
+            job: a.job(0)?,
+            how: crate::spec::checklist::Resolution::parse(a.word(1)?)?,
+            note: a.text_after(2)?.to_string(),
+        });
+        text Command::Resolve { job, how, note } =>
+            vec![job.to_string(), how.as_str().to_string(), note.clone()];
+    SpecEdit "spec-edit" ["改规格"] Client
+        parse |a| Some(Command::SpecEdit {
+            job: a.job(0)?,
+            fields: crate::spec::interview::fields(a.text_after(1)?)?,
+        });
+        text Command::SpecEdit { job, fields } => [
+            one(job),
+            fields.iter().map(|(k, v)| format!("{k}={}", word(v))).collect(),
+        ].concat();
 }

@@ -1,6 +1,6 @@
 //! Jobs, the member's side: browse, subscribe, apply, deliver.
 
-use super::{locale_of, may_become, Ctx, Engine};
+use super::{locale_of, Ctx, Engine};
 use crate::command::Command;
 use crate::i18n::{JobButton, JobMsg};
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet, Subscriber, Tag};
@@ -85,7 +85,7 @@ impl Engine {
         } else {
             self.public_view(&job)
         };
-        let text = format!(
+        let mut text = format!(
             "{}\n{}",
             JobMsg::Detail {
                 job: &shown,
@@ -95,6 +95,10 @@ impl Engine {
             .render(l),
             crate::i18n::ThreadMsg::SpecLine { version, job: &job }.render(l)
         );
+        if let Some(spec) = self.current_spec(tx, id).await? {
+            text.push('\n');
+            text += &Engine::readiness_lines(&spec, l);
+        }
         cx.send_here(Reply::text(text));
         Ok(())
     }
@@ -243,44 +247,6 @@ impl Engine {
         cx.send(
             &job.owner_account,
             Reply::text(text).private().with_buttons(vec![button]),
-        );
-        Ok(())
-    }
-
-    pub(crate) async fn deliver<T: Tx>(
-        &self,
-        tx: &mut T,
-        cx: &mut Ctx<'_>,
-        id: JobId,
-    ) -> StoreResult<()> {
-        let Some(mut job) = self.job_or_say(tx, cx, id).await? else {
-            return Ok(());
-        };
-        if job.assignee != Some(cx.member.id) {
-            cx.say_job(JobMsg::NotAssignee);
-            return Ok(());
-        }
-        if !may_become(cx, &job, JobStatus::Delivered) {
-            return Ok(());
-        }
-        job.status = JobStatus::Delivered;
-        tx.job_update(&job).await?;
-        cx.say_job(JobMsg::DeliveredAck(&job));
-        let owner_locale = locale_of(tx, job.owner).await?;
-        let who = applicant_name(cx);
-        let text = JobMsg::Delivered {
-            job: &job,
-            who: &who,
-        }
-        .render(owner_locale);
-        let accept = Button {
-            label: JobMsg::Button(JobButton::Accept).render(owner_locale),
-            command: Command::Accept(id).to_text(),
-            style: ButtonStyle::Primary,
-        };
-        cx.send(
-            &job.owner_account,
-            Reply::text(text).private().with_buttons(vec![accept]),
         );
         Ok(())
     }

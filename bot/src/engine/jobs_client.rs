@@ -2,7 +2,7 @@
 
 use super::{may_become, Ctx, Engine};
 use crate::command::Command;
-use crate::dialogue::{self, Step};
+use crate::dialogue::Step;
 use crate::i18n::{JobButton, JobMsg};
 use crate::ids::UserRef;
 use crate::job::{rank, Job, JobDraft, JobId, JobStatus};
@@ -19,8 +19,8 @@ impl Engine {
         cx: &mut Ctx<'_>,
         fields: &crate::command::JobFields,
     ) -> StoreResult<()> {
-        let step = dialogue::start_post(fields, self.today(cx.now));
-        if matches!(step, Step::AskJob { .. }) && *fields == Default::default() {
+        let step = crate::spec::flow::start(&super::spec_post::inline(fields), self.today(cx.now));
+        if matches!(step, Step::AskSpec { .. }) && *fields == Default::default() {
             cx.say_job(JobMsg::PostIntro);
         }
         self.apply_step(tx, cx, step).await
@@ -32,6 +32,7 @@ impl Engine {
         tx: &mut T,
         cx: &mut Ctx<'_>,
         draft: JobDraft,
+        spec: Option<crate::spec::Spec>,
     ) -> StoreResult<()> {
         let status = if self.cfg.jobs.moderation {
             JobStatus::Draft
@@ -41,19 +42,29 @@ impl Engine {
         let mut job = tx
             .job_insert(cx.member.id, &cx.ev.user, &draft, status, cx.now)
             .await?;
+        // With a structured spec, version 1's text is the rendered spec.
+        let description = match &spec {
+            Some(s) => crate::i18n::spec::render(s, cx.locale()),
+            None => draft.description.clone(),
+        };
         let v1 = crate::thread::SpecEntry::Initial {
-            description: self.shown(&job, &draft.description),
+            description: self.shown(&job, &description),
             acceptance: self.shown(&job, &draft.acceptance),
         };
-        tx.spec_append(job.id, &v1, cx.now).await?;
+        let v = tx.spec_append(job.id, &v1, cx.now).await?;
+        if let Some(s) = &spec {
+            tx.spec_doc_put(job.id, v, s, None, cx.now).await?;
+        }
         if status == JobStatus::Open {
             job.published_at = Some(cx.now);
             tx.job_update(&job).await?;
-            cx.say_job(JobMsg::Posted { job: &job });
+            let text = JobMsg::Posted { job: &job }.render(cx.locale());
+            self.say_with_readiness(cx, text, spec.as_ref());
             let out = self.fan_out(tx, &job, cx.now).await?;
             cx.out.extend(out);
         } else {
-            cx.say_job(JobMsg::AwaitingReview { job: &job });
+            let text = JobMsg::AwaitingReview { job: &job }.render(cx.locale());
+            self.say_with_readiness(cx, text, spec.as_ref());
             let client = job.owner_account.to_string();
             for (op, l) in self.operators(tx).await? {
                 let text = JobMsg::NeedsReview {
@@ -190,36 +201,6 @@ impl Engine {
         cx.say_job(JobMsg::Assigned { job: &job, who });
         let text = JobMsg::AssignedToYou(&job).render(app.member.locale);
         cx.send(&app.account, Reply::text(text).private());
-        Ok(())
-    }
-
-    pub(crate) async fn accept<T: Tx>(
-        &self,
-        tx: &mut T,
-        cx: &mut Ctx<'_>,
-        id: JobId,
-    ) -> StoreResult<()> {
-        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
-            return Ok(());
-        };
-        if !may_become(cx, &job, JobStatus::Accepted) {
-            return Ok(());
-        }
-        job.status = JobStatus::Accepted;
-        tx.job_update(&job).await?;
-        cx.say_job(JobMsg::AcceptedClient(&job));
-        if let Some(dev) = job.assignee {
-            tx.record_add(dev, &job.draft.tags).await?;
-            let dev_account = tx
-                .applicants(id)
-                .await?
-                .into_iter()
-                .find(|a| a.member.id == dev);
-            if let Some(a) = dev_account {
-                let text = JobMsg::AcceptedDev(&job).render(a.member.locale);
-                cx.send(&a.account, Reply::text(text).private());
-            }
-        }
         Ok(())
     }
 

@@ -153,6 +153,7 @@ impl Engine {
         let subs = tx
             .notify_targets(&job.draft.tags, DigestMode::Instant)
             .await?;
+        let spec = self.current_spec(tx, job.id).await?;
         let job = &self.public_view(job);
         let mut texts: HashMap<Locale, Reply> = HashMap::new();
         let mut out = Vec::with_capacity(subs.len());
@@ -166,7 +167,12 @@ impl Engine {
                         command: Command::Job(job.id).to_text(),
                         style: ButtonStyle::Default,
                     };
-                    Reply::text(JobMsg::Notify { job }.render(l)).with_buttons(vec![details])
+                    let mut text = JobMsg::Notify { job }.render(l);
+                    if let Some(spec) = &spec {
+                        text.push('\n');
+                        text += &Engine::readiness_lines(spec, l);
+                    }
+                    Reply::text(text).with_buttons(vec![details])
                 })
                 .clone();
             let mut o = Outgoing::direct(&s.account, reply);

@@ -3,12 +3,15 @@
 
 mod account;
 mod failed_note;
+mod checklist;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;
 mod limit;
 mod organizer;
 mod salon;
+mod spec_edit;
+mod spec_post;
 mod threads;
 mod tick;
 
@@ -307,6 +310,18 @@ impl Engine {
             Command::Questions => self.open_questions(tx, cx).await?,
             Command::Follow(job) => self.follow(tx, cx, job, true).await?,
             Command::Unfollow(job) => self.follow(tx, cx, job, false).await?,
+            Command::AcceptItem { job, item } => self.accept_item(tx, cx, job, item).await?,
+            Command::DeliverItem {
+                job,
+                item,
+                evidence,
+            } => self.deliver_item(tx, cx, job, item, evidence).await?,
+            Command::RejectItem { job, item, reason } => {
+                self.reject_item(tx, cx, job, item, &reason).await?
+            }
+            Command::Dispute { job, reason } => self.dispute(tx, cx, job, &reason).await?,
+            Command::Resolve { job, how, note } => self.resolve(tx, cx, job, how, &note).await?,
+            Command::SpecEdit { job, fields } => self.spec_edit(tx, cx, job, &fields).await?,
         }
         Ok(())
     }
@@ -386,8 +401,12 @@ impl Engine {
             }
             Step::PostDone(draft) => {
                 tx.dialogue_delete(&cx.ev.user).await?;
-                self.finish_post(tx, cx, draft).await?;
+                self.finish_post(tx, cx, draft, None).await?;
             }
+            s @ (Step::AskSpec { .. }
+            | Step::SpecReview { .. }
+            | Step::SpecDone(_)
+            | Step::Evidence { .. }) => self.spec_step(tx, cx, s).await?,
             Step::RejectDone {
                 salon,
                 user,

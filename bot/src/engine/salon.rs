@@ -353,11 +353,16 @@ impl Engine {
                 .map(|(t, n)| (t.to_string(), n))
                 .collect();
             let l = cx.locale();
-            let text = format!(
+            let mut text = format!(
                 "{}\n{}",
                 Msg::Profile(&m).render(l),
                 JobMsg::Record(&record).render(l)
             );
+            let (accepted, on_time) = tx.delivery_stats(m.id).await?;
+            if accepted > 0 {
+                let line = crate::i18n::CheckMsg::OnTime { accepted, on_time };
+                text += &format!("\n{}", line.render(l));
+            }
             cx.send_here(Reply::text(text).private());
             return Ok(());
         }

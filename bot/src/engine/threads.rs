@@ -61,6 +61,10 @@ impl Engine {
             return Ok(());
         }
         let text: String = clean.as_str().chars().take(1000).collect();
+        // `@scope …` tags the question; else an obvious keyword may.
+        let (tag, rest) = crate::spec::tagging::split_tag(&text);
+        let section = tag.or_else(|| crate::spec::tagging::guess(rest));
+        let text = rest.to_string();
         if !private {
             // Only public questions are compared: a private one is never revealed.
             let earlier = tx.questions_of_job(id).await?;
@@ -93,6 +97,9 @@ impl Engine {
                 at: cx.now,
             })
             .await?;
+        if let Some(sec) = section {
+            tx.question_section_put(q.id, sec).await?;
+        }
         if !private {
             tx.follow(id, cx.member.id, &cx.ev.user).await?;
         }
@@ -223,6 +230,7 @@ impl Engine {
                     .unwrap_or_default(),
             };
             let v = tx.spec_append(job.id, &entry, cx.now).await?;
+            self.spec_after_answer(tx, &job, &q, v, cx.now).await?;
             for t in tx.audience(job.id).await? {
                 if t.member == q.q.asker || t.member == job.owner {
                     continue;
@@ -283,6 +291,9 @@ impl Engine {
         let Some(job) = self.job_or_say(tx, cx, id).await? else {
             return Ok(());
         };
+        if self.structured_spec(tx, cx, &job, version).await? {
+            return Ok(());
+        }
         let versions = tx.spec_versions(id).await?;
         let latest = versions.last().map(|v| v.version).unwrap_or(0);
         let n = version.unwrap_or(latest);
@@ -300,12 +311,9 @@ impl Engine {
 
     /// The latest spec version, for `/job`.
     pub(crate) async fn spec_version<T: Tx>(&self, tx: &mut T, job: JobId) -> StoreResult<u32> {
-        Ok(tx
-            .spec_versions(job)
-            .await?
-            .last()
-            .map(|v| v.version)
-            .unwrap_or(1))
+        let answers = tx.spec_versions(job).await?.last().map(|v| v.version);
+        let edits = tx.spec_docs(job).await?.last().map(|d| d.version);
+        Ok(answers.max(edits).unwrap_or(1))
     }
 
     pub(crate) async fn open_questions<T: Tx>(

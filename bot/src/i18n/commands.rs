@@ -44,7 +44,7 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::MyJobs => ("", "", "我发布的需求", "your jobs"),
         Name::Applicants => (JOB.0, JOB.1, "申请人", "applicants"),
         Name::Assign => (" <需求编号> <用户>", " <job id> <user>", "指派", "assign"),
-        Name::Accept => (JOB.0, JOB.1, "验收交付", "accept the delivery"),
+        Name::Accept => (" <需求编号> [项|all]", " <job id> [item|all]", "验收交付", "accept the delivery"),
         Name::Close => (JOB.0, JOB.1, "关闭需求", "close a job"),
         Name::Jobs => (" [标签]", " [tag]", "需求列表", "open jobs"),
         Name::Job => (JOB.0, JOB.1, "需求详情", "job details"),
@@ -53,7 +53,7 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Digest => (" instant|daily", " instant|daily", "推送方式", "how new jobs reach you"),
         Name::Quiet => (" 22:00-08:00|off", " 22:00-08:00|off", "免打扰时段", "quiet hours"),
         Name::Apply => (" <需求编号> <一句话介绍自己>", " <job id> <pitch>", "申请需求", "apply"),
-        Name::Deliver => (JOB.0, JOB.1, "提交交付", "deliver"),
+        Name::Deliver => (" <需求编号> [项 证据]", " <job id> [item evidence]", "提交交付", "deliver"),
         Name::Moderate => ("", "", "待审核需求", "jobs to moderate"),
         Name::Publish => (JOB.0, JOB.1, "上线需求", "publish a job"),
         Name::Decline => (" <需求编号> <原因>", " <job id> <reason>", "驳回需求", "decline a job"),
@@ -69,6 +69,10 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Questions => ("", "", "待我回答的问题", "questions waiting for you"),
         Name::Follow => (JOB.0, JOB.1, "关注需求", "follow a job"),
         Name::Unfollow => (JOB.0, JOB.1, "取消关注", "stop following a job"),
+        Name::RejectItem => (" <需求编号> <项> <原因>", " <job id> <item> <reason>", "退回验收项", "send an item back"),
+        Name::Dispute => (" <需求编号> <原因>", " <job id> <reason>", "申请运营介入", "ask operators to step in"),
+        Name::Resolve => (" <需求编号> accepted|reopened <说明>", " <job id> accepted|reopened <note>", "裁决争议", "settle a dispute"),
+        Name::SpecEdit => (" <需求编号> 字段=\"…\"", " <job id> field=\"…\"", "改规格", "edit a spec"),
     }
 }
 

@@ -516,6 +516,7 @@ fn join(accounts: &[UserRef], sep: &str) -> String {
     v.join(sep)
 }
 
+mod checklist;
 mod commands;
 // Refused input (control characters, unreadable lines).
 mod input;
@@ -523,7 +524,9 @@ pub use input::InputMsg;
 mod jobs;
 mod ops;
 mod platform;
+pub mod spec;
 mod threads;
+pub use checklist::{checklist as checklist_text, CheckMsg};
 pub use commands::{help_line, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
 pub use ops::OpsMsg;

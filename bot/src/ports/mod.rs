@@ -15,6 +15,7 @@ mod meta;
 mod outbound;
 mod outbox;
 mod salons;
+mod spec;
 mod store;
 mod threads;
 
@@ -27,6 +28,7 @@ pub use meta::MetaTx;
 pub use outbound::Outbound;
 pub use outbox::{Delivery, DeliveryKind, FailedDelivery, OutboxRow, OutboxTx, Settlement};
 pub use salons::{RegistrationTx, SalonTx};
+pub use spec::SpecTx;
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
 
@@ -68,6 +70,7 @@ pub trait Tx:
     + OutboxTx
     + MetaTx
     + AttemptTx
+    + SpecTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -93,7 +96,7 @@ pub trait Tx:
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
     pub use super::{
-        AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SubscriberTx,
-        ThreadTx, Tx,
+        AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
+        SubscriberTx, ThreadTx, Tx,
     };
 }

@@ -21,7 +21,8 @@ pub trait ThreadTx {
     async fn questions_to_remind(&mut self, max_reminders: u32) -> StoreResult<Vec<Question>>;
     /// Versions 1..=latest, oldest first.
     async fn spec_versions(&mut self, job: JobId) -> StoreResult<Vec<SpecVersion>>;
-    /// Appends the next version; returns its number. Versions are never changed.
+    /// Appends the next version (after any structured-spec edit); returns its number.
+    /// Versions are never changed.
     async fn spec_append(
         &mut self,
         job: JobId,

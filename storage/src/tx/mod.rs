@@ -16,6 +16,7 @@ mod meta;
 mod outbox;
 mod registrations;
 mod salons;
+mod spec;
 mod subscribers;
 mod threads;
 
