@@ -11,3 +11,4 @@ pub mod serve_lock;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod web;

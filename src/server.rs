@@ -51,7 +51,8 @@ impl Running {
                 health: app.core.health(),
             },
             wired.router,
-        );
+        )
+        .merge(crate::web::router(crate::web::WebState::new(app)?));
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {

@@ -1,14 +1,18 @@
 //! SQLite (sqlx) implementation of the core's storage ports. The only crate with SQL.
 
+mod console;
 mod error;
 mod export;
 mod outbox;
 mod pool;
 mod rows;
 mod tx;
+mod web;
 
+pub use console::{GuestRow, SalonSummary};
 pub use export::{ExportRow, JobExportRow};
 pub use tx::SqliteTx;
+pub use web::WebSession;
 
 use chrono::Utc;
 use error::{backend_in, db_err};

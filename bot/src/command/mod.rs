@@ -131,6 +131,8 @@ pub enum Command {
     Questions,
     Follow(JobId),
     Unfollow(JobId),
+    /// A one-time sign-in link to the web console, sent privately.
+    Dashboard,
 }
 
 /// Who may run a command, as the engine checks it.

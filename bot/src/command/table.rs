@@ -277,4 +277,8 @@ commands! {
     Unfollow "unfollow" ["取消关注"] Everyone
         parse |a| Some(Command::Unfollow(a.job(0)?));
         text Command::Unfollow(id) => one(id);
+    // Organizers are operators too: both may open the web console.
+    Dashboard "dashboard" ["后台", "控制台"] Operator
+        parse |_| Some(Command::Dashboard);
+        text Command::Dashboard => none();
 }

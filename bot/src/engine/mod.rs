@@ -10,6 +10,7 @@ mod organizer;
 mod salon;
 mod threads;
 mod tick;
+mod web;
 
 use crate::command::{self, Command, Parsed, Role, Roles};
 use crate::dialogue::{self, Dialogue, Step};
@@ -33,6 +34,25 @@ pub struct EngineConfig {
     pub link_code_ttl: Duration,
     pub jobs: JobsConfig,
     pub threads: ThreadsConfig,
+    pub web: WebConfig,
+}
+
+/// The web console's sign-in links (`/dashboard`).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The base of the link, `[http] public_url`.
+    pub public_url: String,
+    /// How long a sign-in link works (once).
+    pub token_ttl: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            token_ttl: Duration::minutes(10),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +109,7 @@ impl Default for EngineConfig {
             link_code_ttl: Duration::minutes(10),
             jobs: JobsConfig::default(),
             threads: ThreadsConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -306,6 +327,7 @@ impl Engine {
             Command::Questions => self.open_questions(tx, cx).await?,
             Command::Follow(job) => self.follow(tx, cx, job, true).await?,
             Command::Unfollow(job) => self.follow(tx, cx, job, false).await?,
+            Command::Dashboard => self.dashboard(tx, cx).await?,
         }
         Ok(())
     }

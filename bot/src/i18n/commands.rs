@@ -69,6 +69,7 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Questions => ("", "", "待我回答的问题", "questions waiting for you"),
         Name::Follow => (JOB.0, JOB.1, "关注需求", "follow a job"),
         Name::Unfollow => (JOB.0, JOB.1, "取消关注", "stop following a job"),
+        Name::Dashboard => ("", "", "网页后台登录链接（私信）", "a sign-in link to the web console (private)"),
     }
 }
 

@@ -17,6 +17,7 @@ mod outbox;
 mod salons;
 mod store;
 mod threads;
+mod web;
 
 pub use attempts::AttemptTx;
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -29,6 +30,7 @@ pub use outbox::{Delivery, OutboxRow, OutboxTx, Settlement};
 pub use salons::{RegistrationTx, SalonTx};
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
+pub use web::WebTx;
 
 use crate::ids::{Platform, UserRef};
 use chrono::{DateTime, Utc};
@@ -68,6 +70,7 @@ pub trait Tx:
     + OutboxTx
     + MetaTx
     + AttemptTx
+    + WebTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -94,6 +97,6 @@ pub trait Tx:
 pub mod prelude {
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SubscriberTx,
-        ThreadTx, Tx,
+        ThreadTx, Tx, WebTx,
     };
 }

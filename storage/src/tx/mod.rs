@@ -18,6 +18,7 @@ mod registrations;
 mod salons;
 mod subscribers;
 mod threads;
+mod web;
 
 use crate::error::db_err;
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
