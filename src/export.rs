@@ -6,7 +6,7 @@ use yunqi_storage::{ExportRow, JobExportRow};
 pub const SALON_HEADER: &str = "id,name,phone,position,years,status,platform,user,registered_at";
 
 /// RFC 4180 quoting; a leading `= + - @` is prefixed with `'` so spreadsheets do not run it.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let plus_not_number = s.starts_with('+') && !s[1..].bytes().all(|b| b.is_ascii_digit());
     let s = if s.starts_with(['=', '-', '@']) || plus_not_number {
         format!("'{s}")

@@ -14,3 +14,4 @@ pub mod server;
 pub mod settings;
 pub mod settings_check;
 pub mod telemetry;
+pub mod web;

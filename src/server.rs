@@ -59,7 +59,8 @@ impl Running {
             deliveries: app.deliveries.clone(),
             clock: app.clock.clone(),
             lanes,
-        }));
+        }))
+        .merge(crate::web::router(crate::web::WebState::new(app)?));
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {

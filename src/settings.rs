@@ -64,6 +64,13 @@ impl Log {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Http {
     pub bind: String,
+    /// The web console's address as browsers reach it: the base of `/dashboard` links.
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8080".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +271,10 @@ impl Settings {
             threads: ThreadsConfig {
                 remind_after: parse_duration(&self.threads.remind_after)?,
                 mask_contacts: self.threads.mask_contacts,
+            },
+            web: yunqi_bot::engine::WebConfig {
+                public_url: self.http.public_url.clone(),
+                ..Default::default()
             },
             ..EngineConfig::default()
         })

@@ -17,5 +17,7 @@ mod slack_socket_e2e;
 mod slack_support;
 mod telegram_e2e;
 mod telegram_support;
+mod web;
+mod web_browser;
 mod wecom_e2e;
 mod wecom_support;

@@ -13,6 +13,9 @@ pub enum EventKind {
     Joined { conversation: String },
 }
 
+/// Event ids of actions taken in the web console start with this: the audit says "via web".
+pub const WEB_EVENT_PREFIX: &str = "web:";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inbound {
     /// The platform's own id of this update (Slack `event_id`, WeCom `MsgId`, Telegram
@@ -49,6 +52,13 @@ impl Inbound {
     pub fn with_event_id(mut self, id: impl Into<String>) -> Inbound {
         self.event_id = Some(id.into());
         self
+    }
+
+    /// Submitted by the web console on the user's behalf.
+    pub fn from_web(&self) -> bool {
+        self.event_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with(WEB_EVENT_PREFIX))
     }
 
     /// The key that orders events: one conversation's events are handled in order.

@@ -1,6 +1,7 @@
 //! SQLite (sqlx) implementation of the core's storage ports. The only crate with SQL.
 
 mod backup;
+mod console;
 mod error;
 mod export;
 mod ops;
@@ -9,10 +10,13 @@ mod outbox;
 mod pool;
 mod rows;
 mod tx;
+mod web;
 
+pub use console::{GuestRow, SalonSummary};
 pub use export::{ExportRow, JobExportRow};
 pub use ops::{Backlog, Purged};
 pub use tx::SqliteTx;
+pub use web::WebSession;
 
 use chrono::Utc;
 use error::{backend_in, db_err};

@@ -21,6 +21,15 @@ pub struct TestApp {
 /// Starts the bot with the embedded defaults, a temp database, `extra` TOML layered on
 /// top (e.g. a `[wecom]` section with `api_base` = a fake server), and `clock`.
 pub async fn spawn_app_with(extra: &str, clock: Arc<dyn Clock>) -> TestApp {
+    spawn_app_outbounds(extra, clock, Vec::new()).await
+}
+
+/// As `spawn_app_with`, with extra sending sides (e.g. console users' outputs).
+pub async fn spawn_app_outbounds(
+    extra: &str,
+    clock: Arc<dyn Clock>,
+    extra_outbounds: Vec<Arc<dyn yunqi_bot::ports::Outbound>>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("yunqi.db");
     let files = dir.path().join("files");
@@ -41,7 +50,7 @@ pub async fn spawn_app_with(extra: &str, clock: Arc<dyn Clock>) -> TestApp {
         listener,
         Options {
             scheduler: false,
-            extra_outbounds: Vec::new(),
+            extra_outbounds,
         },
     )
     .await

@@ -163,6 +163,8 @@ pub enum Command {
         job: JobId,
         fields: Vec<(String, String)>,
     },
+    /// A one-time sign-in link to the web console, sent privately.
+    Dashboard,
 }
 
 /// Who may run a command, as the engine checks it.

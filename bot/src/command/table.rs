@@ -322,4 +322,8 @@ commands! {
             one(job),
             fields.iter().map(|(k, v)| format!("{k}={}", word(v))).collect(),
         ].concat();
+    // Organizers are operators too: both may open the web console.
+    Dashboard "dashboard" ["后台", "控制台"] Operator
+        parse |_| Some(Command::Dashboard);
+        text Command::Dashboard => none();
 }

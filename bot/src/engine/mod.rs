@@ -14,6 +14,7 @@ mod spec_edit;
 mod spec_post;
 mod threads;
 mod tick;
+mod web;
 
 use crate::command::{self, Command, Parsed, Role, Roles};
 use crate::dialogue::{self, Dialogue, Step};
@@ -37,6 +38,25 @@ pub struct EngineConfig {
     pub link_code_ttl: Duration,
     pub jobs: JobsConfig,
     pub threads: ThreadsConfig,
+    pub web: WebConfig,
+}
+
+/// The web console's sign-in links (`/dashboard`).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The base of the link, `[http] public_url`.
+    pub public_url: String,
+    /// How long a sign-in link works (once).
+    pub token_ttl: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            token_ttl: Duration::minutes(10),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +113,7 @@ impl Default for EngineConfig {
             link_code_ttl: Duration::minutes(10),
             jobs: JobsConfig::default(),
             threads: ThreadsConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -322,6 +343,7 @@ impl Engine {
             Command::Dispute { job, reason } => self.dispute(tx, cx, job, &reason).await?,
             Command::Resolve { job, how, note } => self.resolve(tx, cx, job, how, &note).await?,
             Command::SpecEdit { job, fields } => self.spec_edit(tx, cx, job, &fields).await?,
+            Command::Dashboard => self.dashboard(tx, cx).await?,
         }
         Ok(())
     }

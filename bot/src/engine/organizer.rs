@@ -197,7 +197,7 @@ impl Engine {
     ) -> StoreResult<()> {
         tx.decision_log(&Decision {
             registration: reg.id,
-            actor: cx.ev.user.to_string(),
+            actor: super::web::actor(cx.ev),
             action: reg.status,
             reason,
             at: cx.now,

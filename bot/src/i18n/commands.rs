@@ -73,6 +73,7 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Dispute => (" <需求编号> <原因>", " <job id> <reason>", "申请运营介入", "ask operators to step in"),
         Name::Resolve => (" <需求编号> accepted|reopened <说明>", " <job id> accepted|reopened <note>", "裁决争议", "settle a dispute"),
         Name::SpecEdit => (" <需求编号> 字段=\"…\"", " <job id> field=\"…\"", "改规格", "edit a spec"),
+        Name::Dashboard => ("", "", "网页后台登录链接（私信）", "a sign-in link to the web console (private)"),
     }
 }
 

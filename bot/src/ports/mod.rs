@@ -18,6 +18,7 @@ mod salons;
 mod spec;
 mod store;
 mod threads;
+mod web;
 
 pub use attempts::AttemptTx;
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -31,6 +32,7 @@ pub use salons::{RegistrationTx, SalonTx};
 pub use spec::SpecTx;
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
+pub use web::WebTx;
 
 use crate::ids::{Platform, UserRef};
 use chrono::{DateTime, Utc};
@@ -71,6 +73,7 @@ pub trait Tx:
     + MetaTx
     + AttemptTx
     + SpecTx
+    + WebTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -97,6 +100,6 @@ pub trait Tx:
 pub mod prelude {
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
-        SubscriberTx, ThreadTx, Tx,
+        SubscriberTx, ThreadTx, Tx, WebTx,
     };
 }

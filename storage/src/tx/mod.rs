@@ -19,6 +19,7 @@ mod salons;
 mod spec;
 mod subscribers;
 mod threads;
+mod web;
 
 use crate::error::db_err;
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};

@@ -1,0 +1,403 @@
+//! The web console through the real router: sign-in from chat, CSRF, the guest list,
+//! actions going through the core, exports.
+
+use crate::common::{self, TestApp};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use yunqi_bot::ports::{Outbound, Store, Tx, WebTx};
+use yunqi_bot::{Inbound, Platform, UserRef};
+
+/// What a console user's screen shows (their delivered messages).
+#[derive(Clone, Default)]
+pub struct Screen(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Screen {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Screen {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+pub fn console(id: &str) -> UserRef {
+    UserRef::new(Platform::Console, id)
+}
+
+/// The app with console screens for `users`.
+pub async fn app_with_screens(
+    clock: Arc<dyn yunqi_bot::ports::Clock>,
+    users: &[&str],
+) -> (TestApp, Vec<Screen>) {
+    let mut screens = Vec::new();
+    let mut outs = Vec::new();
+    for u in users {
+        let screen = Screen::default();
+        let out = yunqi_adapters::console::ConsoleOut::new(
+            *u,
+            Box::new(screen.clone()),
+            std::env::temp_dir().to_str().unwrap_or("/tmp"),
+        );
+        outs.push(Arc::new(out) as Arc<dyn Outbound>);
+        screens.push(screen);
+    }
+    (common::spawn_app_outbounds("", clock, outs).await, screens)
+}
+
+/// The app with a console screen for `bob`, registered for salon 1 and pending.
+pub async fn app_with_bob(clock: Arc<dyn yunqi_bot::ports::Clock>) -> (TestApp, Screen) {
+    let (t, mut screens) = app_with_screens(clock, &["bob"]).await;
+    say(
+        &t,
+        "bob",
+        "/register 1 name=Bob phone=13812345678 position=后端工程师 years=5",
+    )
+    .await;
+    (t, screens.remove(0))
+}
+
+pub async fn say(t: &TestApp, who: &str, text: &str) -> Vec<String> {
+    let mut ev = Inbound::text(console(who), text);
+    ev.reply_inline = true;
+    let done = t.app.core.submit(ev).await.unwrap();
+    done.inline.into_iter().map(|o| o.reply.text).collect()
+}
+
+/// `/dashboard` as `who`; the token from the link in the answer.
+pub async fn dashboard_token(t: &TestApp, who: &str) -> Option<String> {
+    let answers = say(t, who, "/dashboard").await.join("\n");
+    let (_, rest) = answers.split_once("/admin/login?token=")?;
+    Some(rest.chars().take_while(|c| c.is_ascii_hexdigit()).collect())
+}
+
+/// Waits (5 s at most) until nothing is queued for a console user.
+pub async fn delivered_to(t: &TestApp, user: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let n = t
+            .app
+            .store
+            .outbox_pending(Platform::Console, Some(user))
+            .await
+            .unwrap();
+        if n == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{n} messages for {user} still queued"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+async fn sign_in_raw(t: &TestApp, token: &str) -> reqwest::Response {
+    client()
+        .post(format!("{}/admin/login", t.base))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Signs in with the token; the `name=value` session cookie.
+pub async fn sign_in(t: &TestApp, token: &str) -> String {
+    let r = sign_in_raw(t, token).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/admin");
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    set.split(';').next().unwrap().to_string()
+}
+
+pub async fn get(t: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    client()
+        .get(format!("{}{path}", t.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The form token on a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    html[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+async fn post(t: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", t.base))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn bounded<F: std::future::Future<Output = TestApp>>(f: F) {
+    let t = tokio::time::timeout(Duration::from_secs(60), f)
+        .await
+        .expect("bounded");
+    t.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_link_from_chat_signs_in_once_and_sets_a_strict_cookie() {
+    bounded(async {
+        let clock = common::manual_clock(chrono::Utc::now());
+        let (t, _) = app_with_bob(clock.clone()).await;
+        let token = dashboard_token(&t, "admin").await.expect("a link");
+        assert_eq!(token.len(), 64);
+        // The link opens a page whose button signs in: previews cannot use the token.
+        let page = get(&t, "", &format!("/admin/login?token={token}")).await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains(&token));
+        let r = sign_in_raw(&t, &token).await;
+        assert_eq!(r.status(), 303);
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        for part in [
+            "HttpOnly",
+            "SameSite=Strict",
+            "Max-Age=43200",
+            "Path=/admin",
+        ] {
+            assert!(set.contains(part), "{set}");
+        }
+        assert!(!set.contains("Secure"), "http public_url: {set}");
+        let cookie = set.split(';').next().unwrap().to_string();
+        let home = get(&t, &cookie, "/admin").await;
+        assert_eq!(home.status(), 200);
+        assert_eq!(home.headers()["cache-control"], "no-store");
+        assert_eq!(home.headers()["x-frame-options"], "DENY");
+        let csp = home.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        let body = home.text().await.unwrap();
+        assert!(body.contains("云栖开发者基地 · 第一期线下沙龙"), "{body}");
+        assert!(body.contains("console:admin"));
+        // Used once: the same link again is refused with a page saying what to do.
+        let again = sign_in_raw(&t, &token).await;
+        assert_eq!(again.status(), 401);
+        let text = again.text().await.unwrap();
+        assert!(text.contains("/后台"), "{text}");
+        // A forged token, and no cookie at all.
+        assert_eq!(sign_in_raw(&t, &"ab".repeat(32)).await.status(), 401);
+        assert_eq!(sign_in_raw(&t, "nonsense").await.status(), 401);
+        assert_eq!(get(&t, "", "/admin").await.status(), 401);
+        assert_eq!(get(&t, "yunqi_admin=forged", "/admin").await.status(), 401);
+        // Expired after 10 minutes.
+        let late = dashboard_token(&t, "admin").await.unwrap();
+        clock.advance(chrono::Duration::minutes(11));
+        assert_eq!(sign_in_raw(&t, &late).await.status(), 401);
+        // Signing out ends the session.
+        let out = get(&t, &cookie, "/admin/logout").await;
+        assert_eq!(out.status(), 200);
+        assert_eq!(get(&t, &cookie, "/admin").await.status(), 401);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn members_get_no_link_and_a_lost_role_loses_access_at_the_next_request() {
+    bounded(async {
+        let (t, _) = app_with_bob(Arc::new(yunqi_bot::ports::SystemClock)).await;
+        let answer = say(&t, "bob", "/dashboard").await.join("\n");
+        assert!(!answer.contains("token="), "{answer}");
+        // A link issued while bob held a role (written as /dashboard would), then the
+        // role is gone: signing in works, every page refuses.
+        let mut tx = t.app.store.begin().await.unwrap();
+        let now = chrono::Utc::now();
+        let token = "cd".repeat(32);
+        tx.web_token_put(
+            &token,
+            &console("bob"),
+            now + chrono::Duration::minutes(10),
+            now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let cookie = sign_in(&t, &token).await;
+        let r = get(&t, &cookie, "/admin").await;
+        assert_eq!(r.status(), 403);
+        assert_eq!(r.headers()["x-frame-options"], "DENY");
+        assert_eq!(get(&t, &cookie, "/admin/salons/1").await.status(), 403);
+        assert_eq!(
+            get(&t, &cookie, "/admin/salons/1/export.csv")
+                .await
+                .status(),
+            403
+        );
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_guest_list_masks_phones_filters_and_refuses_posts_without_the_form_token() {
+    bounded(async {
+        let (t, _) = app_with_bob(Arc::new(yunqi_bot::ports::SystemClock)).await;
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let cookie = sign_in(&t, &token).await;
+        let page = get(&t, &cookie, "/admin/salons/1").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("Bob") && html.contains("后端工程师"),
+            "{html}"
+        );
+        assert!(html.contains("<summary>138****5678</summary>"), "{html}");
+        assert!(html.contains("data-status=\"pending\""));
+        assert!(html.contains("<svg"), "the chart");
+        let approved = get(&t, &cookie, "/admin/salons/1?status=approved").await;
+        assert!(!approved
+            .text()
+            .await
+            .unwrap()
+            .contains("data-user=\"console:bob\""));
+        let found = get(&t, &cookie, "/admin/salons/1?q=bo&lang=en").await;
+        let found = found.text().await.unwrap();
+        assert!(found.contains("data-user=\"console:bob\""));
+        assert!(found.contains("Guest list"), "English by ?lang=en");
+        // No form token, or another one: 403 and nothing happens.
+        let path = "/admin/salons/1/act";
+        let r = post(&t, &cookie, path, &[("row", "approve|console:bob")]).await;
+        assert_eq!(r.status(), 403);
+        let r = post(
+            &t,
+            &cookie,
+            path,
+            &[("csrf", "x"), ("row", "approve|console:bob")],
+        )
+        .await;
+        assert_eq!(r.status(), 403);
+        let rows = t.app.store.export_salon(1).await.unwrap();
+        assert_eq!(rows[0].status, "pending");
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn approving_on_the_page_is_the_chat_command_and_notifies_the_member_once() {
+    bounded(async {
+        let (t, screen) = app_with_bob(Arc::new(yunqi_bot::ports::SystemClock)).await;
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let cookie = sign_in(&t, &token).await;
+        let html = get(&t, &cookie, "/admin/salons/1")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&html);
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("n", "0123abcd"),
+            ("row", "approve|console:bob"),
+        ];
+        let r = post(&t, &cookie, "/admin/salons/1/act", &form).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("data-status=\"approved\""), "{page}");
+        // The same form sent twice (a reload) has no second effect.
+        let again = post(&t, &cookie, "/admin/salons/1/act", &form).await;
+        assert!(again.text().await.unwrap().contains("已经处理过"));
+        delivered_to(&t, "bob").await;
+        let shown = screen.text();
+        assert_eq!(shown.matches("已通过！").count(), 1, "{shown}");
+        let decisions = t.app.store.decisions(1).await.unwrap();
+        let last = decisions.last().unwrap();
+        assert_eq!(last.1, "console:admin via web");
+        assert_eq!(last.2, "approved");
+        // Reject needs a reason; with one it goes through like /reject.
+        let r = post(
+            &t,
+            &cookie,
+            "/admin/salons/1/act",
+            &[("csrf", &csrf), ("n", "77"), ("row", "reject|console:bob")],
+        )
+        .await;
+        assert!(r.text().await.unwrap().contains("需要填写原因"));
+        let r = post(
+            &t,
+            &cookie,
+            "/admin/salons/1/act",
+            &[
+                ("csrf", &csrf),
+                ("n", "78"),
+                ("action", "reject"),
+                ("u", "console:bob"),
+                ("reason", "名额调整"),
+            ],
+        )
+        .await;
+        assert!(r.text().await.unwrap().contains("data-status=\"rejected\""));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn exports_are_excel_friendly_csv_and_a_real_xlsx() {
+    bounded(async {
+        let (t, _) = app_with_bob(Arc::new(yunqi_bot::ports::SystemClock)).await;
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let cookie = sign_in(&t, &token).await;
+        let csv = get(&t, &cookie, "/admin/salons/1/export.csv").await;
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("salon-1.csv"));
+        let bytes = csv.bytes().await.unwrap();
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "BOM");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next().unwrap(), yunqi::export::SALON_HEADER);
+        let row = lines.next().unwrap();
+        assert!(row.contains("\"=\"\"13812345678\"\"\""), "{row}");
+        assert!(row.contains("后端工程师"));
+        let x = get(&t, &cookie, "/admin/salons/1/export.xlsx").await;
+        assert_eq!(x.status(), 200);
+        let bytes = x.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        let mut shared = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+            &mut shared,
+        )
+        .unwrap();
+        assert!(
+            shared.contains("13812345678") && shared.contains("Bob"),
+            "{shared}"
+        );
+        assert!(sheet.contains("t=\"s\""), "strings, not numbers");
+        let jobs = get(&t, &cookie, "/admin/jobs/export.csv").await;
+        let bytes = jobs.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBFid,title,status"));
+        t
+    })
+    .await;
+}
