@@ -232,3 +232,38 @@ async fn a_tagged_answer_updates_its_section_in_a_new_version_and_closes_the_ope
             .unwrap();
     assert_eq!(versions, vec![1, 2, 3, 4, 5]);
 }
+
+#[tokio::test]
+async fn listing_fields_cannot_be_unsure_and_operators_reviewing_see_the_score() {
+    let mut cfg = engine_config();
+    cfg.jobs.moderation = true;
+    cfg.jobs.operators.insert(console("op"));
+    let h = Harness::with_config(vec![], cfg).await;
+    h.ask("c", "/post").await;
+    h.ask("c", "小程序").await;
+    h.ask("c", "商城").await;
+    h.ask("c", "不确定").await;
+    h.ask("c", "miniprogram").await;
+    let again = h.ask("c", "不确定").await;
+    assert!(
+        again.contains("必须填写") && again.contains("预算范围"),
+        "{again}"
+    );
+    let sent = h
+        .say(
+            "c2",
+            r#"/post kind=data title="爬价格" goal="每天抓取竞品价格" tags=python budget=3000 deadline=30d acceptance="每天 9 点生成 Excel; 提供运行文档""#,
+        )
+        .await;
+    let op = sent
+        .iter()
+        .find(|s| s.to == "console:op")
+        .expect("operators review it");
+    assert!(op.text.contains("就绪度 "), "{}", op.text);
+    assert!(
+        sent.iter().any(|s| s.to == "console:c2"
+            && s.text.contains("审核通过后发布")
+            && s.text.contains("就绪度")),
+        "{sent:?}"
+    );
+}

@@ -67,11 +67,15 @@ impl Engine {
             self.say_with_readiness(cx, text, spec.as_ref());
             let client = job.owner_account.to_string();
             for (op, l) in self.operators(tx).await? {
-                let text = JobMsg::NeedsReview {
+                let mut text = JobMsg::NeedsReview {
                     job: &job,
                     client: &client,
                 }
                 .render(l);
+                if let Some(s) = &spec {
+                    text.push('\n');
+                    text += &Engine::readiness_lines(s, l);
+                }
                 let publish = Button {
                     label: JobMsg::Button(JobButton::Publish).render(l),
                     command: Command::Publish(job.id).to_text(),

@@ -127,6 +127,7 @@ pub fn question(q: &Q, error: Option<Refusal>, l: Locale) -> String {
                 Locale::En => "That is not one of the kinds.",
             }
         ),
+        Some(Refusal::Required) => format!("{}\n{text}", required(l)),
         Some(Refusal::Job(why)) => {
             let field = crate::dialogue::JobField::Description;
             let both = super::JobMsg::Invalid { field, why }.render(l);
@@ -140,7 +141,15 @@ pub fn question(q: &Q, error: Option<Refusal>, l: Locale) -> String {
 fn job_question(f: crate::dialogue::JobField, error: Option<Refusal>, l: Locale) -> String {
     match error {
         Some(Refusal::Job(why)) => super::JobMsg::Invalid { field: f, why }.render(l),
+        Some(Refusal::Required) => format!("{}\n{}", required(l), super::JobMsg::Ask(f).render(l)),
         _ => super::JobMsg::Ask(f).render(l),
+    }
+}
+
+fn required(l: Locale) -> &'static str {
+    match l {
+        Locale::Zh => "发布需求必须填写这一项，可以先写一个大概的值，之后用 /改规格 调整。",
+        Locale::En => "A job cannot be listed without this; give a rough value now and adjust it later with /spec-edit.",
     }
 }
 

@@ -105,6 +105,8 @@ pub struct Draft {
 pub enum Refusal {
     Kind,
     Job(JobInvalid),
+    /// "Unsure" to a field the listing cannot go without (title, tags, budget, deadline).
+    Required,
 }
 
 /// What the interview does next.
@@ -209,6 +211,9 @@ impl Draft {
             }
             Q::Job(f) => {
                 // The job record cannot be listed without these: "unsure" is re-asked.
+                if is_unsure(input) {
+                    return Err(Refusal::Required);
+                }
                 self.listing.set(*f, input, today).map_err(Refusal::Job)?;
             }
             Q::Section(s) => {
