@@ -37,6 +37,7 @@ impl Default for Options {
 impl Running {
     pub async fn start(app: &App, listener: TcpListener, opts: Options) -> Result<Running> {
         let (stop, stopped) = watch::channel(false);
+        crate::metrics::handle();
         let wired = crate::platforms::wire(app, stopped.clone()).await?;
         let mut outbounds = wired.outbounds;
         outbounds.extend(opts.extra_outbounds);
@@ -59,7 +60,8 @@ impl Running {
             deliveries: app.deliveries.clone(),
             clock: app.clock.clone(),
             lanes,
-        }));
+        }))
+        .layer(axum::middleware::from_fn(crate::metrics::track));
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {
