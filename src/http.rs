@@ -47,9 +47,8 @@ async fn sqlx_ping(store: &SqliteStore) -> bool {
     store.kv_get("health").await.is_ok()
 }
 
-async fn metrics() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        yunqi_bot::metrics::METRICS.render(),
-    )
+async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+    let mut body = yunqi_bot::metrics::METRICS.render();
+    body.push_str(&crate::metrics::render(&s.store).await);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod console;
 pub mod export;
 pub mod http;
+pub mod metrics;
 pub mod ops;
 pub mod platforms;
 pub mod ready;

@@ -146,13 +146,17 @@ impl Retention {
         }
     }
 
+    /// Each tick: masks newly delivered messages; once an hour: deletes old rows.
     pub async fn run_if_due(&mut self) {
+        if let Err(e) = redact(&self.store).await {
+            tracing::warn!(error = %e, "masking delivered messages failed; next tick again");
+        }
         if self.last.is_some_and(|l| l.elapsed() < EVERY) {
             return;
         }
         self.last = Some(std::time::Instant::now());
         match run_retention(&self.store, self.clock.now() - self.keep).await {
-            Ok(p) if p != Purged::default() => tracing::info!(
+            Ok(p) if p.outbox + p.inbound + p.redacted > 0 => tracing::info!(
                 outbox = p.outbox,
                 inbound = p.inbound,
                 redacted = p.redacted,
@@ -164,6 +168,18 @@ impl Retention {
     }
 }
 
+/// Masks contact details in delivered messages until it has caught up (bounded).
+async fn redact(store: &SqliteStore) -> Result<()> {
+    for _ in 0..MAX_BATCHES {
+        let (scanned, _) = store.redact_step(BATCH).await?;
+        if scanned < BATCH as u64 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
 /// Deletes what is older than `before` and masks delivered messages, batch by batch.
 pub async fn run_retention(store: &SqliteStore, before: DateTime<Utc>) -> Result<Purged> {
     let mut total = Purged::default();
@@ -172,8 +188,9 @@ pub async fn run_retention(store: &SqliteStore, before: DateTime<Utc>) -> Result
         total.outbox += p.outbox;
         total.inbound += p.inbound;
         total.redacted += p.redacted;
+        total.scanned += p.scanned;
         let full = BATCH as u64;
-        if p.outbox < full && p.inbound < full && p.redacted < full {
+        if p.outbox < full && p.inbound < full && p.scanned < full {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

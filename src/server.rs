@@ -37,6 +37,7 @@ impl Default for Options {
 impl Running {
     pub async fn start(app: &App, listener: TcpListener, opts: Options) -> Result<Running> {
         let (stop, stopped) = watch::channel(false);
+        crate::metrics::handle();
         let wired = crate::platforms::wire(app, stopped.clone()).await?;
         let mut outbounds = wired.outbounds;
         outbounds.extend(opts.extra_outbounds);
@@ -60,7 +61,8 @@ impl Running {
             clock: app.clock.clone(),
             lanes,
         }))
-        .merge(crate::web::router(crate::web::WebState::new(app)?));
+        .merge(crate::web::router(crate::web::WebState::new(app)?))
+        .layer(axum::middleware::from_fn(crate::metrics::track));
         let addr = listener.local_addr()?;
         let mut http_stop = stopped;
         tasks.push(tokio::spawn(async move {

@@ -8,6 +8,7 @@ mod discord_support;
 mod fault_kill;
 mod healthz;
 mod http;
+mod metrics_e2e;
 mod ops_cli;
 mod proc_support;
 mod readyz;

@@ -26,7 +26,10 @@ pub struct Backlog {
 pub struct Purged {
     pub outbox: u64,
     pub inbound: u64,
+    /// Delivered messages whose contact details were masked…
     pub redacted: u64,
+    /// …of this many looked at (more may follow while it is a full batch).
+    pub scanned: u64,
 }
 
 /// Delivered rows below this id have had contact details masked (in `meta`).
@@ -160,17 +163,19 @@ impl SqliteStore {
         .await
         .map_err(db_err)?
         .rows_affected();
-        let redacted = self.redact_step(batch).await?;
+        let (scanned, redacted) = self.redact_step(batch).await?;
         Ok(Purged {
             outbox,
             inbound,
             redacted,
+            scanned,
         })
     }
 
     /// Masks contact details in delivered messages, in id order, never past the oldest
-    /// pending one (it may still be sent). Returns how many rows changed.
-    async fn redact_step(&self, batch: u32) -> StoreResult<u64> {
+    /// pending one (it may still be sent). Returns how many rows it looked at and how
+    /// many it changed; cheap when there is nothing new (the scheduler calls it each tick).
+    pub async fn redact_step(&self, batch: u32) -> StoreResult<(u64, u64)> {
         let mut tx = self.pool().begin().await.map_err(db_err)?;
         let from: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1")
             .bind(REDACTED_BELOW)
@@ -190,8 +195,9 @@ impl SqliteStore {
         .await
         .map_err(db_err)?;
         let Some(last) = rows.last().map(|r| r.0) else {
-            return Ok(0);
+            return Ok((0, 0));
         };
+        let scanned = rows.len() as u64;
         let mut changed = 0;
         for (id, status, payload) in rows {
             if status != "sent" {
@@ -222,6 +228,6 @@ impl SqliteStore {
         .await
         .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
-        Ok(changed)
+        Ok((scanned, changed))
     }
 }

@@ -295,11 +295,13 @@ impl<S: Store> Writer<S> {
         if !outbox.is_empty() {
             tx.outbox_push(&outbox, now).await?;
         }
+        let committing = Instant::now();
         if let Err(e) = tx.commit().await {
             self.health.failed(&e);
             return Err(e);
         }
         self.health.ok();
+        record_group(jobs, committing.elapsed());
         Metrics::inc(&METRICS.batches, 1);
         let events = jobs
             .iter()
@@ -378,6 +380,24 @@ impl<S: Store> Writer<S> {
             tracing::error!(error = %e, "could not queue the apology either");
         } else {
             self.changed.send_modify(|v| *v += 1);
+        }
+    }
+}
+
+/// Prometheus (through the `metrics` facade): group size, commit latency, inbound events
+/// by platform and kind.
+fn record_group(jobs: &[Job], commit: Duration) {
+    metrics::histogram!("yunqi_writer_group_size").record(jobs.len() as f64);
+    metrics::histogram!("yunqi_writer_commit_seconds").record(commit.as_secs_f64());
+    for job in jobs {
+        if let Work::Event(ev) = &job.work {
+            let kind = match ev.kind {
+                crate::event::EventKind::Text(_) => "text",
+                crate::event::EventKind::Button(_) => "button",
+                crate::event::EventKind::Joined { .. } => "joined",
+            };
+            metrics::counter!("yunqi_inbound_events_total", "platform" => ev.user.platform.as_str(), "kind" => kind)
+                .increment(1);
         }
     }
 }

@@ -31,6 +31,13 @@ impl DeliveryLog {
         let Ok(mut lanes) = self.lanes.lock() else {
             return;
         };
+        let label = match outcome {
+            Delivery::Sent { .. } => "sent",
+            Delivery::Retry { .. } => "retry",
+            Delivery::Failed { .. } => "failed",
+        };
+        metrics::counter!("yunqi_deliveries_total", "platform" => platform.as_str(), "outcome" => label)
+            .increment(1);
         let lane = lanes.entry(platform.as_str()).or_default();
         let error = match outcome {
             Delivery::Sent { .. } => {
