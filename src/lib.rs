@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod conn_registry;
 pub mod console;
 pub mod export;
 pub mod http;
+pub mod http_serve;
 pub mod platforms;
 pub mod serve_lock;
 pub mod server;
