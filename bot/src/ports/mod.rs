@@ -25,7 +25,7 @@ pub use kv::Kv;
 pub use members::MemberTx;
 pub use meta::MetaTx;
 pub use outbound::Outbound;
-pub use outbox::{Delivery, OutboxRow, OutboxTx, Settlement};
+pub use outbox::{Delivery, OutboxRow, OutboxTx, Progress, RetryScope, Settlement};
 pub use salons::{RegistrationTx, SalonTx};
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;

@@ -3,6 +3,7 @@
 
 mod dispatch;
 mod pacing;
+mod pause;
 
 pub use dispatch::Dispatcher;
 
