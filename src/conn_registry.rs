@@ -80,10 +80,6 @@ impl Registry {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.inner.lock().map(|i| i.open.len()).unwrap_or(0)
-    }
-
     /// With `cap` or more open, closes the connection idle longest outside a request
     /// (else the oldest), and forgets it at once so the new one fits.
     pub fn make_room(&self, cap: usize) {

@@ -25,7 +25,7 @@ pub fn entities(text: &str) -> Cow<'_, str> {
 /// angle brackets (`/approve <salon> <user>`) are left alone.
 pub fn wecom_text(text: &str) -> Cow<'_, str> {
     let is_tag_at = |i: usize| {
-        let rest = text[i + 1..].as_bytes();
+        let rest = &text.as_bytes()[i + 1..];
         let rest = rest.strip_prefix(b"/").unwrap_or(rest);
         matches!(rest.first(), Some(b'a' | b'A'))
             && rest

@@ -303,13 +303,10 @@ impl KfPuller {
                 at,
             });
         }
-        let Some(e) = m
+        let e = m
             .event
             .as_ref()
-            .filter(|e| e.event_type == "session_status_change")
-        else {
-            return None;
-        };
+            .filter(|e| e.event_type == "session_status_change")?;
         if let (Some(user), Some(change)) = (e.external_userid.as_deref(), e.change_type) {
             let kfid = e.open_kfid.as_deref().unwrap_or(open_kfid);
             s.status_changed(kfid, user, change).await;
