@@ -3,11 +3,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod conn_registry;
 pub mod console;
 pub mod export;
 pub mod http;
 pub mod metrics;
 pub mod ops;
+pub mod http_serve;
 pub mod platforms;
 pub mod ready;
 pub mod serve_lock;

@@ -64,17 +64,10 @@ impl Running {
         .merge(crate::web::router(crate::web::WebState::new(app)?))
         .layer(axum::middleware::from_fn(crate::metrics::track));
         let addr = listener.local_addr()?;
-        let mut http_stop = stopped;
-        tasks.push(tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = http_stop.changed().await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "http server stopped");
-            }
-        }));
+        let limits = app.settings.http.limits()?;
+        tasks.push(tokio::spawn(crate::http_serve::serve(
+            listener, router, limits, stopped,
+        )));
         Ok(Running {
             addr,
             platforms: wired.on,

@@ -67,10 +67,39 @@ pub struct Http {
     /// The web console's address as browsers reach it: the base of `/dashboard` links.
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// A request's header must arrive within this (also ends idle keep-alive).
+    pub header_timeout: String,
+    /// A request's body must arrive within this.
+    pub body_timeout: String,
+    /// A connection that moves no byte for this long is closed.
+    pub idle_timeout: String,
+    /// Open connections at most; at the cap the one idle longest makes room.
+    pub max_connections: usize,
 }
 
 fn default_public_url() -> String {
     "http://127.0.0.1:8080".into()
+}
+
+impl Http {
+    pub fn limits(&self) -> Result<crate::http_serve::Limits> {
+        let d = |key: &str, v: &str| -> Result<std::time::Duration> {
+            let d = parse_duration(v).with_context(|| format!("[http] {key}"))?;
+            match d.to_std() {
+                Ok(d) if !d.is_zero() => Ok(d),
+                _ => bail!("[http] {key} must be positive"),
+            }
+        };
+        if self.max_connections == 0 {
+            bail!("[http] max_connections must be at least 1");
+        }
+        Ok(crate::http_serve::Limits {
+            header_timeout: d("header_timeout", &self.header_timeout)?,
+            body_timeout: d("body_timeout", &self.body_timeout)?,
+            idle_timeout: d("idle_timeout", &self.idle_timeout)?,
+            max_connections: self.max_connections,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -384,6 +413,9 @@ mod tests {
         let t = load_table(None, std::iter::empty()).unwrap();
         let s = Settings::from_table(&t).unwrap();
         assert_eq!(s.http.bind, "127.0.0.1:8080");
+        let l = s.http.limits().unwrap();
+        assert_eq!(l.header_timeout, std::time::Duration::from_secs(10));
+        assert_eq!(l.max_connections, 512);
         assert_eq!(s.salons.len(), 1);
         assert_eq!(s.salons[0].capacity, 20);
         assert_eq!(s.salons[0].min_years, 3);

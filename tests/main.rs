@@ -12,6 +12,7 @@ mod metrics_e2e;
 mod ops_cli;
 mod proc_support;
 mod readyz;
+mod http_limits;
 mod slack_e2e;
 mod slack_pacing_e2e;
 mod slack_socket_e2e;

@@ -129,7 +129,8 @@ async fn http_429_with_retry_after_is_a_retry_after_that_delay() {
             d,
             Delivery::Retry {
                 after: Some(Duration::from_secs(1)),
-                error: "ratelimited".into()
+                error: "ratelimited".into(),
+                scope: yunqi_bot::ports::RetryScope::Platform
             }
         );
     })

@@ -159,7 +159,8 @@ async fn errcodes_become_retry_or_failure_and_an_invalid_user_is_surfaced() {
             app.deliver(&hi("a")).await,
             Delivery::Retry {
                 after: Some(Duration::from_secs(60)),
-                error: "wecom errcode 45009: api freq out of limit".into()
+                error: "wecom errcode 45009: api freq out of limit".into(),
+                scope: yunqi_bot::ports::RetryScope::Platform
             }
         );
         fake.inject(
@@ -209,7 +210,8 @@ async fn a_timeout_is_a_retry() {
             d,
             Delivery::Retry {
                 after: None,
-                error: "request timed out".into()
+                error: "request timed out".into(),
+                scope: yunqi_bot::ports::RetryScope::Platform
             }
         );
     })

@@ -135,6 +135,13 @@ proptest! {
         prop_assert_eq!(mask_contacts(&real, crate::i18n::MASK), real);
     }
 
+    /// Any string at all (control characters, combining marks, lone zero-width joiners).
+    #[test]
+    fn masking_any_string_never_panics_and_is_idempotent(s in any::<String>()) {
+        let once = mask_contacts(&s, M);
+        prop_assert_eq!(mask_contacts(&once, M), once);
+    }
+
     #[test]
     fn masked_text_holds_no_mobile_number(s in texty()) {
         let out = mask_contacts(&s, M);

@@ -115,6 +115,8 @@ pub struct Outgoing {
     /// Remembered with the platform's message id once delivered (`q:12` for a relayed
     /// question), so a reply in its thread can be mapped back, also after a restart.
     pub ref_key: Option<String>,
+    /// Not sent after this (a reminder once the salon has started): recorded as expired.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Outgoing {
@@ -125,6 +127,7 @@ impl Outgoing {
             dedupe_key: None,
             not_before: None,
             ref_key: None,
+            expires_at: None,
         }
     }
     pub fn direct(user: &UserRef, reply: Reply) -> Outgoing {

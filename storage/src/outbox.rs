@@ -9,9 +9,9 @@ use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
-use yunqi_bot::ports::{Delivery, OutboxRow, Settlement, Store, StoreResult};
+use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreResult};
 
-/// Rows per multi-row INSERT: 8 parameters each, under SQLite's variable limit.
+/// Rows per multi-row INSERT: 9 parameters each, under SQLite's variable limit.
 const CHUNK: usize = 500;
 
 /// Writes messages. A fan-out repeats one payload thousands of times: then rows and their
@@ -48,6 +48,7 @@ pub(crate) async fn push(
             m.not_before.map(ms).unwrap_or(now),
             m.dedupe_key.as_deref(),
             m.ref_key.as_deref(),
+            m.expires_at.map(ms),
         ));
     }
     if payloads.len() * 4 > msgs.len() {
@@ -56,9 +57,9 @@ pub(crate) async fn push(
     let rows = serde_json::to_string(&rows).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
     sqlx::query(
-        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key)
+        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
          SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
-                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]')
+                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]'), json_extract(r.value, '$[7]')
          FROM json_each(?1) r JOIN json_each(?2) p ON p.key = json_extract(r.value, '$[3]')
          ORDER BY r.key",
     )
@@ -79,6 +80,7 @@ type Row<'a> = (
     i64,
     Option<&'a str>,
     Option<&'a str>,
+    Option<i64>,
 );
 
 async fn push_rows(
@@ -89,7 +91,7 @@ async fn push_rows(
 ) -> StoreResult<()> {
     for chunk in rows.chunks(CHUNK) {
         let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key) ",
+            "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
         );
         q.push_values(chunk, |mut b, r| {
             b.push_bind(r.0)
@@ -99,7 +101,8 @@ async fn push_rows(
                 .push_bind(r.4)
                 .push_bind(now)
                 .push_bind(r.5)
-                .push_bind(r.6);
+                .push_bind(r.6)
+                .push_bind(r.7);
         });
         q.build()
             .persistent(false)
@@ -119,10 +122,14 @@ struct DueRow {
     conversation: Option<String>,
     payload: String,
     attempts: i64,
+    expires_at: Option<i64>,
+    parts_done: i64,
+    part_ids: Option<String>,
 }
 
 impl DueRow {
-    const COLS: &'static str = "id, platform, recipient, conversation, payload, attempts";
+    const COLS: &'static str =
+        "id, platform, recipient, conversation, payload, attempts, expires_at, parts_done, part_ids";
 
     fn into_row(self) -> StoreResult<OutboxRow> {
         let reply: Reply = serde_json::from_str(&self.payload)
@@ -135,6 +142,14 @@ impl DueRow {
             },
             reply,
             attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
+            expires_at: self.expires_at.map(time),
+            progress: Progress {
+                parts_done: u32::try_from(self.parts_done).unwrap_or(0),
+                part_ids: self
+                    .part_ids
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default(),
+            },
         })
     }
 }
@@ -192,28 +207,32 @@ impl Store for SqliteStore {
                     .bind(s.attempts as i64)
                     .bind(ms(s.at))
                     .bind(message_id.clone()),
-                Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1")
+                Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4, parts_done = ?5, part_ids = ?6 WHERE id = ?1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(ms(s.retry_at))
-                    .bind(error.clone()),
+                    .bind(error.clone())
+                    .bind(s.progress.parts_done as i64)
+                    .bind(serde_json::to_string(&s.progress.part_ids).map_err(backend)?),
                 Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(error.clone()),
             };
             q.execute(&mut *tx).await.map_err(db_err)?;
-            if let Delivery::Sent {
-                message_id: Some(mid),
-            } = &s.outcome
-            {
-                // Remember what this message stood for, so a reply in its thread maps back.
-                sqlx::query("INSERT OR REPLACE INTO message_map (platform, message_id, ref_key) SELECT platform, ?2, ref_key FROM outbox WHERE id = ?1 AND ref_key IS NOT NULL")
-                    .bind(s.id.0)
-                    .bind(mid)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+            if let Delivery::Sent { message_id } = &s.outcome {
+                // Remember what this message stood for, so a reply in the thread of any
+                // of its parts maps back.
+                let ids = s.progress.part_ids.iter().chain(message_id);
+                let mut seen = std::collections::HashSet::new();
+                for mid in ids.filter(|m| seen.insert(*m)) {
+                    sqlx::query("INSERT OR REPLACE INTO message_map (platform, message_id, ref_key) SELECT platform, ?2, ref_key FROM outbox WHERE id = ?1 AND ref_key IS NOT NULL")
+                        .bind(s.id.0)
+                        .bind(mid)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
             }
         }
         tx.commit().await.map_err(db_err)

@@ -42,6 +42,7 @@ impl Outbound for Flaky {
                     Delivery::Retry {
                         after: Some(Duration::from_millis(30)),
                         error: "429 too many requests".into(),
+                        scope: yunqi_bot::ports::RetryScope::Platform,
                     }
                 };
             }
@@ -219,6 +220,7 @@ async fn a_fan_out_goes_to_a_batching_platform_in_one_call() {
             outcome: Delivery::Sent { message_id: None },
             at: t0(),
             retry_at: t0(),
+            progress: Default::default(),
         })
         .collect();
     store.outbox_settle(&settled).await.unwrap();

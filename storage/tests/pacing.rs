@@ -62,6 +62,7 @@ impl Outbound for Paced {
                 return Delivery::Retry {
                     after: Some(Duration::from_secs(10)),
                     error: "429".into(),
+                    scope: yunqi_bot::ports::RetryScope::Platform,
                 };
             }
             self.got.lock().unwrap().push((

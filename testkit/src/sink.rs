@@ -25,6 +25,8 @@ pub struct Sink {
     pub delay: Mutex<Option<Duration>>,
     fail: bool,
     replies: Replies,
+    /// Event ids seen, when deduplicating like the core.
+    seen: Option<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Sink {
@@ -41,6 +43,12 @@ impl Sink {
     /// Answers every event inline with these texts.
     pub fn replying(mut self, texts: &[&str]) -> Sink {
         self.replies = Replies::Fixed(texts.iter().map(|t| t.to_string()).collect());
+        self
+    }
+
+    /// Like the core: an event id seen before is answered `duplicate` and not recorded.
+    pub fn deduplicating(mut self) -> Sink {
+        self.seen = Some(Mutex::default());
         self
     }
 
@@ -107,6 +115,14 @@ impl EventSink for Sink {
             let delay = *lock(&self.delay);
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
+            }
+            if let (Some(seen), Some(id)) = (&self.seen, &ev.event_id) {
+                if !lock(seen).insert(id.clone()) {
+                    return Ok(Handled {
+                        duplicate: true,
+                        ..Handled::default()
+                    });
+                }
             }
             lock(&self.events).push(ev.clone());
             if self.fail {

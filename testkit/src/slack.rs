@@ -47,8 +47,11 @@ struct Inner {
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Scripted>>,
     ws_url: String,
+    /// Where upload URLs point (this fake).
+    origin: String,
     tickets: u32,
     posts: u32,
+    uploads: u32,
 }
 
 #[derive(Clone)]
@@ -73,6 +76,14 @@ fn answer(inner: &mut Inner, method: &str, body: &Value) -> String {
         "conversations.open" => json!({"ok": true, "channel": {"id": format!("D{}", body["users"].as_str().unwrap_or_default())}}),
         "conversations.invite" => json!({"ok": true, "channel": {"id": body["channel"]}}),
         "views.open" => json!({"ok": true, "view": {"id": "V0001", "type": "modal", "callback_id": body["view"]["callback_id"], "hash": "1700000003.abcd", "blocks": []}}),
+        // The files upload flow (files.uploadV2 in the SDKs): a URL to POST the bytes to…
+        "files.getUploadURLExternal" => {
+            inner.uploads += 1;
+            let id = format!("F{:04}", inner.uploads);
+            json!({"ok": true, "upload_url": format!("{}/upload/{id}", inner.origin), "file_id": id})
+        }
+        // …then the file is shared.
+        "files.completeUploadExternal" => json!({"ok": true, "files": body["files"]}),
         "apps.connections.open" => {
             inner.tickets += 1;
             json!({"ok": true, "url": format!("{}/link/?ticket=t{}&app_id=A0001", inner.ws_url, inner.tickets)})
@@ -129,6 +140,43 @@ async fn api(
     r
 }
 
+/// An upload URL: recorded as method `upload/{id}`, answered like Slack's `OK - <bytes>`.
+async fn upload(
+    State(fake): State<FakeSlack>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let len = body.len();
+    let method = format!("upload/{id}");
+    let scripted = fake
+        .inner
+        .lock()
+        .unwrap()
+        .scripted
+        .get_mut(&method)
+        .and_then(VecDeque::pop_front);
+    let status = scripted.as_ref().map_or(200, |s| s.0);
+    fake.inner.lock().unwrap().calls.push(Call {
+        method,
+        auth: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        content_type: headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        status,
+        answer: String::new(),
+    });
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        format!("OK - {len}"),
+    )
+}
+
 /// A response_url: recorded as method `respond/{id}`, always 200.
 async fn respond(
     State(fake): State<FakeSlack>,
@@ -151,6 +199,7 @@ impl FakeSlack {
         let (ws, ws_url) = crate::loopback("ws").await;
         let inner = Inner {
             ws_url,
+            origin: origin.clone(),
             ..Inner::default()
         };
         let fake = FakeSlack {
@@ -161,6 +210,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/api/{method}", post(api))
             .route("/respond/{id}", post(respond))
+            .route("/upload/{id}", post(upload))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(http, app).await.unwrap() });
         let (tx, rx) = mpsc::unbounded_channel();

@@ -70,7 +70,14 @@ impl Fake {
     }
 
     pub async fn start() -> Arc<Fake> {
-        let (listener, base) = crate::loopback("http").await;
+        let (listener, _) = crate::loopback("http").await;
+        Fake::start_on(listener).await
+    }
+
+    /// On a given listener: a test can point the bot at a port first and bring the
+    /// platform up there later ("unreachable at start").
+    pub async fn start_on(listener: tokio::net::TcpListener) -> Arc<Fake> {
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let fake = Arc::new(Fake {
             base,
             world: Mutex::new(World {

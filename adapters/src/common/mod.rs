@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod escape;
+pub mod startup;
 pub mod stored;
 mod wiring;
 

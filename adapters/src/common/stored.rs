@@ -68,6 +68,7 @@ impl Payloads {
                     .map_err(|e| Delivery::Retry {
                         after: None,
                         error: format!("storing a button command: {e}"),
+                        scope: yunqi_bot::ports::RetryScope::Platform,
                     })?;
             }
         }

@@ -90,6 +90,7 @@ impl Outbound for ConsoleOut {
                 Err(e) => Delivery::Retry {
                     after: None,
                     error: e.to_string(),
+                    scope: yunqi_bot::ports::RetryScope::Platform,
                 },
             }
         })

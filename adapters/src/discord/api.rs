@@ -74,7 +74,11 @@ impl From<ApiError> for Delivery {
             None => e.to_string(),
         };
         if is_transient(&e) {
-            Delivery::Retry { after: None, error }
+            Delivery::Retry {
+                after: None,
+                error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
+            }
         } else {
             Delivery::Failed { error }
         }

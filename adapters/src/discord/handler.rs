@@ -3,6 +3,7 @@
 use super::commands;
 use super::inbound::from_message;
 use super::interact::Interact;
+use super::queue::ChannelQueues;
 use super::state::DiscordState;
 use serenity::all::{Command, Context, EventHandler, Guild, GuildId, Interaction, Message, Ready};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,8 @@ pub struct Handler {
     pub sink: Arc<dyn EventSink>,
     pub ack_wait: Duration,
     registered: AtomicBool,
+    /// One channel's messages reach the core in order.
+    queues: Arc<ChannelQueues>,
 }
 
 impl Handler {
@@ -24,6 +27,7 @@ impl Handler {
             sink,
             ack_wait: super::interact::ACK_WAIT,
             registered: AtomicBool::new(false),
+            queues: Arc::default(),
         }
     }
 }
@@ -58,9 +62,8 @@ impl EventHandler for Handler {
         let Some(ev) = from_message(&m, self.shared.me()) else {
             return;
         };
-        if let Err(e) = self.sink.submit_event(ev).await {
-            tracing::warn!(error = %e, "discord message not handled");
-        }
+        self.queues
+            .push(self.sink.clone(), m.channel_id.get(), m.id.get(), ev);
     }
 
     async fn interaction_create(&self, ctx: Context, i: Interaction) {

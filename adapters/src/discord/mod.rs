@@ -13,6 +13,7 @@ pub mod handler;
 pub mod inbound;
 pub mod interact;
 pub mod outbound;
+pub mod queue;
 pub mod render;
 pub mod setup;
 pub mod state;

@@ -167,6 +167,61 @@ impl SlackApi {
         self.send(req).await
     }
 
+    /// `call` for other modules of the adapter (files).
+    pub(crate) async fn call_json<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        self.call(method, body).await
+    }
+
+    /// A bot-token form call (methods that take no JSON: files.getUploadURLExternal).
+    pub(crate) async fn form_call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let auth = self
+            .bot_auth
+            .clone()
+            .ok_or_else(|| ApiError::Permanent("no bot_token".into()))?;
+        let req = self
+            .http
+            .post(format!("{}/{method}", self.base))
+            .header(AUTHORIZATION, auth)
+            .form(form);
+        self.send(req).await
+    }
+
+    /// Raw bytes to a pre-signed upload URL Slack returned (no token: the URL is the key).
+    pub(crate) async fn post_bytes(
+        &self,
+        url: &str,
+        bytes: Vec<u8>,
+        mime: &str,
+    ) -> Result<(), ApiError> {
+        let resp = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, mime)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(network)?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            return Err(ApiError::Transient {
+                error: format!("file upload: HTTP {status}"),
+                after: None,
+            });
+        }
+        Err(ApiError::Permanent(format!("file upload: HTTP {status}")))
+    }
+
     /// Who the bot is, to drop its own messages.
     pub async fn auth_test(&self) -> Result<AuthTest, ApiError> {
         self.call("auth.test", &json!({})).await

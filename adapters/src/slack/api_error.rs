@@ -20,7 +20,11 @@ pub enum ApiError {
 impl From<ApiError> for Delivery {
     fn from(e: ApiError) -> Delivery {
         match e {
-            ApiError::Transient { error, after } => Delivery::Retry { after, error },
+            ApiError::Transient { error, after } => Delivery::Retry {
+                after,
+                error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
+            },
             ApiError::Permanent(error) => Delivery::Failed { error },
         }
     }
@@ -93,6 +97,7 @@ mod tests {
         let want = Delivery::Retry {
             after: Some(Duration::from_secs(3)),
             error: "ratelimited".into(),
+            scope: yunqi_bot::ports::RetryScope::Platform,
         };
         assert_eq!(d, want);
         let d: Delivery = classify("not_in_channel", None).into();

@@ -177,7 +177,7 @@ async fn send_soon(api: &SlackApi, f: &Fitted) {
     for _ in 0..SEND_TRIES {
         match deliver(api, f).await {
             Delivery::Sent { .. } => return,
-            Delivery::Retry { after, error } => {
+            Delivery::Retry { after, error, .. } => {
                 tracing::warn!(%error, "slack reply will be retried");
                 tokio::time::sleep(after.unwrap_or(wait)).await;
                 wait *= 2;

@@ -8,6 +8,7 @@ mod api_error;
 pub mod config;
 pub mod decision;
 pub mod dto;
+mod files;
 mod form;
 pub mod handle;
 pub mod inbound;
@@ -35,3 +36,6 @@ pub use webhook::routes;
 /// The WebSocket crate Socket Mode runs on, for fake Slack servers in tests and tools.
 #[doc(hidden)]
 pub use tokio_tungstenite;
+
+#[cfg(test)]
+mod proptests;

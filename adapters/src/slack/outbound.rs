@@ -5,6 +5,7 @@ use super::api::{ApiError, SlackApi};
 use super::render::{self, Block, Message, Text};
 use futures::future::BoxFuture;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::capability::{Capabilities, Fitted};
@@ -18,11 +19,64 @@ const INVITE_TRIES: u32 = 5;
 
 pub struct SlackOutbound {
     api: Arc<SlackApi>,
+    /// Part key → (channel, ts) of a text posted while its file was not uploaded yet, so
+    /// the retry uploads the file without posting the text again.
+    posted: std::sync::Mutex<HashMap<String, (String, String)>>,
 }
 
 impl SlackOutbound {
     pub fn new(api: Arc<SlackApi>) -> SlackOutbound {
-        SlackOutbound { api }
+        SlackOutbound {
+            api,
+            posted: Default::default(),
+        }
+    }
+
+    /// The text, then its file (the calendar invitation) in the same channel. A file
+    /// failing transiently is retried without the text; failing for good, the text stands.
+    async fn send_part(&self, f: &Fitted, key: Option<&str>) -> Delivery {
+        let Some(file) = &f.attachment else {
+            return deliver(&self.api, f).await;
+        };
+        let earlier = key.and_then(|k| self.posted.lock().ok().and_then(|p| p.get(k).cloned()));
+        let (channel, ts) = match earlier {
+            Some(p) => p,
+            None => match post(&self.api, f).await {
+                Ok(p) => p,
+                Err(d) => return d,
+            },
+        };
+        let forget = |k: &str| {
+            if let Ok(mut p) = self.posted.lock() {
+                p.remove(k);
+            }
+        };
+        match self.api.upload_file(&channel, None, file).await {
+            Ok(()) => {
+                if let Some(k) = key {
+                    forget(k);
+                }
+            }
+            Err(ApiError::Transient { error, after }) if key.is_some() => {
+                if let (Some(k), Ok(mut p)) = (key, self.posted.lock()) {
+                    p.insert(k.to_string(), (channel, ts));
+                }
+                return Delivery::Retry {
+                    after,
+                    error: format!("calendar file: {error}"),
+                    scope: yunqi_bot::ports::RetryScope::Platform,
+                };
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "slack calendar file not uploaded; the message stands");
+                if let Some(k) = key {
+                    forget(k);
+                }
+            }
+        }
+        Delivery::Sent {
+            message_id: Some(ts),
+        }
     }
 
     /// Posts one message; `message_id` is its `ts`, the id threads and edits use.
@@ -40,16 +94,26 @@ pub fn invited_line(channel: &str) -> String {
 /// nothing has been posted yet, so the outbox's retry posts the message once; inviting
 /// someone already in the channel again is no error.
 pub(crate) async fn deliver(api: &SlackApi, f: &Fitted) -> Delivery {
+    match post(api, f).await {
+        Ok((_, ts)) => Delivery::Sent {
+            message_id: Some(ts),
+        },
+        Err(d) => d,
+    }
+}
+
+/// Posts the message; the channel it went to and its `ts`.
+async fn post(api: &SlackApi, f: &Fitted) -> Result<(String, String), Delivery> {
     if f.to.user.platform != Platform::Slack {
-        return Delivery::Failed {
+        return Err(Delivery::Failed {
             error: format!("not a Slack user: {}", f.to.user),
-        };
+        });
     }
     let mut invited = None;
     if let Some(channel) = f.invite.as_ref().and_then(|i| i.group.as_deref()) {
         match api.invite(channel, &[f.to.user.id.as_str()]).await {
             Ok(()) => invited = Some(channel),
-            Err(e @ ApiError::Transient { .. }) => return e.into(),
+            Err(e @ ApiError::Transient { .. }) => return Err(e.into()),
             // The approval still goes out (with the group link, if any); an operator
             // fixes the channel (e.g. the bot is not in it: not_in_channel).
             Err(ApiError::Permanent(error)) => {
@@ -65,7 +129,7 @@ pub(crate) async fn deliver(api: &SlackApi, f: &Fitted) -> Delivery {
                 dm = c;
                 dm.as_str()
             }
-            Err(e) => return e.into(),
+            Err(e) => return Err(e.into()),
         },
     };
     let mut m = Message::fitted(f);
@@ -74,10 +138,8 @@ pub(crate) async fn deliver(api: &SlackApi, f: &Fitted) -> Delivery {
         add_line(&mut m, invited_line(group));
     }
     match api.post_message(&m).await {
-        Ok(p) => Delivery::Sent {
-            message_id: Some(p.ts),
-        },
-        Err(e) => e.into(),
+        Ok(p) => Ok((channel.to_string(), p.ts)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -153,6 +215,10 @@ impl Outbound for SlackOutbound {
     }
 
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery> {
-        Box::pin(self.send(msg))
+        Box::pin(self.send_part(msg, None))
+    }
+
+    fn deliver_part<'a>(&'a self, msg: &'a Fitted, key: &'a str) -> BoxFuture<'a, Delivery> {
+        Box::pin(self.send_part(msg, Some(key)))
     }
 }

@@ -25,8 +25,8 @@ pub fn capabilities() -> Capabilities {
         threads: true,
         direct_messages: true,
         edits: true,
-        // File uploads are not implemented; an .ics is dropped by `fit`.
-        attachments: false,
+        // The calendar file goes up through the files upload flow (`files.rs`).
+        attachments: true,
         max_len: MAX_TEXT,
         len_unit: LenUnit::Chars,
     }

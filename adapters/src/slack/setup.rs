@@ -23,7 +23,12 @@ pub async fn build(cfg: &SlackConfig, deps: Deps) -> Result<Wired, SetupError> {
         .push(Arc::new(SlackOutbound::new(api.clone())));
     let state = SlackState::new(cfg, deps.sink, api, deps.clock);
     if let Err(e) = state.identify().await {
-        tracing::warn!(error = %e, "slack auth.test failed");
+        // Slack may be briefly unreachable: keep asking in the background.
+        tracing::warn!(error = %e, "slack auth.test failed; retrying in the background");
+        let (s, stop) = (state.clone(), deps.shutdown.clone());
+        drop(tokio::spawn(async move {
+            crate::common::startup::retry("slack auth.test", stop, || s.identify()).await
+        }));
     }
     if cfg.signing_secret().is_some() {
         wired.router = routes(state.clone());

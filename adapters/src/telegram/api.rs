@@ -62,8 +62,13 @@ impl From<ApiError> for Delivery {
             RequestError::RetryAfter(s) => Delivery::Retry {
                 after: Some(s.duration().max(Duration::from_secs(1))),
                 error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
             },
-            e if is_transient(&e) => Delivery::Retry { after: None, error },
+            e if is_transient(&e) => Delivery::Retry {
+                after: None,
+                error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
+            },
             _ => Delivery::Failed { error },
         }
     }

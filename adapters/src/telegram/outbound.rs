@@ -45,6 +45,7 @@ fn retry_later(error: impl Into<String>) -> Delivery {
     Delivery::Retry {
         after: None,
         error: error.into(),
+        scope: yunqi_bot::ports::RetryScope::Platform,
     }
 }
 

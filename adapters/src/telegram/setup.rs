@@ -28,8 +28,10 @@ pub async fn build(cfg: &TelegramConfig, deps: Deps) -> Result<Wired, SetupError
     wired
         .outbounds
         .push(Arc::new(TelegramOutbound::new(bot, deps.kv)));
-    let (setup, started) = (cfg.clone(), state.clone());
-    drop(tokio::spawn(async move { start(&started, &setup).await }));
+    let (setup, started, stop) = (cfg.clone(), state.clone(), deps.shutdown.clone());
+    drop(tokio::spawn(async move {
+        start_retrying(&started, &setup, stop).await
+    }));
     if cfg.webhook_mode() {
         wired.router = routes(state);
     } else {
@@ -45,8 +47,48 @@ pub async fn build(cfg: &TelegramConfig, deps: Deps) -> Result<Wired, SetupError
     Ok(wired)
 }
 
-/// getMe, setMyCommands, and setWebhook when a public URL is configured. Failures are
-/// logged: the bot still works (commands typed by hand, webhook set by the operator).
+/// Like [`start`], each call retried with backoff until it succeeds (or shutdown): a
+/// Telegram briefly unreachable at start-up must not leave the menu unregistered.
+pub async fn start_retrying(
+    state: &TelegramState,
+    cfg: &TelegramConfig,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use crate::common::startup::retry;
+    let stop = shutdown.clone();
+    if retry("telegram getMe", stop, || state.identify())
+        .await
+        .is_none()
+    {
+        return;
+    }
+    let stop = shutdown.clone();
+    if retry("telegram setMyCommands", stop, || state.register_commands())
+        .await
+        .is_none()
+    {
+        return;
+    }
+    if let (Some(url), Some(secret)) = (cfg.webhook_url(), cfg.webhook_secret()) {
+        let Ok(url) = reqwest::Url::parse(url) else {
+            tracing::warn!(url, "[telegram] webhook_url is not a URL");
+            return;
+        };
+        retry("telegram setWebhook", shutdown, || {
+            let req = state
+                .bot()
+                .set_webhook(url.clone())
+                .secret_token(secret.to_string())
+                .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
+            std::future::IntoFuture::into_future(req)
+        })
+        .await;
+    }
+}
+
+/// getMe, setMyCommands, and setWebhook when a public URL is configured, each tried once.
+/// Failures are logged: the bot still works (commands typed by hand, webhook set by the
+/// operator).
 pub async fn start(state: &TelegramState, cfg: &TelegramConfig) {
     if let Err(e) = state.identify().await {
         tracing::warn!(error = %e, "telegram getMe failed");

@@ -68,18 +68,25 @@ impl From<&ApiError> for Delivery {
         let error = e.to_string();
         match e {
             ApiError::WeCom { errcode, .. } => match transient_wait(*errcode) {
-                Some(after) => Delivery::Retry { after, error },
+                Some(after) => Delivery::Retry {
+                    after,
+                    error,
+                    scope: yunqi_bot::ports::RetryScope::Platform,
+                },
                 None => Delivery::Failed { error },
             },
-            ApiError::Timeout | ApiError::Transport(_) | ApiError::Decode(_) => {
-                Delivery::Retry { after: None, error }
-            }
+            ApiError::Timeout | ApiError::Transport(_) | ApiError::Decode(_) => Delivery::Retry {
+                after: None,
+                error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
+            },
             ApiError::Status {
                 status,
                 retry_after,
             } if *status == 429 || *status >= 500 => Delivery::Retry {
                 after: *retry_after,
                 error,
+                scope: yunqi_bot::ports::RetryScope::Platform,
             },
             ApiError::Status { .. } | ApiError::Invalid(_) | ApiError::Config(_) => {
                 Delivery::Failed { error }
@@ -130,7 +137,9 @@ mod tests {
         ];
         for (code, after) in retry {
             match Delivery::from(&wecom(code)) {
-                Delivery::Retry { after: a, error } => {
+                Delivery::Retry {
+                    after: a, error, ..
+                } => {
                     assert_eq!(a, after, "{code}");
                     assert!(error.contains(&code.to_string()), "{error}");
                 }
@@ -168,7 +177,8 @@ mod tests {
             }),
             Delivery::Retry {
                 after: wait,
-                error: "HTTP status 429".into()
+                error: "HTTP status 429".into(),
+                scope: yunqi_bot::ports::RetryScope::Platform
             }
         );
         assert!(matches!(

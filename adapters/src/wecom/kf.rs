@@ -7,7 +7,7 @@ use super::api::WecomApi;
 use super::api_kf::{KfMessage, SyncRequest, ORIGIN_CUSTOMER, SYNC_LIMIT};
 use super::error::ApiError;
 use super::inbound::from_kf;
-use super::kf_session::KfSessions;
+use super::kf_session::{KfSessions, Session};
 use super::notify::Notifier;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -170,8 +170,9 @@ impl KfPuller {
             }
             let now = chrono::Utc::now().timestamp();
             for m in &page.msg_list {
-                // the window first: the core's replies are dispatched as soon as it commits
-                self.track_session(open_kfid, m).await;
+                // the window first: the core's replies are dispatched as soon as it commits;
+                // undone below if the core finds the message was a repeat
+                let renewed = self.track_session(open_kfid, m).await;
                 if m.send_time > 0 && now - m.send_time > REPLY_WINDOW_SECS {
                     continue;
                 }
@@ -180,6 +181,7 @@ impl KfPuller {
                     continue;
                 };
                 match self.sink.submit_event(ev).await {
+                    Ok(h) if h.duplicate => self.untrack(renewed).await,
                     Ok(_) => accepted += 1,
                     // the core apologised to the user; a poison message must not stall the cursor
                     Err(CoreError::Failed(e)) => {
@@ -272,33 +274,50 @@ pub fn fail_type_reason(t: i64) -> &'static str {
     }
 }
 
+/// A session renewed by a customer message, until the core says whether it was new.
+struct Renewed {
+    kfid: String,
+    user: String,
+    before: Session,
+    at: i64,
+}
+
 impl KfPuller {
     /// Keeps the reply window: a customer message renews it, a human taking over or the
     /// session ending closes it.
-    async fn track_session(&self, open_kfid: &str, m: &KfMessage) {
-        let Some(s) = &self.sessions else { return };
+    async fn track_session(&self, open_kfid: &str, m: &KfMessage) -> Option<Renewed> {
+        let s = self.sessions.as_ref()?;
         if m.origin == ORIGIN_CUSTOMER {
-            if let Some(user) = m.external_userid.as_deref().filter(|u| !u.is_empty()) {
-                let kfid = m.open_kfid.as_deref().unwrap_or(open_kfid);
-                let at = if m.send_time > 0 {
-                    m.send_time
-                } else {
-                    chrono::Utc::now().timestamp()
-                };
-                s.user_wrote(kfid, user, at).await;
-            }
-            return;
+            let user = m.external_userid.as_deref().filter(|u| !u.is_empty())?;
+            let kfid = m.open_kfid.as_deref().unwrap_or(open_kfid);
+            let at = if m.send_time > 0 {
+                m.send_time
+            } else {
+                chrono::Utc::now().timestamp()
+            };
+            let before = s.user_wrote(kfid, user, at).await;
+            return Some(Renewed {
+                kfid: kfid.to_string(),
+                user: user.to_string(),
+                before,
+                at,
+            });
         }
-        let Some(e) = m
+        let e = m
             .event
             .as_ref()
-            .filter(|e| e.event_type == "session_status_change")
-        else {
-            return;
-        };
+            .filter(|e| e.event_type == "session_status_change")?;
         if let (Some(user), Some(change)) = (e.external_userid.as_deref(), e.change_type) {
             let kfid = e.open_kfid.as_deref().unwrap_or(open_kfid);
             s.status_changed(kfid, user, change).await;
+        }
+        None
+    }
+
+    /// The core dropped the message as a repeat: the 5 replies it renewed were not earned.
+    async fn untrack(&self, renewed: Option<Renewed>) {
+        if let (Some(s), Some(r)) = (&self.sessions, renewed) {
+            s.undo_wrote(&r.kfid, &r.user, r.before, r.at).await;
         }
     }
 

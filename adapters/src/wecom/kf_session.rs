@@ -70,6 +70,11 @@ impl Session {
 }
 
 /// The Kv key of one user's window on one kf account.
+/// Where a sent kf message (by our msgid) is remembered, so a retry skips it.
+pub fn part_key(msgid: &str) -> String {
+    format!("wecom.kf.sent.{msgid}")
+}
+
 pub fn session_key(open_kfid: &str, external_userid: &str) -> String {
     format!("wecom.kf.session.{open_kfid}.{external_userid}")
 }
@@ -115,8 +120,12 @@ impl KfSessions {
 
     /// The user wrote at `at` (a replayed older message changes nothing; `send_time` has
     /// whole seconds, so one of the same second counts as new).
-    pub async fn user_wrote(&self, open_kfid: &str, user: &str, at: i64) {
+    /// A customer message renews the window and the allowance; returns the session as it
+    /// was, for [`KfSessions::undo_wrote`] when the core finds the message was a repeat.
+    pub async fn user_wrote(&self, open_kfid: &str, user: &str, at: i64) -> Session {
+        let mut before = Session::default();
         self.update(open_kfid, user, |s| {
+            before = s.clone();
             if at >= s.last_user_msg {
                 s.last_user_msg = at;
                 s.left = REPLIES_PER_USER_MESSAGE;
@@ -124,6 +133,25 @@ impl KfSessions {
                 if s.state == Some(STATE_ENDED) {
                     s.state = Some(STATE_NEW);
                 }
+            }
+        })
+        .await;
+        before
+    }
+
+    /// The message renewed at `at` was a repeat (a page pulled again): the window and
+    /// allowance go back to `before`, less the replies spent since. Nothing changes if a
+    /// newer message renewed the session meanwhile.
+    pub async fn undo_wrote(&self, open_kfid: &str, user: &str, before: Session, at: i64) {
+        self.update(open_kfid, user, |s| {
+            if s.last_user_msg != at || before.last_user_msg > at {
+                return;
+            }
+            let spent = REPLIES_PER_USER_MESSAGE.saturating_sub(s.left);
+            s.last_user_msg = before.last_user_msg;
+            s.left = before.left.saturating_sub(spent);
+            if before.state == Some(STATE_ENDED) && s.state == Some(STATE_NEW) {
+                s.state = before.state;
             }
         })
         .await
@@ -156,6 +184,18 @@ impl KfSessions {
     }
 
     /// One reply went out.
+    /// The id WeCom gave the kf message sent with our `msgid`, if it was sent.
+    pub async fn part_sent(&self, msgid: &str) -> Option<String> {
+        self.kv.kv_get(&part_key(msgid)).await.ok().flatten()
+    }
+
+    /// Remembers that the kf message with our `msgid` went out (as `id`).
+    pub async fn mark_part_sent(&self, msgid: &str, id: &str) {
+        if let Err(e) = self.kv.kv_put(&part_key(msgid), id).await {
+            tracing::warn!(error = %e, "kf part progress write failed");
+        }
+    }
+
     pub async fn spent(&self, open_kfid: &str, user: &str) {
         let _g = self.lock.lock().await;
         if let Some(mut s) = self.get(open_kfid, user).await {

@@ -33,6 +33,8 @@ mod crypto_tests;
 #[cfg(test)]
 mod crypto_vectors;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod render_tests;
 
 pub use api::WecomApi;

@@ -40,6 +40,8 @@ fn limited(wait: std::time::Duration, what: &str) -> Delivery {
     Delivery::Retry {
         after: Some(wait),
         error: format!("{what} send limit reached; waiting"),
+        // our own per-member / per-robot window: other chats may go on
+        scope: yunqi_bot::ports::RetryScope::Chat,
     }
 }
 
@@ -280,6 +282,7 @@ impl Outbound for AppOutbound {
                     d.unwrap_or(Delivery::Retry {
                         after: None,
                         error: "not sent".into(),
+                        scope: yunqi_bot::ports::RetryScope::Platform,
                     })
                 })
                 .collect()
@@ -346,10 +349,24 @@ impl KfOutbound {
         Delivery::Failed { error }
     }
 
-    async fn send(&self, f: &Fitted) -> Delivery {
+    async fn send(&self, f: &Fitted, key: Option<&str>) -> Delivery {
         let user = f.to.user.id.as_str();
         let mut messages = render_kf(f);
-        let need = messages.len() + extras_count(f, self.invites.is_some());
+        let total = messages.len() + extras_count(f, self.invites.is_some());
+        let ids: Vec<Option<String>> = (0..total)
+            .map(|i| key.and_then(|k| kf_msgid(k, i)))
+            .collect();
+        // Messages of this part an earlier attempt delivered, and their ids.
+        let mut done = Vec::new();
+        if let Some(s) = &self.sessions {
+            for id in ids.iter().flatten() {
+                match s.part_sent(id).await {
+                    Some(sent) => done.push(sent),
+                    None => break,
+                }
+            }
+        }
+        let need = total - done.len();
         let now = chrono::Utc::now().timestamp();
         if let Some(s) = &self.sessions {
             if let Err(why) = s.check(&self.open_kfid, user, need as u32, now).await {
@@ -367,14 +384,19 @@ impl KfOutbound {
             Ok(more) => messages.extend(more),
             Err(d) => return d,
         }
-        let mut last = None;
-        for m in &messages {
-            match self.api.kf_send_msg(user, &self.open_kfid, None, m).await {
+        let mut last = done.iter().rev().find(|d| !d.is_empty()).cloned();
+        for (i, m) in messages.iter().enumerate().skip(done.len()) {
+            let msgid = ids.get(i).and_then(|i| i.as_deref());
+            match self.api.kf_send_msg(user, &self.open_kfid, msgid, m).await {
                 Ok(id) => {
-                    last = id.or(last);
                     if let Some(s) = &self.sessions {
                         s.spent(&self.open_kfid, user).await;
+                        if let Some(msgid) = msgid {
+                            s.mark_part_sent(msgid, id.as_deref().unwrap_or_default())
+                                .await;
+                        }
                     }
+                    last = id.or(last);
                 }
                 Err(e) => {
                     if let (Some(s), Some(code)) = (&self.sessions, e.errcode()) {
@@ -410,7 +432,33 @@ impl Outbound for KfOutbound {
             if let Some(d) = wrong_platform(msg, Platform::Wechat) {
                 return d;
             }
-            self.send(msg).await
+            self.send(msg, None).await
         })
     }
+
+    /// Each kf message of the part is sent with the msgid `<key>` (then `<key>-1`, …) and
+    /// remembered once sent, so a retry after a later one failed skips the earlier ones.
+    fn deliver_part<'a>(&'a self, msg: &'a Fitted, key: &'a str) -> BoxFuture<'a, Delivery> {
+        Box::pin(async move {
+            if let Some(d) = wrong_platform(msg, Platform::Wechat) {
+                return d;
+            }
+            self.send(msg, Some(key)).await
+        })
+    }
+}
+
+/// The kf msgid of the `i`-th message of the part keyed `key` (≤ 32 bytes of
+/// `[0-9a-zA-Z_-]`, wechat-kf.md §3); `None` for a key that cannot make one.
+fn kf_msgid(key: &str, i: usize) -> Option<String> {
+    let id = if i == 0 {
+        key.to_string()
+    } else {
+        format!("{key}-{i}")
+    };
+    let ok = id.len() <= 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then_some(id)
 }

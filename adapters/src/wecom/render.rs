@@ -3,6 +3,7 @@
 //! menu id IS its command, so nothing is stored server-side; a command that does not fit
 //! becomes a text line instead.
 
+use crate::common::escape::wecom_text;
 use serde_json::{json, Value};
 use yunqi_bot::capability::{Capabilities, Fitted, LenUnit};
 use yunqi_bot::i18n::PlatformMsg;
@@ -145,7 +146,7 @@ pub fn render_app(f: &Fitted, task_id: &str) -> Vec<Value> {
     let (kept, lines) = partition(&f.buttons, CARD_MAX_BUTTONS, |c| {
         c.len() <= CARD_KEY_MAX_BYTES
     });
-    let text = with_lines(&f.text, &lines);
+    let text = with_lines(&wecom_text(&f.text), &lines);
     if kept.is_empty() {
         return split_bytes(&text, TEXT_MAX_BYTES)
             .iter()
@@ -193,7 +194,7 @@ pub fn render_app(f: &Fitted, task_id: &str) -> Vec<Value> {
 pub fn render_kf(f: &Fitted) -> Vec<Value> {
     let menu_id_ok = |c: &str| c.len() <= MENU_ID_MAX_BYTES && c.is_ascii();
     let (kept, lines) = partition(&f.buttons, MENU_MAX_ITEMS, menu_id_ok);
-    let text = with_lines(&f.text, &lines);
+    let text = with_lines(&wecom_text(&f.text), &lines);
     if kept.is_empty() {
         return split_bytes(&text, TEXT_MAX_BYTES)
             .iter()
@@ -229,7 +230,7 @@ pub fn render_kf(f: &Fitted) -> Vec<Value> {
 /// Group robot text: a robot cannot receive clicks, so buttons are command lines.
 pub fn render_robot(f: &Fitted) -> Vec<Value> {
     let lines: Vec<String> = f.buttons.iter().map(line).collect();
-    split_bytes(&with_lines(&f.text, &lines), TEXT_MAX_BYTES)
+    split_bytes(&with_lines(&wecom_text(&f.text), &lines), TEXT_MAX_BYTES)
         .iter()
         .map(|t| text_message(t))
         .collect()

@@ -208,3 +208,55 @@ fn markdown_is_cut_to_2048_bytes_on_a_character_boundary() {
     let c = m["markdown"]["content"].as_str().unwrap();
     assert!(c.len() <= TEXT_MAX_BYTES && c.starts_with("**报名**"));
 }
+
+/// Every string in a rendered WeCom message (content, menu heads, card texts).
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Issue 14 item 10: WeCom renders `<a href>` in text messages; user text must not
+/// become a link (or a mini-program jump) in what the bot sends.
+#[test]
+fn user_text_cannot_become_a_link_in_app_kf_or_robot_messages() {
+    let forms = [
+        r#"<a href="https://evil.example">点我领奖</a>"#,
+        r#"<A HREF='https://evil.example'>x</A>"#,
+        "<a\nhref=https://evil.example>x</a >",
+        r#"<a data-miniprogram-appid="wx1" data-miniprogram-path="p">x</a>"#,
+    ];
+    let mut leaked = 0;
+    let mut checked = 0;
+    for form in forms {
+        let text = format!("问题 question: {form} 谢谢");
+        let with_buttons = vec![btn("批准", "/approve 1 alice")];
+        let rendered = [
+            render_app(&fitted(&text, vec![]), "t"),
+            render_app(&fitted(&text, with_buttons.clone()), "t"),
+            render_kf(&fitted(&text, vec![])),
+            render_kf(&fitted(&text, with_buttons)),
+            render_robot(&fitted(&text, vec![])),
+        ];
+        for msg in rendered.iter().flatten() {
+            let mut all = Vec::new();
+            strings(msg, &mut all);
+            for s in all {
+                checked += 1;
+                let lower = s.to_lowercase();
+                if lower.contains("<a ") || lower.contains("<a\n") || lower.contains("</a") {
+                    leaked += 1;
+                    eprintln!("renders as a link: {s:?}");
+                }
+            }
+        }
+    }
+    eprintln!("strings with a live <a> tag: {leaked} of {checked}");
+    assert_eq!(leaked, 0);
+    // Other angle brackets (usage lines such as /approve <salon> <user>) stay as they are.
+    let out = render_app(&fitted("/approve <salon> <user>", vec![]), "t");
+    assert_eq!(out[0]["text"]["content"], "/approve <salon> <user>");
+}

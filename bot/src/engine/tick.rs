@@ -93,10 +93,10 @@ impl Engine {
                         hours: hours.max(1),
                     }
                     .render(row.member.locale);
-                    out.push(Outgoing::direct(
-                        &row.reg.account,
-                        Reply::text(text).private(),
-                    ));
+                    let mut o = Outgoing::direct(&row.reg.account, Reply::text(text).private());
+                    // a reminder that could only arrive after the start is useless
+                    o.expires_at = Some(start);
+                    out.push(o);
                 }
             }
         }

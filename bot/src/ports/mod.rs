@@ -27,7 +27,9 @@ pub use kv::Kv;
 pub use members::MemberTx;
 pub use meta::MetaTx;
 pub use outbound::Outbound;
-pub use outbox::{Delivery, DeliveryKind, FailedDelivery, OutboxRow, OutboxTx, Settlement};
+pub use outbox::{
+    Delivery, DeliveryKind, FailedDelivery, OutboxRow, OutboxTx, Progress, RetryScope, Settlement,
+};
 pub use salons::{RegistrationTx, SalonTx};
 pub use spec::SpecTx;
 pub use store::{LocalStore, Store};

@@ -24,6 +24,11 @@ pub trait Outbound: Send + Sync + 'static {
         None
     }
     fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery>;
+    /// `deliver` with a key that stays the same across retries of this part
+    /// (`<outbox id>-<part>`), for platforms that take an idempotency id (微信客服 msgid).
+    fn deliver_part<'a>(&'a self, msg: &'a Fitted, _key: &'a str) -> BoxFuture<'a, Delivery> {
+        self.deliver(msg)
+    }
     /// Recipients one call may carry the same message to (WeCom app messages: 1000).
     fn max_batch(&self) -> usize {
         1

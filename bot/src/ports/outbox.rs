@@ -26,6 +26,20 @@ pub struct OutboxRow {
     pub to: Recipient,
     pub reply: Reply,
     pub attempts: u32,
+    /// Not sent after this; recorded as expired instead (`Outgoing::expires_at`).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Parts delivered by earlier attempts, and their platform ids: a retry goes on from
+    /// the first part not delivered.
+    pub progress: Progress,
+}
+
+/// How far a message split into parts got.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Parts delivered, from the first.
+    pub parts_done: u32,
+    /// The platform ids of the delivered parts (those the platform gave one).
+    pub part_ids: Vec<String>,
 }
 
 /// What happened to one delivery attempt.
@@ -38,11 +52,23 @@ pub enum Delivery {
     Retry {
         after: Option<Duration>,
         error: String,
+        /// What `after` is about: the platform (the whole lane pauses) or one chat.
+        scope: RetryScope,
     },
     /// Permanent: recorded with the reason, never retried.
     Failed {
         error: String,
     },
+}
+
+/// What a platform's wait applies to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RetryScope {
+    /// The platform as a whole (a 429 on the API): every message of the lane waits.
+    #[default]
+    Platform,
+    /// One chat (a per-recipient limit): only this message waits.
+    Chat,
 }
 
 /// One delivery attempt's outcome, for `Store::outbox_settle`.
@@ -54,6 +80,9 @@ pub struct Settlement {
     pub at: DateTime<Utc>,
     /// When to try again after a `Delivery::Retry`.
     pub retry_at: DateTime<Utc>,
+    /// Parts delivered so far (all of them when `Sent`); every id is mapped to the
+    /// message's `ref_key`.
+    pub progress: Progress,
 }
 
 /// What a message that could not be delivered was, for operators and organizers.

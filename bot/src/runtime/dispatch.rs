@@ -5,9 +5,10 @@
 
 use super::outcomes::DeliveryLog;
 use super::pacing::{Deferred, Pacing};
+use super::pause::{jittered, split_expired, LanePause};
 use crate::capability::{fit, FitError};
 use crate::metrics::{Metrics, METRICS};
-use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Settlement, Store};
+use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Progress, Settlement, Store};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,10 +90,16 @@ impl<S: Store> Lane<S> {
         let mut last_send = Instant::now() - gap;
         let max_batch = self.adapter.max_batch().max(1);
         let mut pacing = Pacing::default();
+        let mut paused = LanePause::default();
         self.changed.mark_changed();
         loop {
             if *self.shutdown.borrow() {
                 return;
+            }
+            if let Some(left) = paused.remaining(self.clock.now()) {
+                // look again at least every idle_poll: the clock may be a test's
+                self.wait_paused(left.min(self.idle_poll)).await;
+                continue;
             }
             let now = self.clock.now();
             let waiting = pacing.waiting(Instant::now());
@@ -136,7 +143,7 @@ impl<S: Store> Lane<S> {
                 self.wait(wait).await;
                 continue;
             }
-            let mut settled = Vec::new();
+            let (rows, mut settled) = split_expired(rows, self.clock.now());
             let mut since = Instant::now();
             let mut deferred = Deferred::default();
             let mut rows = rows.into_iter().peekable();
@@ -177,9 +184,9 @@ impl<S: Store> Lane<S> {
                 let mut retry = false;
                 for (row, outcome) in group.iter().zip(outcomes) {
                     let now = self.clock.now();
-                    let retry_at = retry_time(now, row.attempts + 1, &outcome);
-                    self.log.record(platform, &outcome, now);
-                    match &outcome {
+                    let retry_at = retry_time(now, row.attempts + 1, &outcome.0);
+                    self.log.record(platform, &outcome.0, now);
+                    match &outcome.0 {
                         Delivery::Sent { .. } => Metrics::inc(&METRICS.outbox_sent, 1),
                         Delivery::Retry { error, .. } => {
                             Metrics::inc(&METRICS.outbox_retried, 1);
@@ -190,13 +197,17 @@ impl<S: Store> Lane<S> {
                             tracing::error!(%platform, id = %row.id, %error, "delivery failed for good");
                         }
                     }
-                    retry |= matches!(outcome, Delivery::Retry { .. });
+                    retry |= matches!(outcome.0, Delivery::Retry { .. });
+                    paused.note(&outcome.0, now);
+                    let progress = outcome.1;
+                    let outcome = outcome.0;
                     settled.push(Settlement {
                         id: row.id,
                         attempts: row.attempts + 1,
                         outcome,
                         at: now,
                         retry_at,
+                        progress,
                     });
                 }
                 if settled.len() >= SETTLE_BATCH || since.elapsed() >= SETTLE_EVERY {
@@ -218,7 +229,7 @@ impl<S: Store> Lane<S> {
         group: &[OutboxRow],
         gap: Duration,
         last_send: &mut Instant,
-    ) -> Vec<Delivery> {
+    ) -> Vec<(Delivery, Progress)> {
         let mut fitted = Vec::with_capacity(group.len());
         for row in group {
             match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
@@ -245,9 +256,10 @@ impl<S: Store> Lane<S> {
             Delivery::Retry {
                 after: None,
                 error: "no outcome from the batch".into(),
+                scope: Default::default(),
             },
         );
-        out
+        out.into_iter().map(single_part).collect()
     }
 
     /// Records outcomes in one transaction. A crash before this re-sends at most these
@@ -259,6 +271,14 @@ impl<S: Store> Lane<S> {
         settled.clear();
     }
 
+    /// The platform said wait: new messages wait too, only shutdown cuts it short.
+    async fn wait_paused(&mut self, d: Duration) {
+        tokio::select! {
+            _ = sleep(d) => {}
+            _ = self.shutdown.changed() => {}
+        }
+    }
+
     async fn wait(&mut self, d: Duration) {
         tokio::select! {
             _ = sleep(d) => {}
@@ -267,44 +287,59 @@ impl<S: Store> Lane<S> {
         }
     }
 
-    /// One message, part by part; with the number of platform calls it took.
+    /// One message, part by part from the first one not delivered yet (a retry does not
+    /// repeat earlier parts); with how far it got and the platform calls it took.
     async fn deliver(
         &self,
         row: &OutboxRow,
         gap: Duration,
         last_send: &mut Instant,
-    ) -> (Delivery, u32) {
+    ) -> ((Delivery, Progress), u32) {
         let parts = match fit(&row.reply, &row.to, &self.adapter.capabilities()) {
             Ok(p) => p,
             Err(e @ FitError::PrivateWithoutDm) => {
                 let failed = Delivery::Failed {
                     error: e.to_string(),
                 };
-                return (failed, 0);
+                return ((failed, row.progress.clone()), 0);
             }
         };
         // Parts of one message go as a short burst (the platforms tolerate one); the
         // chat's next message then waits a gap per part.
         let sends = parts.len() as u32 + u32::from(row.reply.attachment.is_some());
-        let mut first_id = None;
-        for part in &parts {
+        let mut progress = row.progress.clone();
+        for (i, part) in parts.iter().enumerate().skip(progress.parts_done as usize) {
             let due = *last_send + gap;
             if due > Instant::now() {
                 tokio::time::sleep_until(due).await;
             }
             *last_send = Instant::now();
-            match self.adapter.deliver(part).await {
+            let key = format!("{}-{i}", row.id.0);
+            match self.adapter.deliver_part(part, &key).await {
                 Delivery::Sent { message_id } => {
-                    first_id = first_id.or(message_id);
+                    progress.parts_done = i as u32 + 1;
+                    progress.part_ids.extend(message_id);
                 }
-                other => return (other, sends),
+                other => return ((other, progress), sends),
             }
         }
         let sent = Delivery::Sent {
-            message_id: first_id,
+            message_id: progress.part_ids.first().cloned(),
         };
-        (sent, sends)
+        ((sent, progress), sends)
     }
+}
+
+/// A one-part delivery's progress: its id when sent.
+fn single_part(d: Delivery) -> (Delivery, Progress) {
+    let progress = match &d {
+        Delivery::Sent { message_id } => Progress {
+            parts_done: 1,
+            part_ids: message_id.iter().cloned().collect(),
+        },
+        _ => Progress::default(),
+    };
+    (d, progress)
 }
 
 /// Two messages may share a batch call: same direct message, nothing per-recipient.
@@ -321,7 +356,7 @@ fn batchable(a: &OutboxRow, b: &OutboxRow) -> bool {
 fn retry_time(now: DateTime<Utc>, attempts: u32, outcome: &Delivery) -> DateTime<Utc> {
     let wait = match outcome {
         Delivery::Retry { after: Some(a), .. } => *a,
-        _ => backoff(attempts),
+        _ => jittered(backoff(attempts)),
     };
     now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(300))
 }
@@ -343,12 +378,37 @@ mod tests {
         let d = Delivery::Retry {
             after: Some(Duration::from_secs(30)),
             error: "429".into(),
+            scope: Default::default(),
         };
         assert_eq!(retry_time(now, 1, &d), now + chrono::Duration::seconds(30));
         let d = Delivery::Retry {
             after: None,
             error: "timeout".into(),
+            scope: Default::default(),
         };
-        assert_eq!(retry_time(now, 3, &d), now + chrono::Duration::seconds(8));
+        let wait = retry_time(now, 3, &d) - now;
+        assert!(wait >= chrono::Duration::seconds(4) && wait <= chrono::Duration::seconds(8));
+    }
+
+    /// Issue 14 item 8: messages failing together must not retry in lockstep.
+    #[test]
+    fn backoff_is_jittered() {
+        let now = Utc::now();
+        let d = Delivery::Retry {
+            after: None,
+            error: "timeout".into(),
+            scope: Default::default(),
+        };
+        let waits: std::collections::HashSet<_> =
+            (0..50).map(|_| retry_time(now, 3, &d) - now).collect();
+        eprintln!(
+            "distinct waits for 50 retries at attempt 3: {}",
+            waits.len()
+        );
+        assert!(waits.len() > 10, "{waits:?}");
+        let lo = chrono::Duration::seconds(4);
+        assert!(waits
+            .iter()
+            .all(|w| *w >= lo && *w <= chrono::Duration::seconds(8)));
     }
 }

@@ -4,6 +4,7 @@
 mod dispatch;
 mod outcomes;
 mod pacing;
+mod pause;
 
 pub use dispatch::Dispatcher;
 pub use outcomes::{DeliveryLog, LaneStatus};

@@ -171,6 +171,7 @@ async fn sqlx_mark_sent(store: &SqliteStore) -> Result<()> {
                     outcome: Delivery::Sent { message_id: None },
                     at: now,
                     retry_at: now,
+                    progress: Default::default(),
                 })
                 .collect();
             store.outbox_settle(&settled).await?;
