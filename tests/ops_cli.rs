@@ -132,6 +132,7 @@ fn failed_deliveries_are_listed_masked_and_queued_again_beside_a_running_server(
                 },
                 at: now,
                 retry_at: now,
+                progress: Default::default(),
             })
             .collect();
         store.outbox_settle(&settled[..1]).await.unwrap();

@@ -16,6 +16,7 @@ async fn settle(h: &Harness, id: i64, outcome: Delivery) {
             outcome,
             at,
             retry_at: at,
+            progress: Default::default(),
         }])
         .await
         .unwrap();

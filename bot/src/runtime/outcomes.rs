@@ -83,6 +83,7 @@ mod tests {
             &Delivery::Retry {
                 after: None,
                 error: "HTTP 500".into(),
+                scope: crate::ports::RetryScope::Platform,
             },
             t(20),
         );
