@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod model;
 pub mod ports;
 pub mod runtime;
+pub mod salon_form;
 pub mod tag;
 pub mod thread;
 pub mod validate;

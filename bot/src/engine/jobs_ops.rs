@@ -25,6 +25,12 @@ impl Engine {
         if self.is_organizer(tx, cx).await? {
             return Ok(true);
         }
+        if self
+            .has_granted(tx, cx, crate::ports::GrantedRole::Operator)
+            .await?
+        {
+            return Ok(true);
+        }
         if self.cfg.jobs.operators.is_empty() {
             return Ok(false);
         }

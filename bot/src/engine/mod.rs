@@ -8,6 +8,9 @@ mod jobs_ops;
 mod limit;
 mod organizer;
 mod salon;
+mod salon_admin;
+mod salon_chat;
+mod salon_member;
 mod threads;
 mod tick;
 
@@ -248,7 +251,10 @@ impl Engine {
         match c {
             Command::Help => {
                 let roles = self.roles(tx, cx).await?;
-                cx.say(Msg::Help(roles));
+                // Each part fits one WeCom message.
+                for part in crate::i18n::help_parts(roles, cx.locale()) {
+                    cx.send_here(Reply::text(part));
+                }
             }
             Command::Lang(l) => {
                 cx.member.locale = l;
@@ -306,6 +312,22 @@ impl Engine {
             Command::Questions => self.open_questions(tx, cx).await?,
             Command::Follow(job) => self.follow(tx, cx, job, true).await?,
             Command::Unfollow(job) => self.follow(tx, cx, job, false).await?,
+            Command::SalonsAll => self.salons_all(tx, cx).await?,
+            Command::NewSalon { copy, fields } => self.new_salon_cmd(tx, cx, copy, &fields).await?,
+            Command::EditSalon { salon, fields } => {
+                self.edit_salon_cmd(tx, cx, salon, &fields).await?
+            }
+            Command::CancelSalon { salon, reason } => {
+                self.cancel_salon_cmd(tx, cx, salon, &reason).await?
+            }
+            Command::CloseSalon(id) => self.open_salon_cmd(tx, cx, id, false).await?,
+            Command::OpenSalon(id) => self.open_salon_cmd(tx, cx, id, true).await?,
+            Command::Announce { salon, all, text } => {
+                self.announce(tx, cx, salon, all, &text).await?
+            }
+            Command::Mine => self.mine(tx, cx).await?,
+            Command::Grant { role, user } => self.grant(tx, cx, role, &user, true).await?,
+            Command::Revoke { role, user } => self.grant(tx, cx, role, &user, false).await?,
         }
         Ok(())
     }
@@ -395,20 +417,21 @@ impl Engine {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.reject_user(tx, cx, salon, &user, &reason).await?;
             }
+            s @ (Step::AskSalon { .. } | Step::SalonDone(_)) => {
+                self.apply_salon_step(tx, cx, s).await?
+            }
         }
         Ok(())
     }
 
     pub(crate) async fn is_organizer<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<bool> {
-        if self.cfg.organizers.contains(&cx.ev.user) {
+        // A linked account carries the role of any of the member's accounts.
+        if self.is_config_organizer(tx, cx).await? {
             return Ok(true);
         }
-        if self.cfg.organizers.is_empty() {
-            return Ok(false);
-        }
-        // A linked account carries the role of any of the member's accounts.
-        let accounts = tx.member_accounts(cx.member.id).await?;
-        Ok(accounts.iter().any(|a| self.cfg.organizers.contains(a)))
+        // Granted in chat (`/grant organizer`).
+        self.has_granted(tx, cx, crate::ports::GrantedRole::Organizer)
+            .await
     }
 
     pub(crate) async fn roles<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<Roles> {

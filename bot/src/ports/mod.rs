@@ -14,6 +14,7 @@ mod members;
 mod meta;
 mod outbound;
 mod outbox;
+mod salon_admin;
 mod salons;
 mod store;
 mod threads;
@@ -26,6 +27,7 @@ pub use members::MemberTx;
 pub use meta::MetaTx;
 pub use outbound::Outbound;
 pub use outbox::{Delivery, OutboxRow, OutboxTx, Settlement};
+pub use salon_admin::{GrantedRole, SalonAdminTx, SalonAudit};
 pub use salons::{RegistrationTx, SalonTx};
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
@@ -68,6 +70,7 @@ pub trait Tx:
     + OutboxTx
     + MetaTx
     + AttemptTx
+    + SalonAdminTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -92,6 +95,7 @@ pub trait Tx:
 /// Every transaction trait, for code that calls them on a concrete or associated type
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
+    pub use super::SalonAdminTx;
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SubscriberTx,
         ThreadTx, Tx,
