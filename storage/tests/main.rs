@@ -9,5 +9,6 @@ mod open;
 mod outbox;
 mod pacing;
 mod salon_flow;
+mod salon_series;
 mod threads;
 mod time_driven;

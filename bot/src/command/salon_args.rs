@@ -13,11 +13,11 @@ fn split(t: &str) -> Option<(String, String)> {
     (!k.is_empty()).then(|| (k.to_string(), v.to_string()))
 }
 
+/// Fields as typed: (`key`, `value`).
+pub type RawFields = Vec<(String, String)>;
+
 /// `key=value…`; with `copy_ok`, one `copy=<id>` (`复制=<id>`) names the salon to copy.
-pub fn salon_fields(
-    toks: &[String],
-    copy_ok: bool,
-) -> Option<(Option<SalonId>, Vec<(String, String)>)> {
+pub fn salon_fields(toks: &[String], copy_ok: bool) -> Option<(Option<SalonId>, RawFields)> {
     let mut copy = None;
     let mut fields = Vec::new();
     for t in toks {

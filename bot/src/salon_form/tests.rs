@@ -64,6 +64,18 @@ fn the_series_number_in_a_title_goes_up_by_one() {
         Some("Yunqi salon 5 (winter)")
     );
     assert_eq!(next_title("开发者茶话会"), None);
+    for (from, to) in [
+        ("第二期线下沙龙", "第三期线下沙龙"),
+        ("第九期", "第十期"),
+        ("第十期", "第十一期"),
+        ("第十九期", "第二十期"),
+        ("第二十三期", "第二十四期"),
+        ("第九十九期", "第一百期"),
+        ("第一百期", "第一百零一期"),
+        ("第一百零九期", "第一百一十期"),
+    ] {
+        assert_eq!(next_title(from).as_deref(), Some(to), "{from}");
+    }
 }
 
 #[test]
