@@ -180,6 +180,8 @@ impl Engine {
             o.not_before = self.after_quiet(s.quiet, now);
             out.push(o);
         }
+        // `[announce] jobs = true`: the community channels hear of it too.
+        out.extend(self.job_channel_posts(job));
         Ok(out)
     }
 

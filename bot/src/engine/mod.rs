@@ -9,6 +9,7 @@ mod limit;
 mod organizer;
 mod salon;
 mod salon_admin;
+mod salon_channels;
 mod salon_chat;
 mod salon_member;
 mod threads;
@@ -36,6 +37,10 @@ pub struct EngineConfig {
     pub link_code_ttl: Duration,
     pub jobs: JobsConfig,
     pub threads: ThreadsConfig,
+    /// Community channels new salons are posted to (`[announce]`).
+    pub announce: Vec<Recipient>,
+    /// Newly published jobs are posted there too (`[announce] jobs`).
+    pub announce_jobs: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +97,8 @@ impl Default for EngineConfig {
             link_code_ttl: Duration::minutes(10),
             jobs: JobsConfig::default(),
             threads: ThreadsConfig::default(),
+            announce: Vec::new(),
+            announce_jobs: false,
         }
     }
 }

@@ -78,7 +78,8 @@ fn diff(old: &Salon, new: &Salon, l: Locale, only: &[SalonField]) -> Vec<String>
 }
 
 impl Engine {
-    /// Creates a salon from a validated form; its id follows the highest one.
+    /// Creates a salon from a validated form; its id follows the highest one. Returns the
+    /// posts to the `[announce]` channels.
     pub async fn create_salon<T: Tx>(
         &self,
         tx: &mut T,
@@ -86,7 +87,7 @@ impl Engine {
         key: Option<&str>,
         actor: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Salon> {
+    ) -> StoreResult<(Salon, Vec<Outgoing>)> {
         let id = tx.salon_create(&form.salon, key).await?;
         let Some((mut salon, _)) = tx.salon_get(id).await? else {
             return Err(crate::ports::StoreError::Corrupt(
@@ -103,7 +104,8 @@ impl Engine {
             when(&salon, Locale::En)
         );
         self.audit(tx, id, actor, "create", detail, now).await?;
-        Ok(salon)
+        let posts = self.channel_posts(&salon, "new");
+        Ok((salon, posts))
     }
 
     pub(crate) async fn audit<T: Tx>(
@@ -311,5 +313,10 @@ impl Engine {
         self.audit(tx, id, actor, action, String::new(), now)
             .await?;
         Ok(Ok(Toggled::Done(salon)))
+    }
+
+    /// `/opensalon` posts the salon to the `[announce]` channels again, once per opening.
+    pub(crate) fn reopen_posts(&self, salon: &Salon, now: DateTime<Utc>) -> Vec<Outgoing> {
+        self.channel_posts(salon, &format!("open{}", now.timestamp_millis()))
     }
 }

@@ -77,10 +77,11 @@ impl Engine {
         match form {
             Err(e) => cx.say_admin(SalonAdminMsg::Invalid(&e)),
             Ok(form) => {
-                let salon = self
+                let (salon, posts) = self
                     .create_salon(tx, &form, None, &cx.actor(), cx.now)
                     .await?;
                 cx.say_admin(SalonAdminMsg::Created(&salon));
+                cx.out.extend(posts);
             }
         }
         Ok(())
@@ -108,10 +109,11 @@ impl Engine {
             Step::SalonDone(draft) => match draft.validate(cx.now, true) {
                 Ok(form) => {
                     tx.dialogue_delete(&cx.ev.user).await?;
-                    let salon = self
+                    let (salon, posts) = self
                         .create_salon(tx, &form, None, &cx.actor(), cx.now)
                         .await?;
                     cx.say_admin(SalonAdminMsg::Created(&salon));
+                    cx.out.extend(posts);
                 }
                 Err(e) => {
                     // The hour may have passed meanwhile: ask that field again.
@@ -212,7 +214,11 @@ impl Engine {
             Err(e) => cx.say_admin(SalonAdminMsg::Invalid(&e)),
             Ok(Toggled::Already(s)) if open => cx.say_admin(SalonAdminMsg::AlreadyOpen(&s)),
             Ok(Toggled::Already(s)) => cx.say_admin(SalonAdminMsg::AlreadyClosed(&s)),
-            Ok(Toggled::Done(s)) if open => cx.say_admin(SalonAdminMsg::OpenedDone(&s)),
+            Ok(Toggled::Done(s)) if open => {
+                cx.say_admin(SalonAdminMsg::OpenedDone(&s));
+                let posts = self.reopen_posts(&s, cx.now);
+                cx.out.extend(posts);
+            }
             Ok(Toggled::Done(s)) => cx.say_admin(SalonAdminMsg::ClosedDone(&s)),
         }
         Ok(())

@@ -59,6 +59,8 @@ pub enum SalonAdminMsg<'a> {
         counts: &'a SeatCounts,
     },
     AllNone,
+    /// A new salon, posted to a community channel.
+    ChannelPost(&'a Salon),
     MineRegs,
     MineNone,
     MineReg {
@@ -282,6 +284,14 @@ fn zh(m: &SalonAdminMsg) -> String {
             counts.waitlisted
         ),
         AllNone => "还没有任何沙龙。创建：/新沙龙".into(),
+        ChannelPost(s) => format!(
+            "📣 新沙龙 {}\n时间：{}\n地点：{}\n名额：{} 人\n报名：/报名 {}",
+            title(s, l),
+            when(s, l),
+            s.info.venue.get(l),
+            s.info.capacity,
+            s.id
+        ),
         MineRegs => "我的报名：".into(),
         MineNone => "（暂无，发送 /沙龙 查看近期活动）".into(),
         MineReg {
@@ -372,6 +382,10 @@ fn en(m: &SalonAdminMsg) -> String {
             counts.held, salon.info.capacity, counts.pending, counts.waitlisted
         ),
         AllNone => "No salons yet. Create one: /newsalon".into(),
+        ChannelPost(s) => format!(
+            "📣 New salon {}\nWhen: {}\nWhere: {}\nSeats: {}\nRegister: /register {}",
+            title(s, l), when(s, l), s.info.venue.get(l), s.info.capacity, s.id
+        ),
         MineRegs => "My registrations:".into(),
         MineNone => "(none yet; send /salons for upcoming events)".into(),
         MineReg { salon, status, position } => {
