@@ -8,6 +8,7 @@ mod linking;
 mod open;
 mod outbox;
 mod pacing;
+mod salon_channels;
 mod salon_flow;
 mod salon_series;
 mod threads;
