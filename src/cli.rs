@@ -39,6 +39,22 @@ pub enum Command {
     },
     /// Applies database migrations and exits.
     Migrate,
+    /// Salons: list them, or add one from a file.
+    Salon {
+        #[command(subcommand)]
+        what: SalonCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SalonCmd {
+    /// id, start, status, held/capacity, waitlist and title of every salon.
+    List,
+    /// Creates the salon in a TOML file with the fields of one `[[salons]]` entry (once per `key`).
+    Add {
+        #[arg(long)]
+        file: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

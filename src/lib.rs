@@ -7,6 +7,7 @@ pub mod console;
 pub mod export;
 pub mod http;
 pub mod platforms;
+pub mod salon_cli;
 pub mod serve_lock;
 pub mod server;
 pub mod settings;

@@ -5,6 +5,7 @@ mod export;
 mod outbox;
 mod pool;
 mod rows;
+mod salon_list;
 mod tx;
 
 pub use export::{ExportRow, JobExportRow};
