@@ -459,3 +459,7 @@ mod tests {
         assert!(parse_duration("3 weeks").is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "settings_announce_tests.rs"]
+mod announce_tests;
