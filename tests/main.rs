@@ -7,6 +7,7 @@ mod discord_e2e;
 mod discord_support;
 mod healthz;
 mod http;
+mod salon_announce_e2e;
 mod salon_cli;
 mod slack_e2e;
 mod slack_pacing_e2e;
