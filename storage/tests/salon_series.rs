@@ -336,6 +336,15 @@ async fn grants_and_revokes_respect_config_and_are_audited() {
         .await
         .contains("已授予"));
     assert!(h.ask("zoe", INLINE).await.contains("沙龙 #2 已创建"));
+    // A granted organizer hears of new registrations like a configured one.
+    let sent = h
+        .say(
+            "bob",
+            "/register 1 name=Bob phone=13800001111 position=dev years=5",
+        )
+        .await;
+    assert_eq!(to(&sent, "zoe").len(), 1, "{sent:#?}");
+    assert_eq!(to(&sent, "admin").len(), 1);
     assert!(h.ask("zoe", "/whoami").await.contains("组织者"));
     let mint = h.ask("zoe", "/grant organizer console:yan").await;
     assert!(mint.contains("只有配置文件 [roles] 里的组织者"), "{mint}");

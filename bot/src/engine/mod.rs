@@ -454,15 +454,24 @@ impl Engine {
         tx: &mut T,
     ) -> StoreResult<Vec<(UserRef, Locale)>> {
         let mut out = Vec::with_capacity(self.cfg.organizers.len());
-        let mut orgs: Vec<&UserRef> = self.cfg.organizers.iter().collect();
+        let mut orgs: Vec<UserRef> = self.cfg.organizers.iter().cloned().collect();
         orgs.sort();
+        // Organizers granted in chat (`/grant organizer`) hear it too.
+        for g in tx
+            .role_holders(crate::ports::GrantedRole::Organizer)
+            .await?
+        {
+            if !orgs.contains(&g) {
+                orgs.push(g);
+            }
+        }
         for o in orgs {
             let locale = tx
-                .member_find(o)
+                .member_find(&o)
                 .await?
                 .map(|m| m.locale)
                 .unwrap_or_default();
-            out.push((o.clone(), locale));
+            out.push((o, locale));
         }
         Ok(out)
     }

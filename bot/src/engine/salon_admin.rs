@@ -152,7 +152,7 @@ impl Engine {
             return Ok(Err(FormError::PastOnlyTitle));
         }
         let mut draft = SalonDraft::from_salon(&old);
-        if let Err(e) = draft.apply(fields) {
+        if let Err(e) = draft.apply_keeping_length(fields) {
             return Ok(Err(e));
         }
         let moves_start = fields.iter().any(|(f, _)| *f == SalonField::Start);

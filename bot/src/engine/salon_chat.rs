@@ -72,7 +72,7 @@ impl Engine {
             }
         }
         let form = draft
-            .apply(&fields)
+            .apply_keeping_length(&fields)
             .and_then(|()| draft.validate(cx.now, true));
         match form {
             Err(e) => cx.say_admin(SalonAdminMsg::Invalid(&e)),

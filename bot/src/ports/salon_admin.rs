@@ -63,6 +63,8 @@ pub trait SalonAdminTx {
     async fn role_granted(&mut self, user: &UserRef, role: GrantedRole) -> StoreResult<bool>;
     /// Every role granted to any of these accounts.
     async fn roles_granted(&mut self, users: &[UserRef]) -> StoreResult<Vec<GrantedRole>>;
+    /// Every account holding `role` by a grant in chat.
+    async fn role_holders(&mut self, role: GrantedRole) -> StoreResult<Vec<UserRef>>;
     /// Grants (`true`) or revokes (`false`) and audits it; `false` when nothing changed.
     async fn role_set(
         &mut self,

@@ -318,6 +318,23 @@ impl SalonDraft {
         Ok(())
     }
 
+    /// Like `apply`, for a salon that has times already (an edit or a copy): a new start
+    /// without an end keeps the salon's length.
+    pub fn apply_keeping_length(
+        &mut self,
+        fields: &[(SalonField, String)],
+    ) -> Result<(), FormError> {
+        let length = self.starts_at.zip(self.ends_at).map(|(s, e)| e - s);
+        self.apply(fields)?;
+        let has = |f: SalonField| fields.iter().any(|(g, _)| *g == f);
+        if has(SalonField::Start) && !has(SalonField::End) {
+            if let (Some(s), Some(len)) = (self.starts_at, length) {
+                self.ends_at = Some(s + len);
+            }
+        }
+        Ok(())
+    }
+
     /// The whole salon, checked: required fields, end after start, a start in the future
     /// (when `start_must_be_future`), closing no later than the start.
     pub fn validate(

@@ -229,3 +229,21 @@ fn a_dialogue_state_survives_storage_as_json() {
     let json = serde_json::to_string(&state).unwrap();
     assert_eq!(serde_json::from_str::<Dialogue>(&json).unwrap(), state);
 }
+
+#[test]
+fn a_new_start_without_an_end_keeps_the_length() {
+    let mut d = SalonDraft::default();
+    d.apply(&fields(&raw(&[("start", "2026-12-19 14:00"), ("end", "17:30")])).unwrap())
+        .unwrap();
+    d.apply_keeping_length(&fields(&raw(&[("start", "2027-01-16 09:00")])).unwrap())
+        .unwrap();
+    let (s, e) = (d.starts_at.unwrap(), d.ends_at.unwrap());
+    assert_eq!(e - s, chrono::Duration::minutes(210));
+    assert_eq!(e, parse_local("2027-01-16 12:30", sh(), None).unwrap());
+    // An end given with it is taken as given.
+    d.apply_keeping_length(
+        &fields(&raw(&[("start", "2027-01-16 10:00"), ("end", "11:00")])).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(d.ends_at, parse_local("2027-01-16 11:00", sh(), None));
+}

@@ -3,7 +3,7 @@
 
 use super::SqliteTx;
 use crate::error::{backend, db_err};
-use crate::rows::{corrupt, ms, time, JobRow, RegRow, SalonRow};
+use crate::rows::{corrupt, ms, time, user, JobRow, RegRow, SalonRow};
 use chrono::{DateTime, Utc};
 use yunqi_bot::ids::{MemberId, SalonId, UserRef};
 use yunqi_bot::job::Job;
@@ -179,6 +179,26 @@ impl SalonAdminTx for SqliteTx {
         Ok(out)
     }
 
+    async fn role_holders(&mut self, role: GrantedRole) -> StoreResult<Vec<UserRef>> {
+        // Asked once per pending registration: one query per transaction.
+        if let Some(h) = self.c.role_holders.get(role.as_str()) {
+            return Ok(h.clone());
+        }
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT platform, user_id FROM roles WHERE role = ?1 ORDER BY platform, user_id",
+        )
+        .bind(role.as_str())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
+        let holders = rows
+            .into_iter()
+            .map(|(p, u)| user(&p, u))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.c.role_holders.insert(role.as_str(), holders.clone());
+        Ok(holders)
+    }
+
     async fn role_set(
         &mut self,
         user: &UserRef,
@@ -203,6 +223,7 @@ impl SalonAdminTx for SqliteTx {
             .map_err(db_err)?
             .rows_affected()
             > 0;
+        self.c.role_holders.remove(role.as_str());
         if changed {
             sqlx::query(
                 "INSERT INTO role_audit (platform, user_id, role, action, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
