@@ -391,3 +391,32 @@ async fn mine_lists_registrations_with_status_position_and_time() {
     assert!(b.contains("候补第 1 位"), "{b}");
     assert!(h.ask("c", "/mine").await.contains("暂无"));
 }
+
+#[tokio::test]
+async fn an_earlier_start_shortens_a_running_offer_to_the_new_start() {
+    let h = Harness::new(vec![salon(1, 0)]).await;
+    for u in ["a", "b"] {
+        h.register(u, 5).await;
+    }
+    h.ask("admin", "/approve 1 all").await;
+    h.ask("a", "/cancel 1").await;
+    assert_eq!(h.status("b").await, "offered");
+    // t0 is Thursday 10:00; the offer runs to 22:00. The salon moves to Thursday 15:00.
+    h.ask("admin", "/editsalon 1 start=\"2026-11-26 15:00\"")
+        .await;
+    let until: i64 =
+        sqlx::query_scalar("SELECT offered_until FROM registrations WHERE status = 'offered'")
+            .fetch_one(h.store.pool())
+            .await
+            .unwrap();
+    let start: i64 = sqlx::query_scalar("SELECT starts_at FROM salons WHERE id = 1")
+        .fetch_one(h.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(until, start);
+    let ends: i64 = sqlx::query_scalar("SELECT ends_at FROM salons WHERE id = 1")
+        .fetch_one(h.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(ends - start, 3 * 3600 * 1000, "the length is kept");
+}

@@ -221,6 +221,16 @@ impl Engine {
                 edited.notified += 1;
             }
         }
+        if new.info.starts_at < old.info.starts_at {
+            // An offer cannot be claimed after the salon starts: its window ends there.
+            for row in tx.registrations(id, &[RegStatus::Offered]).await? {
+                let mut reg = row.reg;
+                if reg.offered_until.is_some_and(|u| u > new.info.starts_at) {
+                    reg.offered_until = Some(new.info.starts_at);
+                    tx.registration_update(&reg).await?;
+                }
+            }
+        }
         if new.info.capacity > old.info.capacity {
             let offers = self.offer_free_seats(tx, id, now).await?;
             edited.offered = offers.len();

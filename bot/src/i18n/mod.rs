@@ -523,6 +523,7 @@ pub use input::InputMsg;
 mod jobs;
 mod platform;
 mod salon_admin;
+mod salon_fields;
 mod threads;
 pub use commands::{help_line, help_parts, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
