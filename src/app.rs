@@ -50,6 +50,13 @@ impl App {
         let (core, writer) = Core::start(store.clone(), engine, clock.clone());
         let salons = settings.seed_salons(clock.now())?;
         core.seed(salons).await.context("seeding salons")?;
+        // After the unkeyed seed, which only writes into an empty database.
+        let keyed = settings.keyed_salons(clock.now())?;
+        if !keyed.is_empty() {
+            core.add_salons(keyed)
+                .await
+                .context("adding keyed salons")?;
+        }
         Ok(App {
             settings,
             table,

@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         what: Outbox,
     },
+    /// Salons: list them, or add one from a file.
+    Salon {
+        #[command(subcommand)]
+        what: SalonCmd,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +62,17 @@ pub enum Outbox {
     Failed,
     /// Queues a failed delivery again: its id, or `all`.
     Retry { which: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SalonCmd {
+    /// id, start, status, held/capacity, waitlist and title of every salon.
+    List,
+    /// Creates the salon in a TOML file with the fields of one `[[salons]]` entry (once per `key`).
+    Add {
+        #[arg(long)]
+        file: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@ pub mod ops;
 pub mod http_serve;
 pub mod platforms;
 pub mod ready;
+pub mod salon_cli;
 pub mod serve_lock;
 pub mod server;
 pub mod settings;

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use tokio::sync::watch;
 use yunqi::app::{configure, App};
-use yunqi::cli::{Cli, Command, Export};
+use yunqi::cli::{Cli, Command, Export, SalonCmd};
 use yunqi::server::{Options, Running};
 use yunqi::{console, export, ops, telemetry};
 use yunqi_bot::ports::Outbound;
@@ -94,6 +94,24 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => {
             telemetry::init("warn");
             ops::backup(&settings, &file).await
+        }
+        Command::Salon {
+            what: SalonCmd::List,
+        } => {
+            telemetry::init("warn");
+            let store = SqliteStore::open(&settings.storage.url).await?;
+            yunqi::salon_cli::list(&store).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Salon {
+            what: SalonCmd::Add { file },
+        } => {
+            telemetry::init("warn");
+            let app = App::open_default(settings, table).await?;
+            let done = yunqi::salon_cli::add(&app, &file).await;
+            app.close().await;
+            done
         }
         Command::Serve => serve(settings, table).await,
     }

@@ -30,6 +30,9 @@ pub struct Settings {
     /// Half-filled platform sections (`settings_check`), logged once logging is set up.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// Community channels new salons (and, with `jobs`, jobs) are posted to.
+    #[serde(default)]
+    pub announce: AnnounceSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +61,48 @@ impl Log {
             "json" => Ok(true),
             other => bail!("[log] format {other:?}: expected \"text\" or \"json\""),
         }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AnnounceSettings {
+    /// The group robot webhook in `[wecom]`.
+    #[serde(default)]
+    pub wecom_robot: bool,
+    pub slack_channel: Option<String>,
+    pub telegram_chat_id: Option<String>,
+    pub discord_channel_id: Option<String>,
+    /// Newly published jobs are posted too.
+    #[serde(default)]
+    pub jobs: bool,
+}
+
+impl AnnounceSettings {
+    /// One shared conversation per configured channel.
+    pub fn recipients(&self) -> Vec<yunqi_bot::message::Recipient> {
+        // The WeCom adapter sends conversation `robot` to the group robot webhook.
+        let robot = self
+            .wecom_robot
+            .then(|| (Platform::Wecom, "robot".to_string()));
+        let given = |p: Platform, v: &Option<String>| {
+            v.as_ref()
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .map(|c| (p, c))
+        };
+        [
+            robot,
+            given(Platform::Slack, &self.slack_channel),
+            given(Platform::Telegram, &self.telegram_chat_id),
+            given(Platform::Discord, &self.discord_channel_id),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|(p, c)| yunqi_bot::message::Recipient {
+            user: UserRef::new(p, &c),
+            conversation: Some(c),
+        })
+        .collect()
     }
 }
 
@@ -156,6 +201,10 @@ pub struct JobsSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SalonSeed {
+    /// Created at start when no salon has this key yet; left alone afterwards (chat edits
+    /// win). Without a key: only into an empty database, as before.
+    #[serde(default)]
+    pub key: Option<String>,
     pub title_zh: String,
     #[serde(default)]
     pub title_en: String,
@@ -305,12 +354,27 @@ impl Settings {
                 public_url: self.http.public_url.clone(),
                 ..Default::default()
             },
+            announce: self.announce.recipients(),
+            announce_jobs: self.announce.jobs,
             ..EngineConfig::default()
         })
     }
 
     pub fn seed_salons(&self, now: DateTime<Utc>) -> Result<Vec<NewSalon>> {
-        self.salons.iter().map(|s| s.resolve(now)).collect()
+        self.salons
+            .iter()
+            .filter(|s| s.key.is_none())
+            .map(|s| s.resolve(now))
+            .collect()
+    }
+
+    /// `[[salons]]` entries with a `key`, created once each (`Core::add_salons`).
+    pub fn keyed_salons(&self, now: DateTime<Utc>) -> Result<Vec<(Option<String>, NewSalon)>> {
+        self.salons
+            .iter()
+            .filter(|s| s.key.is_some())
+            .map(|s| Ok((s.key.clone(), s.resolve(now)?)))
+            .collect()
     }
 }
 
@@ -484,3 +548,7 @@ mod tests {
         assert!(parse_duration("3 weeks").is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "settings_announce_tests.rs"]
+mod announce_tests;

@@ -13,6 +13,8 @@ mod ops_cli;
 mod proc_support;
 mod readyz;
 mod http_limits;
+mod salon_announce_e2e;
+mod salon_cli;
 mod slack_e2e;
 mod slack_pacing_e2e;
 mod slack_socket_e2e;

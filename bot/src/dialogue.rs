@@ -137,6 +137,11 @@ pub enum Dialogue {
         job: crate::job::JobId,
         items: Vec<u32>,
     },
+    /// An organizer creating a salon with `/newsalon` (`salon_form::step`).
+    NewSalon {
+        draft: Box<crate::salon_form::SalonDraft>,
+        asking: crate::salon_form::SalonField,
+    },
 }
 
 /// A job being written; each field validated as it comes.
@@ -259,6 +264,14 @@ pub enum Step {
         text: String,
         rest: Vec<u32>,
     },
+    /// A `/newsalon` question (after explaining `error`, if any).
+    AskSalon {
+        state: Dialogue,
+        field: crate::salon_form::SalonField,
+        error: Option<crate::salon_form::FormError>,
+    },
+    /// Every `/newsalon` answer is in; the engine checks the whole and creates it.
+    SalonDone(Box<crate::salon_form::SalonDraft>),
 }
 
 /// The first step of posting a job: inline fields applied, then the first open question.
@@ -396,6 +409,9 @@ pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
                 error: Some(why),
             },
         },
+        Dialogue::NewSalon { draft, asking } => {
+            crate::salon_form::step(*draft, asking, input, today)
+        }
     }
 }
 

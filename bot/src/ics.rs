@@ -41,14 +41,35 @@ fn fold(line: &str) -> String {
     out
 }
 
+/// The salon as it is now; after a change of time or place it carries the salon's
+/// `SEQUENCE`, so calendars replace the earlier invite (same UID).
 pub fn invite(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Attachment {
-    let lines = [
+    calendar(salon, l, now, false)
+}
+
+/// Removes the salon from calendars: `METHOD:CANCEL`, same UID, `STATUS:CANCELLED`.
+pub fn cancellation(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Attachment {
+    calendar(salon, l, now, true)
+}
+
+fn calendar(salon: &Salon, l: Locale, now: DateTime<Utc>, cancel: bool) -> Attachment {
+    let method = if cancel { "CANCEL" } else { "PUBLISH" };
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".into(),
         "PRODID:-//yunqi-bot//salon//EN".into(),
-        "METHOD:PUBLISH".into(),
+        format!("METHOD:{method}"),
         "BEGIN:VEVENT".into(),
         format!("UID:salon-{}@yunqi-bot", salon.id),
+    ];
+    // SEQUENCE 0 is the default: the first invite stays as it always was.
+    if salon.sequence > 0 {
+        lines.push(format!("SEQUENCE:{}", salon.sequence));
+    }
+    if cancel {
+        lines.push("STATUS:CANCELLED".into());
+    }
+    lines.extend([
         format!("DTSTAMP:{}", stamp(now)),
         format!("DTSTART:{}", stamp(salon.info.starts_at)),
         format!("DTEND:{}", stamp(salon.info.ends_at)),
@@ -57,7 +78,7 @@ pub fn invite(salon: &Salon, l: Locale, now: DateTime<Utc>) -> Attachment {
         format!("DESCRIPTION:{}", escape(salon.info.agenda.get(l))),
         "END:VEVENT".into(),
         "END:VCALENDAR".into(),
-    ];
+    ]);
     Attachment {
         filename: format!("salon-{}.ics", salon.id),
         mime: "text/calendar".into(),

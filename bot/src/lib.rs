@@ -19,6 +19,7 @@ pub mod model;
 pub mod ports;
 pub mod runtime;
 pub mod spec;
+pub mod salon_form;
 pub mod tag;
 pub mod thread;
 pub mod validate;

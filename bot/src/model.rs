@@ -87,6 +87,52 @@ pub struct Salon {
     pub id: SalonId,
     pub info: NewSalon,
     pub checkin_code: Option<String>,
+    /// Open, closed to new registrations, or cancelled (`/closesalon`, `/cancelsalon`).
+    pub status: SalonStatus,
+    /// Registration closes then (`/editsalon closes=…`); `None` = at the start.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// The calendar invite's `SEQUENCE`: raised by every change of time or place.
+    pub sequence: u32,
+    /// How often the time changed: reminders are keyed by it, so a moved salon is
+    /// reminded again at its new time.
+    pub reschedules: u32,
+}
+
+impl Salon {
+    /// Whether a new `/register` is taken at `now`.
+    pub fn takes_registrations(&self, now: DateTime<Utc>) -> bool {
+        self.status == SalonStatus::Open
+            && now < self.info.starts_at
+            && self.closes_at.is_none_or(|c| now < c)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SalonStatus {
+    Open,
+    Closed,
+    Cancelled,
+}
+
+impl SalonStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SalonStatus::Open => "open",
+            SalonStatus::Closed => "closed",
+            SalonStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SalonStatus> {
+        [
+            SalonStatus::Open,
+            SalonStatus::Closed,
+            SalonStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
 }
 
 /// Seats taken: approved, offered (held during the claim window) and checked in.

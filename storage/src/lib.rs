@@ -9,6 +9,7 @@ mod export_spec;
 mod outbox;
 mod pool;
 mod rows;
+mod salon_list;
 mod tx;
 mod web;
 

@@ -15,5 +15,8 @@ mod parts;
 mod salon_flow;
 mod spec;
 mod spec_checklist;
+mod salon_channels;
+mod salon_flow;
+mod salon_series;
 mod threads;
 mod time_driven;

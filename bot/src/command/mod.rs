@@ -2,6 +2,7 @@
 //! payload is a command, plain messages), so this is the one parser for all of them.
 
 mod args;
+mod salon_args;
 mod table;
 
 use crate::ids::{Locale, SalonId};
@@ -165,6 +166,39 @@ pub enum Command {
     },
     /// A one-time sign-in link to the web console, sent privately.
     Dashboard,
+    /// `/salons all`: organizers see closed, cancelled and past salons with counts.
+    SalonsAll,
+    /// `/newsalon` alone starts a dialogue; fields (and `copy=<id>`) create at once.
+    NewSalon {
+        copy: Option<SalonId>,
+        fields: Vec<(String, String)>,
+    },
+    EditSalon {
+        salon: SalonId,
+        fields: Vec<(String, String)>,
+    },
+    CancelSalon {
+        salon: SalonId,
+        reason: String,
+    },
+    CloseSalon(SalonId),
+    OpenSalon(SalonId),
+    /// `all`: pending and waitlisted people too.
+    Announce {
+        salon: SalonId,
+        all: bool,
+        text: String,
+    },
+    /// My registrations, applications and posted jobs.
+    Mine,
+    Grant {
+        role: crate::ports::GrantedRole,
+        user: String,
+    },
+    Revoke {
+        role: crate::ports::GrantedRole,
+        user: String,
+    },
 }
 
 /// Who may run a command, as the engine checks it.

@@ -74,6 +74,23 @@ fn job_fields() -> impl Strategy<Value = JobFields> {
         )
 }
 
+/// Salon fields as typed: any known or unknown key, any value.
+fn salon_fields() -> impl Strategy<Value = Vec<(String, String)>> {
+    let key = prop_oneof![
+        Just("title".to_string()),
+        Just("start".to_string()),
+        Just("地点".to_string()),
+        Just("capacity".to_string()),
+        Just("colour".to_string()),
+    ];
+    proptest::collection::vec((key, text()), 0..4)
+}
+
+fn role() -> impl Strategy<Value = crate::ports::GrantedRole> {
+    use crate::ports::GrantedRole as R;
+    prop_oneof![Just(R::Organizer), Just(R::Operator), Just(R::Client)]
+}
+
 fn first_word_private(t: &str) -> bool {
     is_private(t.split_once(char::is_whitespace).map_or(t, |x| x.0))
 }
@@ -216,6 +233,30 @@ fn command() -> impl Strategy<Value = Command> {
                     .map(|(k, v)| (k.to_string(), v))
                     .collect(),
             })
+        Just(C::SalonsAll).boxed(),
+        (proptest::option::of(salon()), salon_fields())
+            .prop_map(|(copy, fields)| C::NewSalon { copy, fields })
+            .boxed(),
+        (salon(), salon_fields())
+            .prop_map(|(salon, fields)| C::EditSalon { salon, fields })
+            .boxed(),
+        (salon(), sentence())
+            .prop_map(|(salon, reason)| C::CancelSalon { salon, reason })
+            .boxed(),
+        salon().prop_map(C::CloseSalon).boxed(),
+        salon().prop_map(C::OpenSalon).boxed(),
+        (salon(), any::<bool>(), sentence())
+            .prop_filter("a text starting with `all`", |(_, all, t)| {
+                *all || !is_all(t.split_once(char::is_whitespace).map_or(t, |x| x.0))
+            })
+            .prop_map(|(salon, all, text)| C::Announce { salon, all, text })
+            .boxed(),
+        Just(C::Mine).boxed(),
+        (role(), text())
+            .prop_map(|(role, user)| C::Grant { role, user })
+            .boxed(),
+        (role(), text())
+            .prop_map(|(role, user)| C::Revoke { role, user })
             .boxed(),
     ])
 }

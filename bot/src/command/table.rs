@@ -3,9 +3,10 @@
 //! is written back as text. Usage and help texts are in `i18n::commands`, keyed by `Name`.
 
 use super::args::{self, is_all, is_link_confirm, is_private, word, words_text, Args};
-use super::{Command, Role};
+use super::{salon_args, Command, Role};
 use crate::ids::Locale;
 use crate::job::{DigestMode, Quiet};
+use crate::ports::GrantedRole;
 use crate::thread::QuestionId;
 
 /// One command's declaration.
@@ -82,9 +83,14 @@ commands! {
     Lang "lang" ["语言"] Everyone
         parse |a| Some(Command::Lang(Locale::parse(a.word(0)?)?));
         text Command::Lang(l) => one(l.as_str());
+    // `all` is for organizers; the handler checks that role.
     Salons "salons" ["沙龙", "活动"] Everyone
-        parse |_| Some(Command::Salons);
-        text Command::Salons => none();
+        parse |a| match a.words() {
+            [] => Some(Command::Salons),
+            [w] if is_all(w) => Some(Command::SalonsAll),
+            _ => None,
+        };
+        text Command::Salons => none(), Command::SalonsAll => one("all");
     Salon "salon" ["沙龙详情", "详情"] Everyone
         parse |a| Some(Command::Salon(a.salon(0)?));
         text Command::Salon(id) => one(id);
@@ -326,4 +332,54 @@ commands! {
     Dashboard "dashboard" ["后台", "控制台"] Operator
         parse |_| Some(Command::Dashboard);
         text Command::Dashboard => none();
+    NewSalon "newsalon" ["新沙龙", "创建沙龙"] Organizer
+        parse |a| {
+            let (copy, fields) = salon_args::salon_fields(a.words(), true)?;
+            Some(Command::NewSalon { copy, fields })
+        };
+        text Command::NewSalon { copy, fields } => salon_args::salon_field_words(*copy, fields);
+    EditSalon "editsalon" ["修改沙龙"] Organizer
+        parse |a| Some(Command::EditSalon {
+            salon: a.salon(0)?,
+            fields: salon_args::salon_fields(a.words().get(1..)?, false)?.1,
+        });
+        text Command::EditSalon { salon, fields } =>
+            [one(salon), salon_args::salon_field_words(None, fields)].concat();
+    CancelSalon "cancelsalon" ["取消沙龙"] Organizer
+        parse |a| Some(Command::CancelSalon { salon: a.salon(0)?, reason: a.text_after_first()?.to_string() });
+        text Command::CancelSalon { salon, reason } => two(salon, reason);
+    CloseSalon "closesalon" ["截止报名", "关闭报名"] Organizer
+        parse |a| Some(Command::CloseSalon(a.salon(0)?));
+        text Command::CloseSalon(id) => one(id);
+    OpenSalon "opensalon" ["开放报名"] Organizer
+        parse |a| Some(Command::OpenSalon(a.salon(0)?));
+        text Command::OpenSalon(id) => one(id);
+    Announce "announce" ["通知"] Organizer
+        parse |a| {
+            let (all, text) = salon_args::announce_text(a.text_after_first()?);
+            if text.is_empty() {
+                return None;
+            }
+            Some(Command::Announce { salon: a.salon(0)?, all, text: text.to_string() })
+        };
+        text Command::Announce { salon, all, text } => if *all {
+            vec![salon.to_string(), "all".into(), text.clone()]
+        } else {
+            two(salon, text)
+        };
+    Mine "mine" ["我的"] Everyone
+        parse |_| Some(Command::Mine);
+        text Command::Mine => none();
+    Grant "grant" ["授权"] Organizer
+        parse |a| match a.words() {
+            [r, u] => Some(Command::Grant { role: GrantedRole::parse(r)?, user: u.clone() }),
+            _ => None,
+        };
+        text Command::Grant { role, user } => two(role.as_str(), word(user));
+    Revoke "revoke" ["撤销", "撤销授权"] Organizer
+        parse |a| match a.words() {
+            [r, u] => Some(Command::Revoke { role: GrantedRole::parse(r)?, user: u.clone() }),
+            _ => None,
+        };
+        text Command::Revoke { role, user } => two(role.as_str(), word(user));
 }

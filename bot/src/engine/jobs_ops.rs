@@ -25,6 +25,12 @@ impl Engine {
         if self.is_organizer(tx, cx).await? {
             return Ok(true);
         }
+        if self
+            .has_granted(tx, cx, crate::ports::GrantedRole::Operator)
+            .await?
+        {
+            return Ok(true);
+        }
         if self.cfg.jobs.operators.is_empty() {
             return Ok(false);
         }
@@ -180,6 +186,8 @@ impl Engine {
             o.not_before = self.after_quiet(s.quiet, now);
             out.push(o);
         }
+        // `[announce] jobs = true`: the community channels hear of it too.
+        out.extend(self.job_channel_posts(job));
         Ok(out)
     }
 

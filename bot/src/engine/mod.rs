@@ -12,6 +12,10 @@ mod organizer;
 mod salon;
 mod spec_edit;
 mod spec_post;
+mod salon_admin;
+mod salon_channels;
+mod salon_chat;
+mod salon_member;
 mod threads;
 mod tick;
 mod web;
@@ -39,6 +43,10 @@ pub struct EngineConfig {
     pub jobs: JobsConfig,
     pub threads: ThreadsConfig,
     pub web: WebConfig,
+    /// Community channels new salons are posted to (`[announce]`).
+    pub announce: Vec<Recipient>,
+    /// Newly published jobs are posted there too (`[announce] jobs`).
+    pub announce_jobs: bool,
 }
 
 /// The web console's sign-in links (`/dashboard`).
@@ -114,6 +122,8 @@ impl Default for EngineConfig {
             jobs: JobsConfig::default(),
             threads: ThreadsConfig::default(),
             web: WebConfig::default(),
+            announce: Vec::new(),
+            announce_jobs: false,
         }
     }
 }
@@ -273,7 +283,10 @@ impl Engine {
         match c {
             Command::Help => {
                 let roles = self.roles(tx, cx).await?;
-                cx.say(Msg::Help(roles));
+                // Each part fits one WeCom message.
+                for part in crate::i18n::help_parts(roles, cx.locale()) {
+                    cx.send_here(Reply::text(part));
+                }
             }
             Command::Lang(l) => {
                 cx.member.locale = l;
@@ -344,6 +357,22 @@ impl Engine {
             Command::Resolve { job, how, note } => self.resolve(tx, cx, job, how, &note).await?,
             Command::SpecEdit { job, fields } => self.spec_edit(tx, cx, job, &fields).await?,
             Command::Dashboard => self.dashboard(tx, cx).await?,
+            Command::SalonsAll => self.salons_all(tx, cx).await?,
+            Command::NewSalon { copy, fields } => self.new_salon_cmd(tx, cx, copy, &fields).await?,
+            Command::EditSalon { salon, fields } => {
+                self.edit_salon_cmd(tx, cx, salon, &fields).await?
+            }
+            Command::CancelSalon { salon, reason } => {
+                self.cancel_salon_cmd(tx, cx, salon, &reason).await?
+            }
+            Command::CloseSalon(id) => self.open_salon_cmd(tx, cx, id, false).await?,
+            Command::OpenSalon(id) => self.open_salon_cmd(tx, cx, id, true).await?,
+            Command::Announce { salon, all, text } => {
+                self.announce(tx, cx, salon, all, &text).await?
+            }
+            Command::Mine => self.mine(tx, cx).await?,
+            Command::Grant { role, user } => self.grant(tx, cx, role, &user, true).await?,
+            Command::Revoke { role, user } => self.grant(tx, cx, role, &user, false).await?,
         }
         Ok(())
     }
@@ -437,20 +466,21 @@ impl Engine {
                 tx.dialogue_delete(&cx.ev.user).await?;
                 self.reject_user(tx, cx, salon, &user, &reason).await?;
             }
+            s @ (Step::AskSalon { .. } | Step::SalonDone(_)) => {
+                self.apply_salon_step(tx, cx, s).await?
+            }
         }
         Ok(())
     }
 
     pub(crate) async fn is_organizer<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<bool> {
-        if self.cfg.organizers.contains(&cx.ev.user) {
+        // A linked account carries the role of any of the member's accounts.
+        if self.is_config_organizer(tx, cx).await? {
             return Ok(true);
         }
-        if self.cfg.organizers.is_empty() {
-            return Ok(false);
-        }
-        // A linked account carries the role of any of the member's accounts.
-        let accounts = tx.member_accounts(cx.member.id).await?;
-        Ok(accounts.iter().any(|a| self.cfg.organizers.contains(a)))
+        // Granted in chat (`/grant organizer`).
+        self.has_granted(tx, cx, crate::ports::GrantedRole::Organizer)
+            .await
     }
 
     pub(crate) async fn roles<T: Tx>(&self, tx: &mut T, cx: &Ctx<'_>) -> StoreResult<Roles> {
@@ -466,15 +496,24 @@ impl Engine {
         tx: &mut T,
     ) -> StoreResult<Vec<(UserRef, Locale)>> {
         let mut out = Vec::with_capacity(self.cfg.organizers.len());
-        let mut orgs: Vec<&UserRef> = self.cfg.organizers.iter().collect();
+        let mut orgs: Vec<UserRef> = self.cfg.organizers.iter().cloned().collect();
         orgs.sort();
+        // Organizers granted in chat (`/grant organizer`) hear it too.
+        for g in tx
+            .role_holders(crate::ports::GrantedRole::Organizer)
+            .await?
+        {
+            if !orgs.contains(&g) {
+                orgs.push(g);
+            }
+        }
         for o in orgs {
             let locale = tx
-                .member_find(o)
+                .member_find(&o)
                 .await?
                 .map(|m| m.locale)
                 .unwrap_or_default();
-            out.push((o.clone(), locale));
+            out.push((o, locale));
         }
         Ok(out)
     }

@@ -1,5 +1,6 @@
 //! A member's side of a salon: browse, register, cancel, claim an offer, check in.
 
+use super::salon_chat::registration_refusal;
 use super::{Ctx, Engine};
 use crate::command::{Command, ProfileFields, Who};
 use crate::dialogue::{self, Answers, JobField, Step};
@@ -8,7 +9,7 @@ use crate::ics;
 use crate::ids::{SalonId, UserRef};
 use crate::job::Tag;
 use crate::message::{Button, ButtonStyle, Invite, Outgoing, Reply};
-use crate::model::{group_key, Decision, RegStatus, Registration, Salon, SeatCounts};
+use crate::model::{group_key, Decision, RegStatus, Registration, Salon, SalonStatus, SeatCounts};
 use crate::ports::{StoreResult, Tx};
 use chrono::{DateTime, Utc};
 
@@ -18,7 +19,9 @@ pub(crate) fn seats_left(s: &Salon, c: &SeatCounts) -> u32 {
 
 impl Engine {
     pub(crate) async fn list_salons<T: Tx>(&self, tx: &mut T, cx: &mut Ctx<'_>) -> StoreResult<()> {
-        let salons = tx.salons_upcoming(cx.now).await?;
+        let mut salons = tx.salons_upcoming(cx.now).await?;
+        // Members see what they can register for.
+        salons.retain(|(s, _)| s.takes_registrations(cx.now));
         if salons.is_empty() {
             cx.say(Msg::SalonsNone);
             return Ok(());
@@ -64,6 +67,10 @@ impl Engine {
             cx.say(Msg::SalonNotFound(id.0));
             return Ok(());
         };
+        if let Some(m) = registration_refusal(&salon, cx.now) {
+            cx.say_admin(m);
+            return Ok(());
+        }
         if cx.now >= salon.info.starts_at {
             cx.say(Msg::SalonClosed(&salon));
             return Ok(());
@@ -98,6 +105,10 @@ impl Engine {
             cx.say(Msg::SalonNotFound(id.0));
             return Ok(());
         };
+        if let Some(m) = registration_refusal(&salon, cx.now) {
+            cx.say_admin(m);
+            return Ok(());
+        }
         if cx.now >= salon.info.starts_at {
             cx.say(Msg::SalonClosed(&salon));
             return Ok(());
@@ -241,7 +252,7 @@ impl Engine {
         let Some((salon, counts)) = tx.salon_get(id).await? else {
             return Ok(out);
         };
-        if now >= salon.info.starts_at {
+        if now >= salon.info.starts_at || salon.status == SalonStatus::Cancelled {
             return Ok(out);
         }
         let free = seats_left(&salon, &counts) as usize;
@@ -292,8 +303,9 @@ impl Engine {
             return Ok(());
         };
         let reg = tx.registration_latest(id, cx.member.id).await?;
+        let live = salon.status != SalonStatus::Cancelled;
         let offered = reg.filter(|r| {
-            r.status == RegStatus::Offered && r.offered_until.is_some_and(|u| u > cx.now)
+            live && r.status == RegStatus::Offered && r.offered_until.is_some_and(|u| u > cx.now)
         });
         let Some(mut reg) = offered else {
             cx.say(Msg::NoOffer(&salon));

@@ -82,7 +82,11 @@ impl Engine {
             for row in rows {
                 let mut send = false;
                 for o in &due {
-                    let kind = format!("before-{}m", o.num_minutes());
+                    // A moved salon is reminded again at its new time.
+                    let kind = match salon.reschedules {
+                        0 => format!("before-{}m", o.num_minutes()),
+                        n => format!("before-{}m-r{n}", o.num_minutes()),
+                    };
                     let fresh = tx.reminder_once(row.reg.id, &kind, now).await?;
                     send |= fresh && o == nearest;
                 }

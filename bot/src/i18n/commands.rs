@@ -74,6 +74,15 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Resolve => (" <需求编号> accepted|reopened <说明>", " <job id> accepted|reopened <note>", "裁决争议", "settle a dispute"),
         Name::SpecEdit => (" <需求编号> 字段=\"…\"", " <job id> field=\"…\"", "改规格", "edit a spec"),
         Name::Dashboard => ("", "", "网页后台登录链接（私信）", "a sign-in link to the web console (private)"),
+        Name::NewSalon => (" [复制=<编号>] [字段=值…]", " [copy=<id>] [field=value…]", "创建沙龙", "create a salon"),
+        Name::EditSalon => (" <编号> 字段=值…", " <id> field=value…", "修改沙龙", "edit a salon"),
+        Name::CancelSalon => (" <编号> <原因>", " <id> <reason>", "取消沙龙", "cancel a salon"),
+        Name::CloseSalon => (SALON.0, SALON.1, "截止报名", "close registration"),
+        Name::OpenSalon => (SALON.0, SALON.1, "开放报名", "reopen registration"),
+        Name::Announce => (" <编号> [all] <内容>", " <id> [all] <text>", "通知参会者", "message attendees"),
+        Name::Mine => ("", "", "我的报名和需求", "my registrations and jobs"),
+        Name::Grant => (" <角色> <用户>", " <role> <user>", "授予 organizer/operator/client", "grant organizer/operator/client"),
+        Name::Revoke => (" <角色> <用户>", " <role> <user>", "撤销角色", "revoke a role"),
     }
 }
 
@@ -108,6 +117,29 @@ pub fn help(roles: Roles, l: Locale) -> String {
         s.push_str(help_line(n, l));
     }
     s
+}
+
+/// `help` as messages: everyone's commands, then (for organizers and operators) the
+/// role-gated ones, so each part fits one WeCom message (2048 bytes).
+pub fn help_parts(roles: Roles, l: Locale) -> Vec<String> {
+    let all = help(roles, l);
+    let gated = |line: &str| {
+        Name::all()
+            .filter(|n| !Roles::default().may(n.role()))
+            .any(|n| line.starts_with(&format!("{} ", usage(n, l))))
+    };
+    let (mut open, mut staff) = (String::new(), String::new());
+    for line in all.lines() {
+        let part = if gated(line) { &mut staff } else { &mut open };
+        if !part.is_empty() {
+            part.push('\n');
+        }
+        part.push_str(line);
+    }
+    [open, staff]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,10 +197,18 @@ mod tests {
             organizer: true,
             operator: true,
         };
-        assert!(
-            help(all, Locale::Zh).len() <= 2048,
-            "{}",
-            help(all, Locale::Zh).len()
-        );
+        // Organizers get their commands as a second message (`help_parts`).
+        let parts = help_parts(all, Locale::Zh);
+        let sorted = |t: String| {
+            let mut v: Vec<String> = t.lines().map(str::to_string).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(parts.join("\n")), sorted(help(all, Locale::Zh)));
+        assert_eq!(parts.len(), 2);
+        for p in parts {
+            assert!(p.len() <= 2048, "{}", p.len());
+        }
+        assert_eq!(help_parts(Roles::default(), Locale::Zh).len(), 1);
     }
 }

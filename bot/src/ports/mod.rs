@@ -14,6 +14,7 @@ mod members;
 mod meta;
 mod outbound;
 mod outbox;
+mod salon_admin;
 mod salons;
 mod spec;
 mod store;
@@ -30,6 +31,7 @@ pub use outbound::Outbound;
 pub use outbox::{
     Delivery, DeliveryKind, FailedDelivery, OutboxRow, OutboxTx, Progress, RetryScope, Settlement,
 };
+pub use salon_admin::{GrantedRole, SalonAdminTx, SalonAudit};
 pub use salons::{RegistrationTx, SalonTx};
 pub use spec::SpecTx;
 pub use store::{LocalStore, Store};
@@ -76,6 +78,7 @@ pub trait Tx:
     + AttemptTx
     + SpecTx
     + WebTx
+    + SalonAdminTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -100,6 +103,7 @@ pub trait Tx:
 /// Every transaction trait, for code that calls them on a concrete or associated type
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
+    pub use super::SalonAdminTx;
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
         SubscriberTx, ThreadTx, Tx, WebTx,

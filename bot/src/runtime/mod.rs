@@ -41,6 +41,8 @@ enum Work {
     Tick,
     Seed(Vec<NewSalon>),
     SetLocale(UserRef, Locale),
+    /// Salons from config entries with a `key`, or `yunqi salon add`.
+    AddSalons(Vec<(Option<String>, NewSalon)>),
 }
 
 type Reply = oneshot::Sender<Result<Handled, CoreError>>;
@@ -141,6 +143,14 @@ impl<S: Store> Core<S> {
 
     pub async fn seed(&self, salons: Vec<NewSalon>) -> Result<Handled, CoreError> {
         self.send(Work::Seed(salons)).await
+    }
+
+    /// Creates each salon whose key is not in the database yet (`Engine::add_salons`).
+    pub async fn add_salons(
+        &self,
+        salons: Vec<(Option<String>, NewSalon)>,
+    ) -> Result<Handled, CoreError> {
+        self.send(Work::AddSalons(salons)).await
     }
 }
 
@@ -329,6 +339,7 @@ impl<S: Store> Writer<S> {
                 self.engine.set_locale(tx, user, *locale, now).await?;
                 Ok(Some(Vec::new()))
             }
+            Work::AddSalons(entries) => self.engine.add_salons(tx, entries, now).await.map(Some),
             Work::Seed(salons) => {
                 let n = self.engine.seed(tx, salons).await?;
                 if n > 0 {

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use sqlx::FromRow;
 use yunqi_bot::ids::{MemberId, RegistrationId, SalonId};
 use yunqi_bot::model::{
-    NewSalon, RegStatus, Registration, RegistrationRow, Salon, SeatCounts, Text2,
+    NewSalon, RegStatus, Registration, RegistrationRow, Salon, SalonStatus, SeatCounts, Text2,
 };
 use yunqi_bot::ports::StoreResult;
 
@@ -31,12 +31,16 @@ pub struct SalonRow {
     pending: i64,
     waitlisted: i64,
     groups: String,
+    status: String,
+    closes_at: Option<i64>,
+    sequence: i64,
+    reschedules: i64,
 }
 
 impl SalonRow {
     pub const COLS: &'static str = "id, title_zh, title_en, venue_zh, venue_en, agenda_zh, \
         agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link, \
-        checkin_code, held, pending, waitlisted, groups";
+        checkin_code, held, pending, waitlisted, groups, status, closes_at, sequence, reschedules";
 
     pub fn into_salon(self) -> StoreResult<(Salon, SeatCounts)> {
         let n = |v: i64| u32::try_from(v).unwrap_or(0);
@@ -72,6 +76,11 @@ impl SalonRow {
                     groups,
                 },
                 checkin_code: self.checkin_code,
+                status: SalonStatus::parse(&self.status)
+                    .ok_or_else(|| corrupt(format!("salon status {:?}", self.status)))?,
+                closes_at: self.closes_at.map(time),
+                sequence: n(self.sequence),
+                reschedules: n(self.reschedules),
             },
             SeatCounts {
                 held: n(self.held),

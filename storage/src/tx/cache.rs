@@ -23,6 +23,8 @@ pub struct Cache {
     pub looked_up: HashSet<(Platform, String)>,
     /// Members created in this transaction: no registrations, no no-shows.
     pub new_members: HashSet<MemberId>,
+    /// Accounts holding a role granted in chat, by role (`roles` table).
+    pub role_holders: HashMap<&'static str, Vec<UserRef>>,
     pub next_member: Option<i64>,
     pub next_registration: Option<i64>,
     pub w: Writes,

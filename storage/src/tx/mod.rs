@@ -15,6 +15,7 @@ mod members;
 mod meta;
 mod outbox;
 mod registrations;
+mod salon_admin;
 mod salons;
 mod spec;
 mod subscribers;

@@ -163,7 +163,7 @@ impl RegistrationTx for SqliteTx {
 
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>> {
         self.flush().await?;
-        let sql = format!("SELECT {} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= ?1 ORDER BY r.id", RegRow::COLS);
+        let sql = format!("SELECT {} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= ?1 AND r.salon_id NOT IN (SELECT id FROM salons WHERE status = 'cancelled') ORDER BY r.id", RegRow::COLS);
         let rows: Vec<RegRow> = sqlx::query_as(&sql)
             .bind(ms(now))
             .fetch_all(&mut *self.tx)

@@ -76,7 +76,10 @@ impl SalonTx for SqliteTx {
     ) -> StoreResult<Vec<(Salon, SeatCounts)>> {
         self.flush().await?;
         let salons = self
-            .salons_where("WHERE starts_at > ?1 ORDER BY starts_at, id", ms(now))
+            .salons_where(
+                "WHERE starts_at > ?1 AND status <> 'cancelled' ORDER BY starts_at, id",
+                ms(now),
+            )
             .await?;
         for s in &salons {
             self.c.salons.insert(s.0.id, s.clone());
