@@ -1,6 +1,7 @@
 //! The storage crate's integration tests as one binary (one link), on real SQLite.
 
 mod backup;
+mod checkin;
 mod common;
 mod concurrency;
 mod disk_full;
@@ -16,7 +17,6 @@ mod salon_flow;
 mod spec;
 mod spec_checklist;
 mod salon_channels;
-mod salon_flow;
 mod salon_series;
 mod threads;
 mod time_driven;

@@ -11,7 +11,7 @@ use crate::job::Tag;
 use crate::message::{Button, ButtonStyle, Invite, Outgoing, Reply};
 use crate::model::{group_key, Decision, RegStatus, Registration, Salon, SalonStatus, SeatCounts};
 use crate::ports::{StoreResult, Tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 pub(crate) fn seats_left(s: &Salon, c: &SeatCounts) -> u32 {
     s.info.capacity.saturating_sub(c.held)
@@ -333,10 +333,32 @@ impl Engine {
         cx: &mut Ctx<'_>,
         code: &str,
     ) -> StoreResult<()> {
+        let subjects = checkin_subjects(cx);
+        let limit = checkin_limit();
+        if limit.locked(tx, &subjects, cx.now).await? {
+            cx.say(Msg::LinkTryLater {
+                minutes: limit.window.num_minutes(),
+            });
+            return Ok(());
+        }
         let Some(salon) = tx.salon_by_checkin_code(code.trim()).await? else {
+            limit.failed(tx, &subjects, cx.now).await?;
             cx.say(Msg::CheckinBadCode);
             return Ok(());
         };
+        // The shared code is shown at the venue: it is no use before or after the salon.
+        let opens = salon.info.starts_at - Duration::hours(CHECKIN_OPENS_HOURS);
+        if cx.now < opens {
+            cx.say(Msg::CheckinNotOpen {
+                salon: &salon,
+                opens,
+            });
+            return Ok(());
+        }
+        if cx.now >= salon.info.ends_at {
+            cx.say(Msg::CheckinOver(&salon));
+            return Ok(());
+        }
         let reg = tx.registration_latest(salon.id, cx.member.id).await?;
         match reg {
             Some(r) if r.status == RegStatus::CheckedIn => cx.say(Msg::CheckedIn(&salon)),
@@ -451,5 +473,25 @@ pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec
             .to_text(),
             style: ButtonStyle::Danger,
         },
+    ]
+}
+
+/// How long before the start the shared check-in code starts to work.
+const CHECKIN_OPENS_HOURS: i64 = 1;
+
+/// Wrong check-in codes allowed per member and account in a window: a 6-digit code
+/// cannot be guessed at 5 tries per 10 minutes.
+fn checkin_limit() -> super::limit::Limit {
+    super::limit::Limit {
+        kind: "checkin",
+        max: 5,
+        window: Duration::minutes(10),
+    }
+}
+
+fn checkin_subjects(cx: &Ctx<'_>) -> Vec<String> {
+    vec![
+        format!("member:{}", cx.member.id.0),
+        format!("account:{}", cx.ev.user),
     ]
 }

@@ -84,6 +84,12 @@ pub enum Msg<'a> {
     CheckedIn(&'a Salon),
     CheckinBadCode,
     CheckinNotApproved(&'a Salon),
+    /// The shared code works from an hour before the start to the end.
+    CheckinNotOpen {
+        salon: &'a Salon,
+        opens: DateTime<Utc>,
+    },
+    CheckinOver(&'a Salon),
     CheckinCode {
         salon: &'a Salon,
         code: &'a str,
@@ -318,6 +324,8 @@ fn zh(m: &Msg) -> String {
         CheckedIn(s) => format!("签到成功，欢迎来到 {}！", title(s, l)),
         CheckinBadCode => "签到码不正确，请核对现场展示的签到码。".into(),
         CheckinNotApproved(s) => format!("您没有 {} 已通过的报名，无法签到。请联系现场组织者。", title(s, l)),
+        CheckinNotOpen { salon, opens } => format!("{} 的签到从 {} 开始（活动开始前 1 小时）。", title(salon, l), local_time(salon, *opens)),
+        CheckinOver(s) => format!("{} 已结束，签到已关闭。如有疑问请联系组织者。", title(s, l)),
         CheckinCode { salon, code } => format!("{} 的签到码：{code}\n请参会者发送 /签到 {code}", title(salon, l)),
         Profile(member) => format!("我的资料：\n{}\n修改：/资料 姓名=… 手机=… 职位=… 年限=… 技能=rust,go", profile(member, l)),
         ProfileUpdated => "资料已更新。".into(),
@@ -427,6 +435,8 @@ fn en(m: &Msg) -> String {
         CheckedIn(s) => format!("Checked in. Welcome to {}!", title(s, l)),
         CheckinBadCode => "That check-in code is not right; please check the code shown at the venue.".into(),
         CheckinNotApproved(s) => format!("You have no approved registration for {}; please talk to an organizer at the venue.", title(s, l)),
+        CheckinNotOpen { salon, opens } => format!("Check-in for {} opens at {} (an hour before the start).", title(salon, l), local_time(salon, *opens)),
+        CheckinOver(s) => format!("{} has ended and check-in is closed; please talk to an organizer.", title(s, l)),
         CheckinCode { salon, code } => format!("Check-in code for {}: {code}\nAttendees send /checkin {code}", title(salon, l)),
         Profile(member) => format!("Your profile:\n{}\nChange it: /profile name=… phone=… position=… years=… skills=rust,go", profile(member, l)),
         ProfileUpdated => "Profile updated.".into(),
