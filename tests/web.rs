@@ -36,6 +36,7 @@ pub fn console(id: &str) -> UserRef {
 pub async fn app_with_screens(
     clock: Arc<dyn yunqi_bot::ports::Clock>,
     users: &[&str],
+    extra: &str,
 ) -> (TestApp, Vec<Screen>) {
     let mut screens = Vec::new();
     let mut outs = Vec::new();
@@ -49,12 +50,12 @@ pub async fn app_with_screens(
         outs.push(Arc::new(out) as Arc<dyn Outbound>);
         screens.push(screen);
     }
-    (common::spawn_app_outbounds("", clock, outs).await, screens)
+    (common::spawn_app_outbounds(extra, clock, outs).await, screens)
 }
 
 /// The app with a console screen for `bob`, registered for salon 1 and pending.
 pub async fn app_with_bob(clock: Arc<dyn yunqi_bot::ports::Clock>) -> (TestApp, Screen) {
-    let (t, mut screens) = app_with_screens(clock, &["bob"]).await;
+    let (t, mut screens) = app_with_screens(clock, &["bob"], "").await;
     say(
         &t,
         "bob",
