@@ -50,7 +50,10 @@ pub async fn app_with_screens(
         outs.push(Arc::new(out) as Arc<dyn Outbound>);
         screens.push(screen);
     }
-    (common::spawn_app_outbounds(extra, clock, outs).await, screens)
+    (
+        common::spawn_app_outbounds(extra, clock, outs).await,
+        screens,
+    )
 }
 
 /// The app with a console screen for `bob`, registered for salon 1 and pending.

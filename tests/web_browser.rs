@@ -122,7 +122,9 @@ async fn run() {
     let now = chrono::Utc::now();
     let clock = crate::common::manual_clock(now - chrono::Duration::days(6));
     // The salon ten days ahead: every registration above comes before it.
-    let date = (now + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+    let date = (now + chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
     let salon = testkit::salon_toml(None)
         .replace("next-saturday", &date)
         .replace("测试沙龙", "云栖开发者基地 · 第二期线下沙龙")
@@ -139,7 +141,8 @@ async fn run() {
     ];
     for (id, name, phone, position, years, days_later) in people {
         clock.advance(chrono::Duration::days(days_later));
-        let line = format!("/register 1 name={name} phone={phone} position={position} years={years}");
+        let line =
+            format!("/register 1 name={name} phone={phone} position={position} years={years}");
         say(&t, id, &line).await;
     }
     clock.set(now);

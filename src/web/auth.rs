@@ -160,17 +160,10 @@ pub async fn login_page(Query(q): Query<TokenQuery>) -> Response {
         form method="post" action="/admin/login" class="signin" {
             input type="hidden" name="token" value=(q.token);
             @if let Some(lang) = &q.lang { input type="hidden" name="lang" value=(lang); }
-            button type="submit" id="signin" class="primary" { (sign_in_label(l)) }
+            button type="submit" id="signin" class="primary" { (T::SignIn.render(l)) }
         }
     };
     layout::bare(l, T::ConsoleTitle.render(l), body).into_response()
-}
-
-fn sign_in_label(l: Locale) -> &'static str {
-    match l {
-        Locale::Zh => "登录后台",
-        Locale::En => "Sign in",
-    }
 }
 
 /// Uses the token once; sets the session cookie and goes to `/admin`.

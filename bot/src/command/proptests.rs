@@ -169,6 +169,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(C::Questions).boxed(),
         job().prop_map(C::Follow).boxed(),
         job().prop_map(C::Unfollow).boxed(),
+        Just(C::Dashboard).boxed(),
     ])
 }
 
