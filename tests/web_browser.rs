@@ -8,7 +8,6 @@ use crate::web::{app_with_screens, delivered_to, say};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -230,6 +229,7 @@ async fn run() {
     if let Some(dir) = std::env::var_os("YUNQI_SCREENSHOTS") {
         let dir = Path::new(&dir);
         std::fs::create_dir_all(dir).unwrap();
+        c.set_window_size(1280, 1000).await.unwrap();
         std::fs::write(
             dir.join("web-guest-list.png"),
             c.screenshot().await.unwrap(),
