@@ -405,3 +405,41 @@ async fn exports_are_excel_friendly_csv_and_a_real_xlsx() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn jobs_are_published_and_people_checked_in_at_the_door_through_the_core() {
+    bounded(async {
+        let extra = "[jobs]\nmoderation = true\n\n[http]\npublic_url = \"https://console.example.org/\"\n";
+        let (t, _) = app_with_screens(Arc::new(yunqi_bot::ports::SystemClock), &[], extra).await;
+        say(&t, "bob", "/register 1 name=Bob phone=13812345678 position=后端工程师 years=5").await;
+        say(&t, "admin", "/approve 1 bob").await;
+        let answer = say(&t, "carol", "/post title=\"命令行工具\" description=\"一个把 CSV 转成 JSON 的命令行工具，需要支持大文件流式处理\" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance=\"附带测试和文档\"").await;
+        assert!(!answer.is_empty());
+        let answers = say(&t, "admin", "/dashboard").await.join("\n");
+        assert!(answers.contains("https://console.example.org/admin/login?token="), "{answers}");
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let r = sign_in_raw(&t, &token).await;
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(set.contains("; Secure"), "https public_url: {set}");
+        let cookie = set.split(';').next().unwrap().to_string();
+        // Jobs: the draft waits; publishing it from the page is /publish.
+        let html = get(&t, &cookie, "/admin/jobs").await.text().await.unwrap();
+        assert!(html.contains("命令行工具") && html.contains("data-job=\"1\""), "{html}");
+        let csrf = csrf_of(&html);
+        let r = post(&t, &cookie, "/admin/jobs/act", &[("csrf", &csrf), ("n", "a1"), ("job", "1"), ("action", "decline")]).await;
+        assert!(r.text().await.unwrap().contains("需要填写原因"));
+        let r = post(&t, &cookie, "/admin/jobs/act", &[("csrf", &csrf), ("n", "a2"), ("job", "1"), ("action", "publish")]).await;
+        assert_eq!(r.status(), 200);
+        let jobs = t.app.store.export_jobs().await.unwrap();
+        assert_eq!(jobs[0].status, "open");
+        // The door: find by name, one tap checks in.
+        let door = get(&t, &cookie, "/admin/salons/1/door?find=bo").await.text().await.unwrap();
+        assert!(door.contains("value=\"checkin|console:bob\""), "{door}");
+        let r = post(&t, &cookie, "/admin/salons/1/act", &[("csrf", &csrf), ("n", "d1"), ("back", "door"), ("find", "bo"), ("row", "checkin|console:bob")]).await;
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"checked\">1<"), "{page}");
+        assert_eq!(t.app.store.export_salon(1).await.unwrap()[0].status, "checked_in");
+        t
+    })
+    .await;
+}
