@@ -4,7 +4,7 @@
 //! installs it); in CI (`CI` or `YUNQI_TEST_BROWSER=1`) a missing browser fails the test.
 //! With `YUNQI_SCREENSHOTS=<dir>` it also saves the guest list and the door page.
 
-use crate::web::{app_with_screens, delivered_to, say};
+use crate::web_support::{app_with_screens, console, delivered_to, say};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -150,10 +150,7 @@ async fn run() {
     // The link, as the organizer's console shows it.
     t.app
         .core
-        .submit(yunqi_bot::Inbound::text(
-            crate::web::console("admin"),
-            "/dashboard",
-        ))
+        .submit(yunqi_bot::Inbound::text(console("admin"), "/dashboard"))
         .await
         .unwrap();
     let token = {
