@@ -23,5 +23,6 @@ mod telegram_e2e;
 mod telegram_support;
 mod web;
 mod web_browser;
+mod web_support;
 mod wecom_e2e;
 mod wecom_support;

@@ -1,161 +1,10 @@
 //! The web console through the real router: sign-in from chat, CSRF, the guest list,
 //! actions going through the core, exports.
 
-use crate::common::{self, TestApp};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use yunqi_bot::ports::{Outbound, Store, Tx, WebTx};
-use yunqi_bot::{Inbound, Platform, UserRef};
-
-/// What a console user's screen shows (their delivered messages).
-#[derive(Clone, Default)]
-pub struct Screen(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Screen {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Screen {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-pub fn console(id: &str) -> UserRef {
-    UserRef::new(Platform::Console, id)
-}
-
-/// The app with console screens for `users`.
-pub async fn app_with_screens(
-    clock: Arc<dyn yunqi_bot::ports::Clock>,
-    users: &[&str],
-) -> (TestApp, Vec<Screen>) {
-    let mut screens = Vec::new();
-    let mut outs = Vec::new();
-    for u in users {
-        let screen = Screen::default();
-        let out = yunqi_adapters::console::ConsoleOut::new(
-            *u,
-            Box::new(screen.clone()),
-            std::env::temp_dir().to_str().unwrap_or("/tmp"),
-        );
-        outs.push(Arc::new(out) as Arc<dyn Outbound>);
-        screens.push(screen);
-    }
-    (common::spawn_app_outbounds("", clock, outs).await, screens)
-}
-
-/// The app with a console screen for `bob`, registered for salon 1 and pending.
-pub async fn app_with_bob(clock: Arc<dyn yunqi_bot::ports::Clock>) -> (TestApp, Screen) {
-    let (t, mut screens) = app_with_screens(clock, &["bob"]).await;
-    say(
-        &t,
-        "bob",
-        "/register 1 name=Bob phone=13812345678 position=后端工程师 years=5",
-    )
-    .await;
-    (t, screens.remove(0))
-}
-
-pub async fn say(t: &TestApp, who: &str, text: &str) -> Vec<String> {
-    let mut ev = Inbound::text(console(who), text);
-    ev.reply_inline = true;
-    let done = t.app.core.submit(ev).await.unwrap();
-    done.inline.into_iter().map(|o| o.reply.text).collect()
-}
-
-/// `/dashboard` as `who`; the token from the link in the answer.
-pub async fn dashboard_token(t: &TestApp, who: &str) -> Option<String> {
-    let answers = say(t, who, "/dashboard").await.join("\n");
-    let (_, rest) = answers.split_once("/admin/login?token=")?;
-    Some(rest.chars().take_while(|c| c.is_ascii_hexdigit()).collect())
-}
-
-/// Waits (5 s at most) until nothing is queued for a console user.
-pub async fn delivered_to(t: &TestApp, user: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let n = t
-            .app
-            .store
-            .outbox_pending(Platform::Console, Some(user))
-            .await
-            .unwrap();
-        if n == 0 {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{n} messages for {user} still queued"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
-async fn sign_in_raw(t: &TestApp, token: &str) -> reqwest::Response {
-    client()
-        .post(format!("{}/admin/login", t.base))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Signs in with the token; the `name=value` session cookie.
-pub async fn sign_in(t: &TestApp, token: &str) -> String {
-    let r = sign_in_raw(t, token).await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/admin");
-    let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    set.split(';').next().unwrap().to_string()
-}
-
-pub async fn get(t: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}{path}", t.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The form token on a page.
-pub fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
-async fn post(t: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    client()
-        .post(format!("{}{path}", t.base))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn bounded<F: std::future::Future<Output = TestApp>>(f: F) {
-    let t = tokio::time::timeout(Duration::from_secs(60), f)
-        .await
-        .expect("bounded");
-    t.shutdown().await;
-}
+use crate::common;
+use crate::web_support::*;
+use std::sync::Arc;
+use yunqi_bot::ports::{Store, Tx, WebTx};
 
 #[tokio::test]
 async fn a_link_from_chat_signs_in_once_and_sets_a_strict_cookie() {
@@ -397,6 +246,44 @@ async fn exports_are_excel_friendly_csv_and_a_real_xlsx() {
         let jobs = get(&t, &cookie, "/admin/jobs/export.csv").await;
         let bytes = jobs.bytes().await.unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBFid,title,status"));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn jobs_are_published_and_people_checked_in_at_the_door_through_the_core() {
+    bounded(async {
+        let extra = "[jobs]\nmoderation = true\n\n[http]\npublic_url = \"https://console.example.org/\"\n";
+        let (t, _) = app_with_screens(Arc::new(yunqi_bot::ports::SystemClock), &[], extra).await;
+        say(&t, "bob", "/register 1 name=Bob phone=13812345678 position=后端工程师 years=5").await;
+        say(&t, "admin", "/approve 1 bob").await;
+        let answer = say(&t, "carol", "/post title=\"命令行工具\" description=\"一个把 CSV 转成 JSON 的命令行工具，需要支持大文件流式处理\" tags=rust,cli budget=5000-8000 deadline=2027-01-31 acceptance=\"附带测试和文档\"").await;
+        assert!(!answer.is_empty());
+        let answers = say(&t, "admin", "/dashboard").await.join("\n");
+        assert!(answers.contains("https://console.example.org/admin/login?token="), "{answers}");
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let r = sign_in_raw(&t, &token).await;
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(set.contains("; Secure"), "https public_url: {set}");
+        let cookie = set.split(';').next().unwrap().to_string();
+        // Jobs: the draft waits; publishing it from the page is /publish.
+        let html = get(&t, &cookie, "/admin/jobs").await.text().await.unwrap();
+        assert!(html.contains("命令行工具") && html.contains("data-job=\"1\""), "{html}");
+        let csrf = csrf_of(&html);
+        let r = post(&t, &cookie, "/admin/jobs/act", &[("csrf", &csrf), ("n", "a1"), ("job", "1"), ("action", "decline")]).await;
+        assert!(r.text().await.unwrap().contains("需要填写原因"));
+        let r = post(&t, &cookie, "/admin/jobs/act", &[("csrf", &csrf), ("n", "a2"), ("job", "1"), ("action", "publish")]).await;
+        assert_eq!(r.status(), 200);
+        let jobs = t.app.store.export_jobs().await.unwrap();
+        assert_eq!(jobs[0].status, "open");
+        // The door: find by name, one tap checks in.
+        let door = get(&t, &cookie, "/admin/salons/1/door?find=bo").await.text().await.unwrap();
+        assert!(door.contains("value=\"checkin|console:bob\""), "{door}");
+        let r = post(&t, &cookie, "/admin/salons/1/act", &[("csrf", &csrf), ("n", "d1"), ("back", "door"), ("find", "bo"), ("row", "checkin|console:bob")]).await;
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"checked\">1<"), "{page}");
+        assert_eq!(t.app.store.export_salon(1).await.unwrap()[0].status, "checked_in");
         t
     })
     .await;

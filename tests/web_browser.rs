@@ -4,11 +4,10 @@
 //! installs it); in CI (`CI` or `YUNQI_TEST_BROWSER=1`) a missing browser fails the test.
 //! With `YUNQI_SCREENSHOTS=<dir>` it also saves the guest list and the door page.
 
-use crate::web::{app_with_screens, delivered_to, say};
+use crate::web_support::{app_with_screens, console, delivered_to, say};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -118,30 +117,40 @@ async fn an_organizer_approves_in_a_real_browser_and_the_member_hears_of_it() {
 }
 
 async fn run() {
-    let (t, screens) =
-        app_with_screens(Arc::new(yunqi_bot::ports::SystemClock), &["admin", "bob"]).await;
+    // Registrations spread over the last days, so the chart has a shape.
+    let now = chrono::Utc::now();
+    let clock = crate::common::manual_clock(now - chrono::Duration::days(6));
+    // The salon ten days ahead: every registration above comes before it.
+    let date = (now + chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    let salon = testkit::salon_toml(None)
+        .replace("next-saturday", &date)
+        .replace("测试沙龙", "云栖开发者基地 · 第二期线下沙龙")
+        .replace("Test salon", "Yunqi Developer Base · Salon #2");
+    let (t, screens) = app_with_screens(clock.clone(), &["admin", "bob"], &salon).await;
     let (admin_screen, bob_screen) = (&screens[0], &screens[1]);
     let people = [
-        ("bob", "Bob", "13812345678", "后端工程师", 5),
-        ("lin", "林晓", "13900001234", "产品经理", 4),
-        ("wang", "王磊", "13700005678", "前端工程师", 6),
-        ("zhao", "赵敏", "13600009876", "架构师", 10),
+        ("bob", "Bob", "13812345678", "后端工程师", 5, 0),
+        ("lin", "林晓", "13900001234", "产品经理", 4, 1),
+        ("wang", "王磊", "13700005678", "前端工程师", 6, 1),
+        ("zhao", "赵敏", "13600009876", "架构师", 10, 2),
+        ("chen", "陈静", "15800002468", "测试工程师", 3, 0),
+        ("sun", "孙浩", "18600001357", "运维工程师", 7, 2),
     ];
-    for (id, name, phone, position, years) in people {
+    for (id, name, phone, position, years, days_later) in people {
+        clock.advance(chrono::Duration::days(days_later));
         let line =
             format!("/register 1 name={name} phone={phone} position={position} years={years}");
         say(&t, id, &line).await;
     }
-    say(&t, "admin", "/approve 1 wang").await;
+    clock.set(now);
+    say(&t, "admin", "/approve 1 wang zhao").await;
     say(&t, "admin", "/checkin 1 wang").await;
-    say(&t, "admin", "/approve 1 zhao").await;
     // The link, as the organizer's console shows it.
     t.app
         .core
-        .submit(yunqi_bot::Inbound::text(
-            crate::web::console("admin"),
-            "/dashboard",
-        ))
+        .submit(yunqi_bot::Inbound::text(console("admin"), "/dashboard"))
         .await
         .unwrap();
     let token = {
@@ -217,6 +226,7 @@ async fn run() {
     if let Some(dir) = std::env::var_os("YUNQI_SCREENSHOTS") {
         let dir = Path::new(&dir);
         std::fs::create_dir_all(dir).unwrap();
+        c.set_window_size(1280, 1000).await.unwrap();
         std::fs::write(
             dir.join("web-guest-list.png"),
             c.screenshot().await.unwrap(),

@@ -9,7 +9,7 @@ use super::pages::guests::Filters;
 use super::pages::{jobs, salon};
 use super::WebState;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use yunqi_bot::command::{Command, Who};
@@ -89,10 +89,10 @@ pub async fn salon(
     Form(f): Form<Fields>,
 ) -> Response {
     if let Err(r) = a.check_csrf(&f) {
-        return r;
+        return r.into_response();
     }
     if let Err(r) = a.organizer() {
-        return r;
+        return r.into_response();
     }
     let l = a.locale;
     let salon_id = SalonId(id);
@@ -146,7 +146,7 @@ pub async fn salon(
 
 pub async fn jobs(State(s): State<WebState>, a: Admin, Form(f): Form<Fields>) -> Response {
     if let Err(r) = a.check_csrf(&f) {
-        return r;
+        return r.into_response();
     }
     let l = a.locale;
     let job = get(&f, "job")

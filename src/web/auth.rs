@@ -34,21 +34,31 @@ pub struct Admin {
 
 impl Admin {
     /// Refuses a POST whose form token is not this session's (403).
-    pub fn check_csrf(&self, form: &[(String, String)]) -> Result<(), Response> {
+    pub fn check_csrf(&self, form: &[(String, String)]) -> Result<(), Refused> {
         let sent = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v);
         match sent {
             Some(v) if same(v.as_bytes(), self.csrf.as_bytes()) => Ok(()),
-            _ => Err(refused(StatusCode::FORBIDDEN, self.locale, T::FormExpired)),
+            _ => Err(Refused(self.locale, T::FormExpired)),
         }
     }
 
     /// Salons, guest lists and exports hold personal data: organizers only.
-    pub fn organizer(&self) -> Result<(), Response> {
+    pub fn organizer(&self) -> Result<(), Refused> {
         if self.roles.organizer {
             Ok(())
         } else {
-            Err(refused(StatusCode::FORBIDDEN, self.locale, T::NotAllowed))
+            Err(Refused(self.locale, T::NotAllowed))
         }
+    }
+}
+
+/// A request the console refuses (403), with the page that says why.
+#[derive(Debug, Clone, Copy)]
+pub struct Refused(Locale, T);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        refused(StatusCode::FORBIDDEN, self.0, self.1)
     }
 }
 
@@ -150,17 +160,10 @@ pub async fn login_page(Query(q): Query<TokenQuery>) -> Response {
         form method="post" action="/admin/login" class="signin" {
             input type="hidden" name="token" value=(q.token);
             @if let Some(lang) = &q.lang { input type="hidden" name="lang" value=(lang); }
-            button type="submit" id="signin" class="primary" { (sign_in_label(l)) }
+            button type="submit" id="signin" class="primary" { (T::SignIn.render(l)) }
         }
     };
     layout::bare(l, T::ConsoleTitle.render(l), body).into_response()
-}
-
-fn sign_in_label(l: Locale) -> &'static str {
-    match l {
-        Locale::Zh => "登录后台",
-        Locale::En => "Sign in",
-    }
 }
 
 /// Uses the token once; sets the session cookie and goes to `/admin`.

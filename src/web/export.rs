@@ -59,7 +59,7 @@ fn attachment(kind: &'static str, name: String, body: impl IntoResponse) -> Resp
 }
 
 async fn rows(s: &WebState, a: &Admin, id: i64) -> Result<Vec<ExportRow>, Response> {
-    a.organizer()?;
+    a.organizer().map_err(IntoResponse::into_response)?;
     s.store.export_salon(id).await.map_err(server_error)
 }
 

@@ -258,6 +258,7 @@ fn command() -> impl Strategy<Value = Command> {
         (role(), text())
             .prop_map(|(role, user)| C::Revoke { role, user })
             .boxed(),
+        Just(C::Dashboard).boxed(),
     ])
 }
 

@@ -86,6 +86,7 @@ pub enum WebText {
     ViaWeb,
     ExportJobs,
     Select,
+    SignIn,
 }
 
 impl WebText {
@@ -179,5 +180,6 @@ fn pair(t: WebText) -> (&'static str, &'static str) {
         ViaWeb => ("（网页后台）", "(via web)"),
         ExportJobs => ("导出需求 CSV", "Export jobs CSV"),
         Select => ("选择", "Select"),
+        SignIn => ("登录后台", "Sign in"),
     }
 }

@@ -38,7 +38,7 @@ pub async fn render(
     results: &[String],
 ) -> Response {
     if let Err(r) = a.organizer() {
-        return r;
+        return r.into_response();
     }
     let l = a.locale;
     let salon = match s.store.console_salon(id).await {

@@ -25,7 +25,7 @@ pub async fn page(
 /// The page, with the answers of actions just taken on top.
 pub async fn render(s: &WebState, a: &Admin, id: i64, f: &Filters, results: &[String]) -> Response {
     if let Err(r) = a.organizer() {
-        return r;
+        return r.into_response();
     }
     let l = a.locale;
     let salon = match s.store.console_salon(id).await {
