@@ -233,6 +233,7 @@ fn command() -> impl Strategy<Value = Command> {
                     .map(|(k, v)| (k.to_string(), v))
                     .collect(),
             })
+            .boxed(),
         Just(C::SalonsAll).boxed(),
         (proptest::option::of(salon()), salon_fields())
             .prop_map(|(copy, fields)| C::NewSalon { copy, fields })
