@@ -2,20 +2,20 @@
 //! state changes through the `Tx` port and the messages to send.
 
 mod account;
-mod failed_note;
 mod checklist;
+mod failed_note;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;
 mod limit;
 mod organizer;
 mod salon;
-mod spec_edit;
-mod spec_post;
 mod salon_admin;
 mod salon_channels;
 mod salon_chat;
 mod salon_member;
+mod spec_edit;
+mod spec_post;
 mod threads;
 mod tick;
 mod web;
