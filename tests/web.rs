@@ -288,3 +288,73 @@ async fn jobs_are_published_and_people_checked_in_at_the_door_through_the_core()
     })
     .await;
 }
+
+#[tokio::test]
+async fn salons_are_created_and_edited_from_the_form_with_the_chat_rules() {
+    bounded(async {
+        let (t, _) = app_with_bob(Arc::new(yunqi_bot::ports::SystemClock)).await;
+        let token = dashboard_token(&t, "admin").await.unwrap();
+        let cookie = sign_in(&t, &token).await;
+        let html = get(&t, &cookie, "/admin/salons/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("name=\"start\""), "{html}");
+        let csrf = csrf_of(&html);
+        let r = post(&t, &cookie, "/admin/salons/new", &[("title", "X")]).await;
+        assert_eq!(r.status(), 403, "no form token");
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("n", "a1"),
+            ("title", "第二期线下沙龙"),
+            ("start", "2027-06-19 14:00"),
+            ("end", "13:00"),
+            ("place", "杭州云计算产业园"),
+            ("capacity", "30"),
+            ("min_years", "3"),
+            ("approval", "manual"),
+            ("agenda", "14:00-14:30 签到\n14:30-17:00 座谈"),
+            ("group_link", "-"),
+        ];
+        // An end before the start: the chat command's reason, the typed values kept.
+        let page = post(&t, &cookie, "/admin/salons/new", &form)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("结束时间必须晚于开始时间"), "{page}");
+        assert!(page.contains("value=\"第二期线下沙龙\""), "{page}");
+        assert_eq!(get(&t, &cookie, "/admin/salons/2").await.status(), 404);
+        form[1] = ("n", "a2");
+        form[4] = ("end", "17:00");
+        let page = post(&t, &cookie, "/admin/salons/new", &form)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("#2"), "{page}");
+        let salon = get(&t, &cookie, "/admin/salons/2").await;
+        assert_eq!(salon.status(), 200);
+        let salon = salon.text().await.unwrap();
+        assert!(
+            salon.contains("第二期线下沙龙") && salon.contains("0/30"),
+            "{salon}"
+        );
+        // Editing sends only what was filled in.
+        let edit = [("csrf", csrf.as_str()), ("n", "a3"), ("capacity", "40")];
+        let r = post(&t, &cookie, "/admin/salons/2/edit", &edit).await;
+        assert_eq!(r.status(), 200);
+        let salon = get(&t, &cookie, "/admin/salons/2")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            salon.contains("0/40") && salon.contains("第二期线下沙龙"),
+            "{salon}"
+        );
+        t
+    })
+    .await;
+}

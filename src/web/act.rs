@@ -43,7 +43,7 @@ fn nonce(f: &Fields) -> String {
 }
 
 /// Submits the commands as the signed-in user; returns the engine's answers.
-async fn submit(
+pub(super) async fn submit(
     s: &WebState,
     a: &Admin,
     f: &Fields,

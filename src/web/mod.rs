@@ -52,7 +52,15 @@ pub fn router(state: WebState) -> Router {
         .route("/admin/login", get(auth::login_page).post(auth::login))
         .route("/admin/logout", get(auth::logout).post(auth::logout))
         .route("/admin/admin.css", get(css))
+        .route(
+            "/admin/salons/new",
+            get(pages::salon_form::new_page).post(pages::salon_form::create),
+        )
         .route("/admin/salons/{id}", get(pages::salon::page))
+        .route(
+            "/admin/salons/{id}/edit",
+            get(pages::salon_form::edit_page).post(pages::salon_form::edit),
+        )
         .route("/admin/salons/{id}/act", axum::routing::post(act::salon))
         .route("/admin/salons/{id}/door", get(pages::door::page))
         .route("/admin/salons/{id}/export.csv", get(export::salon_csv))

@@ -544,6 +544,8 @@ pub use commands::{help_line, help_parts, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};
 pub use ops::OpsMsg;
 pub use platform::PlatformMsg;
-pub use salon_admin::{change_line, status_name as salon_status_name, SalonAdminMsg};
+pub use salon_admin::{
+    change_line, field_name as salon_field_name, status_name as salon_status_name, SalonAdminMsg,
+};
 pub use threads::{ThreadMsg, MASK};
 pub use web::{WebMsg, WebText};

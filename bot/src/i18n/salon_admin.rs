@@ -309,6 +309,14 @@ fn en(m: &SalonAdminMsg) -> String {
     }
 }
 
+/// A salon field's name as a form label: `开始时间` / `start`.
+pub fn field_name(f: SalonField, l: Locale) -> String {
+    match l {
+        Locale::Zh => field_zh(f).to_string(),
+        Locale::En => f.key().replace('_', " "),
+    }
+}
+
 /// `开始时间：旧 → 新` / `start: old → new`, in the reader's language.
 pub fn change_line(f: SalonField, old: &str, new: &str, l: Locale) -> String {
     // The start line shows start and end together.

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod layout;
 pub mod overview;
 pub mod salon;
+pub mod salon_form;
 
 use super::auth::Admin;
 use axum::http::StatusCode;

@@ -36,6 +36,7 @@ pub async fn page(State(s): State<WebState>, a: Admin) -> Response {
     let body = html! {
         h1 { (T::NavOverview.render(l)) }
         @if a.roles.organizer {
+            p.links { a href={ "/admin/salons/new?" (q) } { (T::NewSalon.render(l)) } }
             h2 { (T::Upcoming.render(l)) }
             (salon_table(&a, &upcoming))
             h2 { (T::Recent.render(l)) }

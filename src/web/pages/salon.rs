@@ -59,6 +59,7 @@ pub async fn render(s: &WebState, a: &Admin, id: i64, f: &Filters, results: &[St
         }
         p.links {
             a href={ "/admin/salons/" (id) "/door?" (q) } { (T::DoorMode.render(l)) }
+            a href={ "/admin/salons/" (id) "/edit?" (q) } { (T::EditSalon.render(l)) }
             a href={ "/admin/salons/" (id) "/export.csv" } { (T::ExportCsv.render(l)) }
             a href={ "/admin/salons/" (id) "/export.xlsx" } { (T::ExportXlsx.render(l)) }
         }
