@@ -1,17 +1,19 @@
 //! SQLite (sqlx) implementation of the core's storage ports. The only crate with SQL.
 
 mod backup;
+mod bench;
 mod console;
 mod error;
 mod export;
-mod ops;
 mod export_spec;
+mod ops;
 mod outbox;
 mod pool;
 mod rows;
 mod tx;
 mod web;
 
+pub use bench::DatasetSize;
 pub use console::{GuestRow, SalonSummary};
 pub use export::{ExportRow, JobExportRow};
 pub use ops::{Backlog, Purged};
