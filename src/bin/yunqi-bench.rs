@@ -14,6 +14,8 @@ use yunqi_bot::runtime::Core;
 use yunqi_bot::{Engine, EngineConfig, Inbound, UserRef};
 use yunqi_storage::SqliteStore;
 
+#[path = "yunqi-bench/dataset.rs"]
+mod dataset;
 #[path = "yunqi-bench/fanout.rs"]
 mod fanout;
 
@@ -37,6 +39,13 @@ struct Args {
     /// With --fanout: seconds to run delivery against rate-limited fake platforms.
     #[arg(long, default_value_t = 5)]
     deliver_seconds: u64,
+    /// Instead: build (once, into --db if given) 100,000 members, 10,000 jobs and 100,000
+    /// questions, and time the guest list, /applicants, /jobs <tag> and /faq reads.
+    #[arg(long)]
+    dataset: bool,
+    /// With --dataset: calls per read.
+    #[arg(long, default_value_t = 500)]
+    calls: usize,
 }
 
 fn proc_kib(field: &str) -> Option<u64> {
@@ -62,6 +71,9 @@ async fn main() -> Result<()> {
         .clone()
         .unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
     let store = Arc::new(SqliteStore::open(&path).await?);
+    if args.dataset {
+        return dataset::run(&store, &path, args.calls).await;
+    }
     let mut cfg = EngineConfig::default();
     cfg.organizers
         .insert(UserRef::new(Platform::Console, "admin"));

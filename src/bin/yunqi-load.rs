@@ -28,6 +28,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use yunqi_adapters::slack::signature::Verifier;
 
+#[path = "yunqi-load/ceiling.rs"]
+mod ceiling;
+
 const SECRET: &str = "load-signing-secret";
 const PATH: &str = "/webhooks/slack/commands";
 /// What the approval answer says (zh, the default locale): the registration went through.
@@ -51,6 +54,10 @@ struct Args {
     /// Keep the temp dir (database, config, server log) and print its path.
     #[arg(long)]
     keep: bool,
+    /// Then load, with the same requests, a minimal axum handler in this process
+    /// (signature, form, fixed JSON; no database) and print yunqi / ceiling.
+    #[arg(long)]
+    ceiling: bool,
 }
 
 fn main() -> Result<()> {
@@ -396,6 +403,15 @@ async fn run(args: Args) -> Result<()> {
         .iter()
         .filter(|r| r.status == "approved" && r.user.starts_with("UL"))
         .count();
+    // Right after yunqi, its server gone: the same requests against the ceiling.
+    let ceiling = match args.ceiling {
+        true => {
+            let server = ceiling::Ceiling::start(SECRET)?;
+            let reqs = requests(args.requests, server.port);
+            Some(load(server.port, reqs, args.concurrency).await?)
+        }
+        false => None,
+    };
 
     let secs = report.elapsed.as_secs_f64();
     let ok = report.lat.len();
@@ -436,17 +452,48 @@ async fn run(args: Args) -> Result<()> {
     if let Some(e) = &report.first_error {
         println!("first error         {e}");
     }
+    if let Some(c) = &ceiling {
+        print_ceiling(&report, secs, c, args.requests);
+    }
     if args.keep {
         let kept = dir.keep();
         println!("kept                {}", kept.display());
     }
     ensure!(report.errors == 0, "{} requests failed", report.errors);
+    if let Some(c) = &ceiling {
+        ensure!(c.errors == 0, "{} requests to the ceiling failed", c.errors);
+    }
     ensure!(
         approved == args.requests,
         "only {approved} of {} registrations are in SQLite",
         args.requests
     );
     Ok(())
+}
+
+/// yunqi and the ceiling side by side, with yunqi / ceiling.
+fn print_ceiling(y: &Report, y_secs: f64, c: &Load, n: usize) {
+    let c_secs = c.elapsed.as_secs_f64();
+    let (yt, ct) = (n as f64 / y_secs, n as f64 / c_secs);
+    println!(
+        "ceiling: a minimal axum handler in this process (signature, form, fixed JSON; no database), same requests"
+    );
+    println!(
+        "                    {:>12} {:>12} {:>14}",
+        "yunqi", "ceiling", "yunqi/ceiling"
+    );
+    println!(
+        "throughput req/s    {yt:>12.0} {ct:>12.0} {:>14.2}",
+        yt / ct
+    );
+    for (name, p) in [("p50", 0.5), ("p99", 0.99)] {
+        let (a, b) = (pct(&y.lat, p), pct(&c.lat, p));
+        println!("latency {name} ms      {a:>12.2} {b:>12.2} {:>14.2}", a / b);
+    }
+    println!("errors              {:>12} {:>12}", y.errors, c.errors);
+    if let Some(e) = &c.first_error {
+        println!("first ceiling error {e}");
+    }
 }
 
 struct Report {
@@ -464,13 +511,42 @@ struct Report {
 async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
     wait_healthy(port, child).await?;
     let idle_kib = vm_hwm_kib(child.id());
-    let reqs = Rc::new(requests(args.requests, port));
+    let l = load(port, requests(args.requests, port), args.concurrency).await?;
+    let pid = child.id();
+    if let Ok(to) = std::env::var("YUNQI_LOAD_SMAPS") {
+        let _ = std::fs::copy(format!("/proc/{pid}/smaps"), to);
+    }
+    let now_kib = ["RssAnon", "RssFile"].map(|f| status_kib(pid, f).unwrap_or(0));
+    Ok(Report {
+        lat: l.lat,
+        errors: l.errors,
+        first_error: l.first_error,
+        elapsed: l.elapsed,
+        idle_kib,
+        now_kib,
+        peak_kib: vm_hwm_kib(pid),
+    })
+}
+
+/// One load: the prepared requests over `concurrency` keep-alive connections.
+struct Load {
+    /// Sorted, of the requests that succeeded.
+    lat: Vec<f64>,
+    errors: usize,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+/// Must run inside a `LocalSet`.
+async fn load(port: u16, reqs: Vec<Vec<u8>>, concurrency: usize) -> Result<Load> {
+    let n = reqs.len();
+    let reqs = Rc::new(reqs);
     let next = Rc::new(std::cell::Cell::new(0));
     let started = Instant::now();
-    let workers: Vec<_> = (0..args.concurrency)
+    let workers: Vec<_> = (0..concurrency)
         .map(|_| tokio::task::spawn_local(fire(port, reqs.clone(), next.clone())))
         .collect();
-    let mut lat = Vec::with_capacity(args.requests);
+    let mut lat = Vec::with_capacity(n);
     let (mut errors, mut first_error) = (0, None);
     for w in workers {
         let t = w.await?;
@@ -480,18 +556,10 @@ async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
     }
     let elapsed = started.elapsed();
     lat.sort_by(f64::total_cmp);
-    let pid = child.id();
-    if let Ok(to) = std::env::var("YUNQI_LOAD_SMAPS") {
-        let _ = std::fs::copy(format!("/proc/{pid}/smaps"), to);
-    }
-    let now_kib = ["RssAnon", "RssFile"].map(|f| status_kib(pid, f).unwrap_or(0));
-    Ok(Report {
+    Ok(Load {
         lat,
         errors,
         first_error,
         elapsed,
-        idle_kib,
-        now_kib,
-        peak_kib: vm_hwm_kib(pid),
     })
 }

@@ -1,6 +1,7 @@
 //! SQLite (sqlx) implementation of the core's storage ports. The only crate with SQL.
 
 mod backup;
+mod bench;
 mod console;
 mod error;
 mod export;
@@ -13,6 +14,7 @@ mod salon_list;
 mod tx;
 mod web;
 
+pub use bench::DatasetSize;
 pub use console::{GuestRow, SalonSummary};
 pub use export::{ExportRow, JobExportRow};
 pub use ops::{Backlog, Purged};
