@@ -22,18 +22,19 @@ fn yunqi_bytes(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .spawn()
         .expect("yunqi runs");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
+    // Read stdout and stderr while it runs: debug logs can fill a pipe and block the child.
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("yunqi {args:?} did not finish");
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "yunqi {args:?} did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     assert!(
         out.status.success(),
         "yunqi {args:?} failed: {}",

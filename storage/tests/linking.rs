@@ -166,6 +166,20 @@ async fn an_organizers_code_gives_no_role_until_the_organizer_confirms() {
 }
 
 #[tokio::test]
+async fn a_chat_granted_organizers_code_also_needs_the_organizers_confirmation() {
+    let h = Harness::new(vec![salon(5, 0)]).await;
+    let granted = h.ask("admin", "/grant organizer console:carol").await;
+    assert!(granted.contains("carol"), "{granted}");
+    let code = code_in(&h.ask("carol", "/link").await);
+    let attacker = slack("UATTACK2");
+    let out = h.say_as(&attacker, &format!("/link {code}")).await;
+    let told = texts_to(&out, "slack:UATTACK2");
+    assert!(told.contains("等待") && !told.contains("已关联"), "{told}");
+    let pending = texts_to(&h.say_as(&attacker, "/pending 1").await, "slack:UATTACK2");
+    assert!(pending.contains("只有组织者"), "{pending}");
+}
+
+#[tokio::test]
 async fn a_link_that_moves_no_role_is_one_step() {
     let h = Harness::new(vec![salon(5, 0)]).await;
     let code = code_in(&h.ask("bob", "/link").await);

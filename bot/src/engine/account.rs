@@ -10,7 +10,7 @@ use crate::i18n::Msg;
 use crate::ids::{MemberId, UserRef};
 use crate::link_code;
 use crate::message::Reply;
-use crate::ports::{StoreResult, Tx};
+use crate::ports::{GrantedRole, StoreResult, Tx};
 use chrono::Duration;
 
 /// Wrong codes and tokens allowed per member and per account in a window.
@@ -232,9 +232,13 @@ impl Engine {
     /// The roles `[roles]` gives any account of a member.
     async fn held_roles<T: Tx>(&self, tx: &mut T, m: MemberId) -> StoreResult<Roles> {
         let accounts = tx.member_accounts(m).await?;
+        // Roles granted in chat (`/grant`) count like those from config.
+        let granted = tx.roles_granted(&accounts).await?;
         Ok(Roles {
-            organizer: accounts.iter().any(|a| self.cfg.organizers.contains(a)),
-            operator: accounts.iter().any(|a| self.cfg.jobs.operators.contains(a)),
+            organizer: accounts.iter().any(|a| self.cfg.organizers.contains(a))
+                || granted.contains(&GrantedRole::Organizer),
+            operator: accounts.iter().any(|a| self.cfg.jobs.operators.contains(a))
+                || granted.contains(&GrantedRole::Operator),
         })
     }
 
