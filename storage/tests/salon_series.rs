@@ -247,6 +247,9 @@ async fn reminders_follow_the_edited_time_and_stop_after_a_cancel() {
         .await;
     assert!(r.contains("已取消"), "{r}");
     assert!(h.ask("admin", "/opensalon 2").await.contains("已取消"));
+    // Nobody is checked in to a cancelled salon, not even by an organizer.
+    let c = h.ask("admin", "/checkin 2 console:alice").await;
+    assert!(c.contains("已经取消"), "{c}");
     let status: String = sqlx::query_scalar("SELECT status FROM registrations WHERE salon_id = 2")
         .fetch_one(h.store.pool())
         .await

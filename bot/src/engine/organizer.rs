@@ -318,6 +318,10 @@ impl Engine {
         let Some(salon) = self.salon_or_say(tx, cx, id).await? else {
             return Ok(());
         };
+        if salon.status == crate::model::SalonStatus::Cancelled {
+            cx.say_admin(crate::i18n::SalonAdminMsg::AlreadyCancelled(&salon));
+            return Ok(());
+        }
         match self.find_registration(tx, cx, id, who).await? {
             Some((_, mut reg))
                 if matches!(reg.status, RegStatus::Approved | RegStatus::CheckedIn) =>
@@ -335,7 +339,6 @@ impl Engine {
             }),
             None => cx.say(Msg::UserUnknown(who)),
         }
-        let _ = salon;
         Ok(())
     }
 
