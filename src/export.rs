@@ -20,21 +20,25 @@ pub(crate) fn field(s: &str) -> String {
     }
 }
 
+/// One registration as `SALON_HEADER`'s columns; `phone` writes the phone cell.
+pub(crate) fn salon_cols(r: &ExportRow, phone: impl Fn(&str) -> String) -> [String; 9] {
+    [
+        r.id.to_string(),
+        field(&r.name),
+        phone(&r.phone),
+        field(&r.position),
+        r.years.clone(),
+        r.status.clone(),
+        r.platform.clone(),
+        field(&r.user),
+        r.registered_at.to_rfc3339(),
+    ]
+}
+
 pub fn write_salon(out: &mut impl Write, rows: &[ExportRow]) -> std::io::Result<()> {
     writeln!(out, "{SALON_HEADER}")?;
     for r in rows {
-        let cols = [
-            r.id.to_string(),
-            field(&r.name),
-            field(&r.phone),
-            field(&r.position),
-            r.years.clone(),
-            r.status.clone(),
-            r.platform.clone(),
-            field(&r.user),
-            r.registered_at.to_rfc3339(),
-        ];
-        writeln!(out, "{}", cols.join(","))?;
+        writeln!(out, "{}", salon_cols(r, field).join(","))?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use super::auth::{server_error, Admin};
 use super::WebState;
-use crate::export::{field, write_jobs, SALON_HEADER};
+use crate::export::{field, salon_cols, write_jobs, SALON_HEADER};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -27,18 +27,7 @@ fn phone_text(p: &str) -> String {
 pub fn salon_csv_text(rows: &[ExportRow]) -> String {
     let mut out = format!("{BOM}{SALON_HEADER}\r\n");
     for r in rows {
-        let cols = [
-            r.id.to_string(),
-            field(&r.name),
-            phone_text(&r.phone),
-            field(&r.position),
-            r.years.clone(),
-            r.status.clone(),
-            r.platform.clone(),
-            field(&r.user),
-            r.registered_at.to_rfc3339(),
-        ];
-        out.push_str(&cols.join(","));
+        out.push_str(&salon_cols(r, phone_text).join(","));
         out.push_str("\r\n");
     }
     out
