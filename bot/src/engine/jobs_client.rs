@@ -106,8 +106,9 @@ impl Engine {
         Ok(())
     }
 
-    /// The job if the sender may manage it (its client or an operator).
-    async fn owned_job<T: Tx>(
+    /// The job if the sender may manage it (its client or an operator): posting,
+    /// applicants, assignment and judging its delivery.
+    pub(crate) async fn owned_job<T: Tx>(
         &self,
         tx: &mut T,
         cx: &mut Ctx<'_>,

@@ -4,10 +4,9 @@
 
 use super::guests::{can_check_in, status_label};
 use super::{lang_q, layout, salon_title};
-use crate::web::auth::{random_hex, server_error, Admin};
+use crate::web::auth::{random_hex, Admin};
 use crate::web::WebState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
@@ -37,24 +36,10 @@ pub async fn render(
     find: Option<&str>,
     results: &[String],
 ) -> Response {
-    if let Err(r) = a.organizer() {
-        return r.into_response();
-    }
     let l = a.locale;
-    let salon = match s.store.console_salon(id).await {
-        Ok(Some(x)) => x,
-        Ok(None) => {
-            return (
-                StatusCode::NOT_FOUND,
-                super::message_page(l, T::Salon, T::NotFound, false),
-            )
-                .into_response()
-        }
-        Err(e) => return server_error(e),
-    };
-    let guests = match s.store.console_guests(id).await {
+    let (salon, guests) = match super::salon_and_guests(s, a, id).await {
         Ok(x) => x,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
     let needle = find
         .map(|f| f.trim().to_lowercase())

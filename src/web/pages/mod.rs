@@ -36,6 +36,29 @@ pub async fn not_found(admin: Admin) -> Response {
         .into_response()
 }
 
+/// An organizer's salon and its guests, or the page that says why not (403, 404, 500).
+pub async fn salon_and_guests(
+    s: &crate::web::WebState,
+    a: &Admin,
+    id: i64,
+) -> Result<(SalonSummary, Vec<yunqi_storage::GuestRow>), Response> {
+    a.organizer().map_err(IntoResponse::into_response)?;
+    let salon = match s.store.console_salon(id).await {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            let page = message_page(a.locale, T::Salon, T::NotFound, false);
+            return Err((StatusCode::NOT_FOUND, page).into_response());
+        }
+        Err(e) => return Err(super::auth::server_error(e)),
+    };
+    let guests = s
+        .store
+        .console_guests(id)
+        .await
+        .map_err(super::auth::server_error)?;
+    Ok((salon, guests))
+}
+
 /// A time in the salon's own timezone, e.g. `12-05 14:00`.
 pub fn local(t: DateTime<Utc>, tz: &str) -> String {
     match tz.parse::<chrono_tz::Tz>() {

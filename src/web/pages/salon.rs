@@ -3,10 +3,9 @@
 
 use super::guests::{self, Filters};
 use super::{chart, lang_q, layout, local, salon_title};
-use crate::web::auth::{random_hex, server_error, Admin};
+use crate::web::auth::{random_hex, Admin};
 use crate::web::WebState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use std::collections::BTreeSet;
@@ -24,24 +23,10 @@ pub async fn page(
 
 /// The page, with the answers of actions just taken on top.
 pub async fn render(s: &WebState, a: &Admin, id: i64, f: &Filters, results: &[String]) -> Response {
-    if let Err(r) = a.organizer() {
-        return r.into_response();
-    }
     let l = a.locale;
-    let salon = match s.store.console_salon(id).await {
-        Ok(Some(x)) => x,
-        Ok(None) => {
-            return (
-                StatusCode::NOT_FOUND,
-                super::message_page(l, T::Salon, T::NotFound, false),
-            )
-                .into_response()
-        }
-        Err(e) => return server_error(e),
-    };
-    let all = match s.store.console_guests(id).await {
+    let (salon, all) = match super::salon_and_guests(s, a, id).await {
         Ok(x) => x,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
     let rows = f.apply(&all);
     let platforms: BTreeSet<&str> = all.iter().map(|g| g.platform.as_str()).collect();

@@ -8,23 +8,6 @@ use crate::ports::{StoreResult, Tx};
 use crate::spec::checklist::{all_accepted, ItemStatus};
 
 impl Engine {
-    /// The job if the sender may judge its delivery (its client or an operator).
-    async fn judged_job<T: Tx>(
-        &self,
-        tx: &mut T,
-        cx: &mut Ctx<'_>,
-        id: JobId,
-    ) -> StoreResult<Option<Job>> {
-        let Some(job) = self.job_or_say(tx, cx, id).await? else {
-            return Ok(None);
-        };
-        if job.owner != cx.member.id && !self.is_operator(tx, cx).await? {
-            cx.say_job(JobMsg::NotOwner);
-            return Ok(None);
-        }
-        Ok(Some(job))
-    }
-
     /// `/accept <job> [all]`: every submitted item; the job when that is all of them.
     pub(crate) async fn accept<T: Tx>(
         &self,
@@ -32,7 +15,7 @@ impl Engine {
         cx: &mut Ctx<'_>,
         id: JobId,
     ) -> StoreResult<()> {
-        let Some(job) = self.judged_job(tx, cx, id).await? else {
+        let Some(job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
         if !may_become(cx, &job, JobStatus::Accepted) {
@@ -58,7 +41,7 @@ impl Engine {
         id: JobId,
         n: u32,
     ) -> StoreResult<()> {
-        let Some(job) = self.judged_job(tx, cx, id).await? else {
+        let Some(job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
         let mut items = tx.items(id).await?;
@@ -127,7 +110,7 @@ impl Engine {
         n: u32,
         reason: &str,
     ) -> StoreResult<()> {
-        let Some(mut job) = self.judged_job(tx, cx, id).await? else {
+        let Some(mut job) = self.owned_job(tx, cx, id).await? else {
             return Ok(());
         };
         let mut items = tx.items(id).await?;
