@@ -4,7 +4,6 @@
 //! core's own counters (`yunqi_bot::metrics`).
 
 use axum::extract::Request;
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -61,17 +60,16 @@ pub async fn render(store: &SqliteStore) -> String {
     h.render()
 }
 
-/// Counts requests by route and status. Every route is a fixed path, so the path is the
-/// route; anything unrouted counts as `unmatched` (no label per scanned URL).
+/// Counts requests by route and status. The label is the route's template
+/// (`/admin/salons/{id}`), so a salon id or a scanned URL never becomes a series of its
+/// own; anything that matched no route counts as `unmatched`.
 pub async fn track(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let res = next.run(req).await;
     let status = res.status();
-    let route = if status == StatusCode::NOT_FOUND {
-        "unmatched".to_string()
-    } else {
-        path
-    };
     metrics::counter!(
         "yunqi_http_requests_total",
         "route" => route,

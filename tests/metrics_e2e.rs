@@ -29,6 +29,12 @@ async fn metrics_carry_the_labelled_series_an_operator_graphs() {
             .await
             .unwrap();
         assert_eq!(missing.status(), 404);
+        // A path with an id is counted under its route's template, not one series per id.
+        t.http
+            .get(format!("{}/admin/salons/42", t.base))
+            .send()
+            .await
+            .unwrap();
 
         let wanted = [
             r#"yunqi_inbound_events_total{platform="telegram",kind="text"}"#,
@@ -38,6 +44,7 @@ async fn metrics_carry_the_labelled_series_an_operator_graphs() {
             "yunqi_writer_commit_seconds_bucket{le=\"0.005\"}",
             r#"yunqi_http_requests_total{route="/healthz",status="200"}"#,
             r#"yunqi_http_requests_total{route="unmatched",status="404"}"#,
+            r#"yunqi_http_requests_total{route="/admin/salons/{id}","#,
             "yunqi_events_total",
         ];
         let mut body = String::new();
@@ -60,6 +67,7 @@ async fn metrics_carry_the_labelled_series_an_operator_graphs() {
             assert!(body.contains(w), "{w} missing:\n{body}");
         }
         assert!(!body.contains("12345"), "no label per scanned URL");
+        assert!(!body.contains("/admin/salons/42"), "no label per salon id");
         t.shutdown().await;
     })
     .await;
