@@ -29,11 +29,7 @@ fn outbound(fake: &FakeSlack) -> SlackOutbound {
 /// An approval with its calendar file, fitted for Slack (which now keeps the file).
 fn approval(out: &SlackOutbound) -> Fitted {
     let mut reply = Reply::text("已批准 approved");
-    reply.attachment = Some(Attachment {
-        filename: "salon.ics".into(),
-        mime: "text/calendar".into(),
-        content: ICS.into(),
-    });
+    reply.attachment = Some(Attachment::text("salon.ics", "text/calendar", ICS));
     let to = Recipient::direct(UserRef::new(Platform::Slack, "U1"));
     let mut parts = fit(&reply, &to, &out.capabilities()).unwrap();
     assert_eq!(parts.len(), 1);

@@ -370,7 +370,7 @@ async fn an_approval_gets_one_invite_link_and_the_calendar_file_without_repeatin
         let (api, out, kv) = outbound().await;
         let mut f = fitted("已通过");
         f.invite = Some(Invite { salon: yunqi_bot::ids::SalonId(1), registration: yunqi_bot::ids::RegistrationId(9), group: Some("-1001234567890".into()) });
-        f.attachment = Some(Attachment { filename: "salon-1.ics".into(), mime: "text/calendar".into(), content: "BEGIN:VCALENDAR".into() });
+        f.attachment = Some(Attachment::text("salon-1.ics", "text/calendar", "BEGIN:VCALENDAR"));
         api.inject("sendDocument", 429, json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}));
         assert!(matches!(out.send(&f).await, Delivery::Retry { .. }));
         assert!(matches!(out.send(&f).await, Delivery::Sent { .. }));

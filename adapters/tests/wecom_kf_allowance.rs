@@ -83,11 +83,11 @@ async fn a_retry_after_the_file_failed_does_not_send_the_text_again() {
             .unwrap()
             .with_sessions(sessions.clone());
         let mut f = fitted("已批准 approved");
-        f.attachment = Some(Attachment {
-            filename: "salon.ics".into(),
-            mime: "text/calendar".into(),
-            content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
-        });
+        f.attachment = Some(Attachment::text(
+            "salon.ics",
+            "text/calendar",
+            "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        ));
         // The text goes through; the file's send meets a busy WeCom once.
         fake.inject(
             "kf/send_msg",

@@ -79,11 +79,11 @@ fn calendar(salon: &Salon, l: Locale, now: DateTime<Utc>, cancel: bool) -> Attac
         "END:VEVENT".into(),
         "END:VCALENDAR".into(),
     ]);
-    Attachment {
-        filename: format!("salon-{}.ics", salon.id),
-        mime: "text/calendar".into(),
-        content: lines.iter().map(|l| fold(l)).collect(),
-    }
+    Attachment::text(
+        format!("salon-{}.ics", salon.id),
+        "text/calendar",
+        lines.iter().map(|l| fold(l)).collect::<String>(),
+    )
 }
 
 #[cfg(test)]

@@ -21,12 +21,55 @@ pub enum ButtonStyle {
     Danger,
 }
 
-/// A small text file such as a calendar invite.
+/// A small file: a calendar invite (text), or an image such as a ticket's QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub filename: String,
     pub mime: String,
+    /// The file itself; base64 when `base64` is set (binary files: the outbox stores JSON).
     pub content: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub base64: bool,
+}
+
+impl Attachment {
+    /// A text file.
+    pub fn text(filename: impl Into<String>, mime: &str, content: impl Into<String>) -> Attachment {
+        Attachment {
+            filename: filename.into(),
+            mime: mime.into(),
+            content: content.into(),
+            base64: false,
+        }
+    }
+
+    /// A PNG image.
+    pub fn png(filename: impl Into<String>, png: &[u8]) -> Attachment {
+        use base64::Engine;
+        Attachment {
+            filename: filename.into(),
+            mime: "image/png".into(),
+            content: base64::engine::general_purpose::STANDARD.encode(png),
+            base64: true,
+        }
+    }
+
+    /// The file's bytes; `None` if stored base64 that does not decode.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        if self.base64 {
+            base64::engine::general_purpose::STANDARD
+                .decode(&self.content)
+                .ok()
+        } else {
+            Some(self.content.as_bytes().to_vec())
+        }
+    }
+
+    /// An image the platform can show inline (a photo, not a document).
+    pub fn is_image(&self) -> bool {
+        self.mime.starts_with("image/")
+    }
 }
 
 /// An invitation into a salon's event group, carried out by the recipient's adapter

@@ -4,6 +4,7 @@
 
 pub mod discord;
 pub mod kv;
+pub mod pg;
 pub mod salon;
 pub mod sink;
 pub mod slack;

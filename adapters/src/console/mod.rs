@@ -124,11 +124,11 @@ mod tests {
             to: Recipient::direct(UserRef::new(Platform::Console, "alice")),
             text: "您好".into(),
             buttons: vec![],
-            attachment: Some(Attachment {
-                filename: "../salon-1.ics".into(),
-                mime: "text/calendar".into(),
-                content: "BEGIN:VCALENDAR".into(),
-            }),
+            attachment: Some(Attachment::text(
+                "../salon-1.ics",
+                "text/calendar",
+                "BEGIN:VCALENDAR",
+            )),
             thread: None,
             invite: None,
         };
