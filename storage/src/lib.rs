@@ -11,6 +11,7 @@ mod outbox;
 mod pool;
 mod rows;
 mod salon_list;
+mod shape;
 mod tx;
 mod web;
 

@@ -11,13 +11,11 @@ use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
 use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreResult};
 
-/// Rows per multi-row INSERT: 9 parameters each, under SQLite's variable limit.
-const CHUNK: usize = 500;
-
 /// Writes messages. A fan-out repeats one payload thousands of times: then rows and their
 /// few distinct payloads go in as two JSON parameters to one statement (one round trip to
 /// SQLite's worker thread). Mostly distinct payloads (a group of registrations) go in as
-/// multi-row INSERTs instead: there the JSON path would parse every payload per row.
+/// multi-row INSERTs of fixed shapes (`crate::shape`) instead: there the JSON path would
+/// parse every payload per row.
 pub(crate) async fn push(
     tx: &mut PoolConnection<Sqlite>,
     msgs: &[Outgoing],
@@ -89,7 +87,7 @@ async fn push_rows(
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in crate::shape::chunks(rows) {
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
         );
@@ -104,11 +102,7 @@ async fn push_rows(
                 .push_bind(r.6)
                 .push_bind(r.7);
         });
-        q.build()
-            .persistent(false)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+        q.build().execute(&mut **tx).await.map_err(db_err)?;
     }
     Ok(())
 }

@@ -1,15 +1,14 @@
 //! Sends buffered writes in dependency order (members before accounts before
-//! registrations before decisions), a few multi-row statements per table.
+//! registrations before decisions), a few multi-row statements of fixed shapes per table
+//! (`crate::shape`).
 
 use super::members::dialogue_json;
 use super::SqliteTx;
 use crate::error::db_err;
 use crate::rows::{ms, tags_text};
+use crate::shape;
 use sqlx::{QueryBuilder, Sqlite};
 use yunqi_bot::ports::StoreResult;
-
-/// Rows per statement: at most 8 parameters each, under SQLite's variable limit.
-const CHUNK: usize = 1000;
 
 impl SqliteTx {
     pub(crate) async fn flush(&mut self) -> StoreResult<()> {
@@ -24,7 +23,7 @@ impl SqliteTx {
             .iter()
             .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
             .collect();
-        for chunk in members.chunks(CHUNK) {
+        for chunk in shape::chunks(&members) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills) ",
             );
@@ -42,14 +41,10 @@ impl SqliteTx {
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
                   years = excluded.years, locale = excluded.locale, skills = excluded.skills",
             );
-            q.build()
-                .persistent(false)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
-        for chunk in w.accounts.chunks(CHUNK) {
+        for chunk in shape::chunks(&w.accounts) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO accounts (platform, user_id, member_id, created_at) ",
             );
@@ -59,15 +54,11 @@ impl SqliteTx {
                     .push_bind(m.0)
                     .push_bind(*at);
             });
-            q.build()
-                .persistent(false)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
         let regs: Vec<_> = w.new_regs.values().collect();
-        for chunk in regs.chunks(CHUNK) {
+        for chunk in shape::chunks(&regs) {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ");
             q.push_values(chunk, |mut b, r| {
                 b.push_bind(r.id.0)
@@ -80,11 +71,7 @@ impl SqliteTx {
                     .push_bind(r.offered_until.map(ms))
                     .push_bind(r.reason.clone());
             });
-            q.build()
-                .persistent(false)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
         // Status changes one by one: the seat-count trigger (and CHECK) sees each move.
         for r in w.changed_regs.values() {
@@ -98,7 +85,7 @@ impl SqliteTx {
                 .map_err(db_err)?;
         }
 
-        for chunk in w.decisions.chunks(CHUNK) {
+        for chunk in shape::chunks(&w.decisions) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO decisions (registration_id, actor, action, reason, at) ",
             );
@@ -109,25 +96,17 @@ impl SqliteTx {
                     .push_bind(d.reason.clone())
                     .push_bind(ms(d.at));
             });
-            q.build()
-                .persistent(false)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
-        for chunk in w.seen.chunks(CHUNK) {
+        for chunk in shape::chunks(&w.seen) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT OR IGNORE INTO inbound_events (platform, event_id, at) ",
             );
             q.push_values(chunk, |mut b, (p, id, at)| {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
-            q.build()
-                .persistent(false)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
         for (u, (d, at)) in &w.dialogues {

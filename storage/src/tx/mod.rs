@@ -45,9 +45,6 @@ pub struct SqliteTx {
     c: Cache,
 }
 
-/// Row values per prefetch statement (two parameters each).
-const PREFETCH_CHUNK: usize = 400;
-
 /// Tables whose ids the transaction hands out itself (rows are inserted at flush).
 #[derive(Clone, Copy)]
 enum IdTable {
@@ -141,7 +138,6 @@ impl SqliteTx {
         push_pairs(&mut q, users.iter().map(|u| (u.platform, u.id.as_str())));
         let rows: Vec<AccountMemberRow> = q
             .build_query_as()
-            .persistent(false)
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db_err)?;
@@ -160,7 +156,6 @@ impl SqliteTx {
         push_pairs(&mut q, users.iter().map(|u| (u.platform, u.id.as_str())));
         let rows: Vec<(String, String, String)> = q
             .build_query_as()
-            .persistent(false)
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db_err)?;
@@ -183,7 +178,6 @@ impl SqliteTx {
         push_pairs(&mut q, events.iter().map(|(p, id)| (*p, id.as_str())));
         let rows: Vec<(String, String)> = q
             .build_query_as()
-            .persistent(false)
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db_err)?;
@@ -261,10 +255,10 @@ impl Tx for SqliteTx {
             .iter()
             .filter(|u| !self.c.accounts.contains_key(*u))
             .collect();
-        for chunk in users.chunks(PREFETCH_CHUNK) {
+        for chunk in crate::shape::chunks(&users) {
             self.prefetch_users(chunk).await?;
         }
-        for chunk in events.chunks(PREFETCH_CHUNK) {
+        for chunk in crate::shape::chunks(events) {
             self.prefetch_events(chunk).await?;
         }
         Ok(())
