@@ -5,8 +5,19 @@ use crate::message::Attachment;
 use crate::model::Salon;
 use chrono::{DateTime, Utc};
 
+/// `YYYYMMDDTHHMMSSZ`, written directly: `format` parses its pattern on every call, and
+/// an approval writes three of these (ARCHITECTURE.md, "Where the time goes").
 fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Escapes TEXT values: backslash, comma, semicolon, newline.
@@ -26,8 +37,20 @@ fn escape(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets without splitting a UTF-8 character.
+#[cfg(test)]
 fn fold(line: &str) -> String {
     let mut out = String::new();
+    fold_into(line, &mut out);
+    out
+}
+
+/// `fold`, appending to `out`; a line that fits is copied whole.
+fn fold_into(line: &str, out: &mut String) {
+    if line.len() <= 75 {
+        out.push_str(line);
+        out.push_str("\r\n");
+        return;
+    }
     let mut len = 0;
     for c in line.chars() {
         if len + c.len_utf8() > 75 {
@@ -38,7 +61,6 @@ fn fold(line: &str) -> String {
         len += c.len_utf8();
     }
     out.push_str("\r\n");
-    out
 }
 
 /// The salon as it is now; after a change of time or place it carries the salon's
@@ -82,7 +104,10 @@ fn calendar(salon: &Salon, l: Locale, now: DateTime<Utc>, cancel: bool) -> Attac
     Attachment::text(
         format!("salon-{}.ics", salon.id),
         "text/calendar",
-        lines.iter().map(|l| fold(l)).collect::<String>(),
+        lines.iter().fold(String::with_capacity(512), |mut out, l| {
+            fold_into(l, &mut out);
+            out
+        }),
     )
 }
 
@@ -93,6 +118,13 @@ mod tests {
     #[test]
     fn text_values_are_escaped() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn stamps_are_utc_basic_format() {
+        let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 7, 9, 5, 2).unwrap();
+        assert_eq!(stamp(t), t.format("%Y%m%dT%H%M%SZ").to_string());
+        assert_eq!(stamp(t), "20260307T090502Z");
     }
 
     #[test]
