@@ -69,7 +69,7 @@ impl JobRow {
 }
 
 /// An application with its member: `MemberRow::COLS, ApplicantRow::COLS` over
-/// `applications a JOIN members m`; `?1` is the job.
+/// `applications a JOIN members m`; `$1` is the job.
 #[derive(FromRow)]
 pub struct ApplicantRow {
     #[sqlx(flatten)]
@@ -86,7 +86,7 @@ impl ApplicantRow {
         a.pitch AS pitch, a.created_at AS created_at,
         (SELECT COUNT(DISTINCT d.id) FROM jobs d JOIN job_tags t ON t.job_id = d.id
           WHERE d.assignee_id = a.member_id AND d.status = 'accepted'
-            AND t.tag IN (SELECT tag FROM job_tags WHERE job_id = ?1)) AS matching";
+            AND t.tag IN (SELECT tag FROM job_tags WHERE job_id = $1)) AS matching";
 
     pub fn into_applicant(self) -> StoreResult<Applicant> {
         Ok(Applicant {

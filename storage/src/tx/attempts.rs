@@ -35,8 +35,8 @@ impl AttemptTx for SqlTx {
         sqlx::query(
             "INSERT INTO attempts (kind, subject, window_ends, failures) VALUES ($1, $2, $4, 1)
              ON CONFLICT(kind, subject) DO UPDATE SET
-               failures = CASE WHEN window_ends > $3 THEN failures + 1 ELSE 1 END,
-               window_ends = CASE WHEN window_ends > $3 THEN window_ends ELSE $4 END",
+               failures = CASE WHEN attempts.window_ends > $3 THEN attempts.failures + 1 ELSE 1 END,
+               window_ends = CASE WHEN attempts.window_ends > $3 THEN attempts.window_ends ELSE $4 END",
         )
         .bind(kind)
         .bind(subject)

@@ -194,7 +194,7 @@ impl JobTx for SqlTx {
     async fn record_add(&mut self, m: MemberId, tags: &[Tag]) -> StoreResult<()> {
         self.flush().await?;
         for t in tags {
-            sqlx::query("INSERT INTO records (member_id, tag, deliveries) VALUES ($1, $2, 1) ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + 1")
+            sqlx::query("INSERT INTO records (member_id, tag, deliveries) VALUES ($1, $2, 1) ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = records.deliveries + 1")
                 .bind(m.0)
                 .bind(t.as_str())
                 .execute(&mut *self.tx)

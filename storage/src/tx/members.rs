@@ -28,18 +28,19 @@ const MERGE: [&str; 21] = [
     "UPDATE link_pending SET confirmer = $2 WHERE confirmer = $1",
     "UPDATE jobs SET owner_id = $2 WHERE owner_id = $1",
     "UPDATE jobs SET assignee_id = $2 WHERE assignee_id = $1",
-    // Where both had one, the joined member's own wins; the rest moves over.
-    "UPDATE OR IGNORE applications SET member_id = $2 WHERE member_id = $1",
+    // Where both had one, the joined member's own wins (the row that would collide stays
+    // behind and is deleted); the rest moves over.
+    "UPDATE applications SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM applications o WHERE o.member_id = $2 AND o.job_id = applications.job_id)",
     "DELETE FROM applications WHERE member_id = $1 AND $2 IS NOT NULL",
-    "UPDATE OR IGNORE subscribers SET member_id = $2 WHERE member_id = $1",
+    "UPDATE subscribers SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM subscribers o WHERE o.member_id = $2)",
     "DELETE FROM subscribers WHERE member_id = $1 AND $2 IS NOT NULL",
-    "UPDATE OR IGNORE subscriptions SET member_id = $2 WHERE member_id = $1",
+    "UPDATE subscriptions SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM subscriptions o WHERE o.member_id = $2 AND o.tag = subscriptions.tag)",
     "DELETE FROM subscriptions WHERE member_id = $1 AND $2 IS NOT NULL",
-    "INSERT INTO records (member_id, tag, deliveries) SELECT $2, tag, deliveries FROM records WHERE member_id = $1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + excluded.deliveries",
+    "INSERT INTO records (member_id, tag, deliveries) SELECT $2, tag, deliveries FROM records WHERE member_id = $1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = records.deliveries + excluded.deliveries",
     "DELETE FROM records WHERE member_id = $1 AND $2 IS NOT NULL",
     "UPDATE questions SET asker_id = $2 WHERE asker_id = $1",
     "UPDATE questions SET answered_by = $2 WHERE answered_by = $1",
-    "UPDATE OR IGNORE followers SET member_id = $2 WHERE member_id = $1",
+    "UPDATE followers SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM followers o WHERE o.member_id = $2 AND o.job_id = followers.job_id)",
     "DELETE FROM followers WHERE member_id = $1 AND $2 IS NOT NULL",
     "DELETE FROM members WHERE id = $1 AND $2 IS NOT NULL",
 ];

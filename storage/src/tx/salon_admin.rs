@@ -56,7 +56,7 @@ impl SalonAdminTx for SqlTx {
         .bind(i.timezone.name())
         .bind(i.capacity as i64)
         .bind(i.min_years as i64)
-        .bind(i.auto_approve)
+        .bind(i64::from(i.auto_approve))
         .bind(&i.group_link)
         .bind(serde_json::to_string(&i.groups).map_err(backend)?)
         .bind(s.status.as_str())

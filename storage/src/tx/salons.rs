@@ -41,7 +41,7 @@ impl SalonTx for SqlTx {
         .bind(s.timezone.name())
         .bind(s.capacity as i64)
         .bind(s.min_years as i64)
-        .bind(s.auto_approve)
+        .bind(i64::from(s.auto_approve))
         .bind(&s.group_link)
         .bind(serde_json::to_string(&s.groups).map_err(backend)?)
         .fetch_one(&mut *self.tx)

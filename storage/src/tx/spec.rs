@@ -208,7 +208,7 @@ impl SpecTx for SqlTx {
         sqlx::query("INSERT INTO deliveries (job_id, member_id, on_time, accepted_at) VALUES ($1, $2, $3, $4) ON CONFLICT(job_id) DO NOTHING")
             .bind(job.0)
             .bind(member.0)
-            .bind(on_time)
+            .bind(i64::from(on_time))
             .bind(ms(at))
             .execute(&mut *self.tx)
             .await

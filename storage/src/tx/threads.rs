@@ -36,7 +36,7 @@ impl ThreadTx for SqlTx {
         .bind(&q.message_id)
         .bind(&q.text)
         .bind(&q.shown)
-        .bind(q.private)
+        .bind(i64::from(q.private))
         .bind(ms(q.at))
         .fetch_one(&mut *self.tx)
         .await
@@ -126,7 +126,7 @@ impl ThreadTx for SqlTx {
         };
         let v: i64 = sqlx::query_scalar(
             "INSERT INTO spec_versions (job_id, version, kind, a, b, question_id, created_at)
-             VALUES ($1, (SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(version) AS v FROM spec_versions WHERE job_id = $1 UNION ALL SELECT MAX(version) FROM job_specs WHERE job_id = $1)), $2, $3, $4, $5, $6) RETURNING version",
+             VALUES ($1, (SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(version) AS v FROM spec_versions WHERE job_id = $1 UNION ALL SELECT MAX(version) FROM job_specs WHERE job_id = $1) AS vs), $2, $3, $4, $5, $6) RETURNING version",
         )
         .bind(job.0)
         .bind(kind)
