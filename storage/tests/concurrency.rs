@@ -1,6 +1,6 @@
 //! No overbooking, whatever the concurrency; FIFO waitlist; one bad event costs only itself.
 
-use crate::on_sqlite::common::*;
+use super::common::*;
 use std::sync::Arc;
 use yunqi_bot::Inbound;
 
@@ -113,17 +113,17 @@ async fn the_database_itself_refuses_more_seats_than_the_capacity() {
     let err = sqlx::query("UPDATE registrations SET status = 'approved' WHERE user_id = 'b'")
         .execute(h.store.pool())
         .await;
-    assert!(err.is_err_and(|e| e.to_string().contains("CHECK constraint")));
+    // SQLite: "CHECK constraint failed"; PostgreSQL: "violates check constraint".
+    assert!(err.is_err_and(|e| e.to_string().to_lowercase().contains("check constraint")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_event_rolls_back_alone_and_its_messages_are_never_sent() {
     let h = Arc::new(harness!(Harness::new(vec![salon(20, 0)])));
     // Fault injection: any decision write fails, so every approval fails midway.
-    sqlx::query("CREATE TRIGGER injected BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
-        .execute(h.store.pool())
-        .await
-        .unwrap();
+    for sql in super::INJECT_FAULT {
+        sqlx::query(sql).execute(h.store.pool()).await.unwrap();
+    }
     for i in 0..3 {
         h.core.submit(registration(i)).await.unwrap();
     }

@@ -1,7 +1,7 @@
 //! Account linking against hostile input: long hashed codes, unique codes, an attempt
 //! limit, and a confirmation on the role-holding side before a link hands over a role.
 
-use crate::on_sqlite::common::{code_in, salon, Harness, Sent};
+use super::common::{code_in, salon, Harness, Sent};
 use chrono::Duration;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::ports::prelude::*;
@@ -94,7 +94,7 @@ async fn a_code_never_overwrites_another_members_code() {
     tx.commit().await.unwrap();
 }
 
-use crate::on_sqlite::common::ClockExt;
+use super::common::ClockExt;
 
 #[tokio::test]
 async fn wrong_codes_lock_the_account_out_even_for_the_right_code() {

@@ -7,15 +7,10 @@ mod on_sqlite;
 mod on_pg;
 
 mod backup;
-mod concurrency;
 mod disk_full;
 mod lane_pause;
-mod linking;
 mod open;
-mod ops;
 mod outbox;
 mod pacing;
 mod parts;
 mod salon_channels;
-mod salon_series;
-mod spec_checklist;

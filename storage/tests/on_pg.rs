@@ -8,6 +8,12 @@ pub async fn fresh() -> Option<(String, Option<tempfile::TempDir>)> {
     testkit::pg::fresh_db().await.map(|url| (url, None))
 }
 
+/// Makes every decision write fail (`concurrency.rs`).
+pub const INJECT_FAULT: &[&str] = &[
+    "CREATE FUNCTION injected() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$",
+    "CREATE TRIGGER injected BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION injected()",
+];
+
 #[macro_use]
 #[path = "common/mod.rs"]
 pub mod common;

@@ -9,6 +9,11 @@ pub async fn fresh() -> Option<(String, Option<tempfile::TempDir>)> {
     Some((path.display().to_string(), Some(dir)))
 }
 
+/// Makes every decision write fail (`concurrency.rs`).
+pub const INJECT_FAULT: &[&str] = &[
+    "CREATE TRIGGER injected BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+];
+
 #[macro_use]
 #[path = "common/mod.rs"]
 pub mod common;

@@ -1,7 +1,7 @@
 //! Failed deliveries (list, retry, the organizers' daily note) and retention, on the real
 //! core and SQLite with a manual clock.
 
-use crate::on_sqlite::common::*;
+use super::common::*;
 use chrono::Duration;
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::ports::{Delivery, DeliveryKind, Settlement, Store};
@@ -23,7 +23,7 @@ async fn settle(h: &Harness, id: i64, outcome: Delivery) {
 }
 
 async fn row_of(h: &Harness, recipient: &str, like: &str) -> i64 {
-    sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE recipient = ?1 AND payload LIKE ?2")
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox WHERE recipient = $1 AND lower(payload) LIKE lower($2)")
         .bind(recipient)
         .bind(like)
         .fetch_one(h.store.pool())
@@ -66,7 +66,7 @@ async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queu
         1
     );
     let (status, attempts): (String, i64) =
-        sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = ?1")
+        sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
             .bind(alice)
             .fetch_one(h.store.pool())
             .await
@@ -173,7 +173,7 @@ async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pen
     h.sent().await;
     let notice = row_of(&h, "admin", "%alice%").await;
     let phone = "13800000"; // the harness's phones start so
-    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = ?1")
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
         .bind(notice)
         .fetch_one(h.store.pool())
         .await
@@ -201,7 +201,7 @@ async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pen
         .unwrap();
     assert_eq!((p.outbox, p.inbound), (0, 0), "nothing is old yet");
     assert!(p.redacted >= 1, "{p:?}");
-    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = ?1")
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
         .bind(notice)
         .fetch_one(h.store.pool())
         .await

@@ -1,13 +1,13 @@
 //! Salons as a series (issue 11): created inline, by copy and by dialogue; edited,
 //! cancelled, closed and reopened; announcements, `/mine`, and roles granted in chat.
 
-use crate::on_sqlite::common::*;
+use super::common::*;
 use chrono::Duration;
 
 const INLINE: &str = "/newsalon title=\"第二期线下沙龙\" start=\"2026-12-19 14:00\" end=\"17:00\" place=\"杭州云栖小镇\" capacity=30 min_years=3 approval=manual agenda=\"14:00-14:30 签到; 14:30-17:00 座谈\" group_link=-";
 
 async fn audit(h: &Harness, salon: i64) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT actor, action FROM salon_audit WHERE salon_id = ?1 ORDER BY id")
+    sqlx::query_as("SELECT actor, action FROM salon_audit WHERE salon_id = $1 ORDER BY id")
         .bind(salon)
         .fetch_all(h.store.pool())
         .await

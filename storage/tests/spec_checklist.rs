@@ -1,7 +1,7 @@
 //! The acceptance checklist, disputes and the Markdown export through the real core and
 //! SQLite (issue 17).
 
-use crate::on_sqlite::common::*;
+use super::common::*;
 
 /// Job 1 posted inline with three criteria, `dev` applied and assigned.
 async fn assigned(h: &Harness) {

@@ -13,3 +13,13 @@ mod spec;
 mod threads;
 #[path = "time_driven.rs"]
 mod time_driven;
+#[path = "concurrency.rs"]
+mod concurrency;
+#[path = "salon_series.rs"]
+mod salon_series;
+#[path = "linking.rs"]
+mod linking;
+#[path = "spec_checklist.rs"]
+mod spec_checklist;
+#[path = "ops.rs"]
+mod ops;

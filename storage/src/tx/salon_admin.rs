@@ -42,7 +42,7 @@ impl SalonAdminTx for SqlTx {
                 agenda_zh = $5, agenda_en = $6, starts_at = $7, ends_at = $8, timezone = $9,
                 capacity = $10, min_years = $11, auto_approve = $12, group_link = $13,
                 groups = $14, status = $15, closes_at = $16, sequence = $17, reschedules = $18,
-                settled = settled OR $15 = 'cancelled'
+                settled = CASE WHEN $15 = 'cancelled' THEN 1 ELSE settled END
              WHERE id = $19",
         )
         .bind(&i.title.zh)
