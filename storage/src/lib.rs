@@ -3,6 +3,9 @@
 //! and compiled once per backend (`sqlite.rs`, `pg/mod.rs`), each with its own `Db` and
 //! the few statements that differ (ARCHITECTURE.md, "Two backends").
 
+// Deliberate: the shared store modules are compiled once per backend (sqlite.rs, pg/).
+#![allow(clippy::duplicate_mod)]
+
 mod backup;
 mod bench;
 mod error;

@@ -2,6 +2,9 @@
 //! (`suites.rs`) run on both backends, `on_sqlite` and `on_pg`; the modules below them
 //! need SQLite itself (files, PRAGMAs, backups, injected triggers) or are not ported yet.
 
+// Deliberate: the generic suites are compiled once per backend.
+#![allow(clippy::duplicate_mod)]
+
 #[macro_use]
 mod on_sqlite;
 mod on_pg;
