@@ -41,6 +41,7 @@ impl App {
         table: toml::Table,
         clock: Arc<dyn Clock>,
     ) -> Result<App> {
+        crate::db::sqlite_only(&settings.storage.url, "serve / console / salon add")?;
         let store = Arc::new(
             SqliteStore::open(&settings.storage.url)
                 .await

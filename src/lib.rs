@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod conn_registry;
 pub mod console;
+pub mod db;
 pub mod export;
 pub mod http;
 pub mod http_serve;

@@ -25,16 +25,16 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             telemetry::init("info");
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::Db::open(&settings.storage.url).await?;
             store.close().await;
-            tracing::info!(url = %settings.storage.url, "migrations applied");
+            tracing::info!(backend = ?yunqi_storage::Backend::of(&settings.storage.url), "migrations applied");
             Ok(())
         }
         Command::Export {
             what: Export::Salon { id },
         } => {
             telemetry::init("warn");
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::Db::open(&settings.storage.url).await?;
             let rows = store.export_salon(id).await?;
             let mut out = std::io::stdout().lock();
             export::write_salon(&mut out, &rows)?;
@@ -42,7 +42,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export { what: Export::Jobs } => {
             telemetry::init("warn");
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::Db::open(&settings.storage.url).await?;
             let rows = store.export_jobs().await?;
             let mut out = std::io::stdout().lock();
             export::write_jobs(&mut out, &rows)?;
@@ -52,7 +52,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: Export::Spec { id, locale },
         } => {
             telemetry::init("warn");
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::Db::open(&settings.storage.url).await?;
             let l = locale
                 .as_deref()
                 .and_then(Locale::parse)
@@ -99,6 +99,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: SalonCmd::List,
         } => {
             telemetry::init("warn");
+            yunqi::db::sqlite_only(&settings.storage.url, "salon list")?;
             let store = SqliteStore::open(&settings.storage.url).await?;
             yunqi::salon_cli::list(&store).await?;
             store.close().await;

@@ -20,6 +20,9 @@ pub fn db_file(url: &str) -> Option<PathBuf> {
 /// `yunqi backup <file>`: online (no lock taken; `VACUUM INTO` reads one snapshot while
 /// the server keeps writing), checked, owner-only, never over an existing file.
 pub async fn backup(settings: &Settings, to: &Path) -> Result<()> {
+    if yunqi_storage::Backend::of(&settings.storage.url) == yunqi_storage::Backend::Postgres {
+        bail!("`yunqi backup` copies a SQLite file; back a PostgreSQL database up with pg_dump");
+    }
     let Some(db) = db_file(&settings.storage.url) else {
         bail!("an in-memory database cannot be backed up");
     };
@@ -49,6 +52,7 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<()> {
 /// `yunqi outbox failed|retry`: beside a running server (its dispatcher picks re-queued
 /// messages up within a second).
 pub async fn outbox(settings: &Settings, what: crate::cli::Outbox) -> Result<()> {
+    crate::db::sqlite_only(&settings.storage.url, "outbox")?;
     let store = SqliteStore::open(&settings.storage.url)
         .await
         .with_context(|| format!("opening database {}", settings.storage.url))?;

@@ -18,7 +18,10 @@ pub struct ServeLock {
 /// The lock file for a storage URL (`sqlite://path`, a path), or `None` for an in-memory
 /// database, which no other process can share.
 pub fn lock_path(url: &str) -> Option<PathBuf> {
-    if url.contains(":memory:") {
+    // SQLite only: PostgreSQL replicas coordinate in the database, not through a file.
+    if url.contains(":memory:")
+        || yunqi_storage::Backend::of(url) == yunqi_storage::Backend::Postgres
+    {
         return None;
     }
     let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -98,6 +101,7 @@ mod tests {
     #[test]
     fn an_in_memory_database_needs_no_lock() {
         assert_eq!(lock_path("sqlite::memory:"), None);
+        assert_eq!(lock_path("postgres://db.example/yunqi"), None);
         assert_eq!(
             lock_path("sqlite://data/yunqi.db"),
             Some(PathBuf::from("data/yunqi.db.serve.lock"))

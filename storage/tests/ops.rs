@@ -1,7 +1,7 @@
 //! Failed deliveries (list, retry, the organizers' daily note) and retention, on the real
 //! core and SQLite with a manual clock.
 
-use crate::common::*;
+use super::common::*;
 use chrono::Duration;
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::ports::{Delivery, DeliveryKind, Settlement, Store};
@@ -23,7 +23,7 @@ async fn settle(h: &Harness, id: i64, outcome: Delivery) {
 }
 
 async fn row_of(h: &Harness, recipient: &str, like: &str) -> i64 {
-    sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE recipient = ?1 AND payload LIKE ?2")
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox WHERE recipient = $1 AND lower(payload) LIKE lower($2)")
         .bind(recipient)
         .bind(like)
         .fetch_one(h.store.pool())
@@ -44,7 +44,7 @@ async fn approved(h: &Harness, user: &str) -> i64 {
 
 #[tokio::test]
 async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queued_again() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let alice = approved(&h, "alice").await;
     let bob = approved(&h, "bob").await;
     settle(&h, alice, failed("chat not found")).await;
@@ -66,7 +66,7 @@ async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queu
         1
     );
     let (status, attempts): (String, i64) =
-        sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = ?1")
+        sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
             .bind(alice)
             .fetch_one(h.store.pool())
             .await
@@ -107,7 +107,7 @@ async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queu
 
 #[tokio::test]
 async fn organizers_get_one_note_a_day_about_approvals_that_could_not_be_delivered() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let alice = approved(&h, "alice").await;
     h.sent().await;
     assert!(h.tick().await.is_empty(), "nothing failed, nothing said");
@@ -163,7 +163,7 @@ async fn organizers_get_one_note_a_day_about_approvals_that_could_not_be_deliver
 #[tokio::test]
 async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pending_and_masks_phones(
 ) {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     h.register("alice", 5).await; // organizer notice with alice's phone, and her answer
     h.register("bob", 5).await;
     for (i, who) in ["dora", "eve"].into_iter().enumerate() {
@@ -173,7 +173,7 @@ async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pen
     h.sent().await;
     let notice = row_of(&h, "admin", "%alice%").await;
     let phone = "13800000"; // the harness's phones start so
-    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = ?1")
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
         .bind(notice)
         .fetch_one(h.store.pool())
         .await
@@ -201,7 +201,7 @@ async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pen
         .unwrap();
     assert_eq!((p.outbox, p.inbound), (0, 0), "nothing is old yet");
     assert!(p.redacted >= 1, "{p:?}");
-    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = ?1")
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
         .bind(notice)
         .fetch_one(h.store.pool())
         .await

@@ -1,16 +1,17 @@
 //! Sends buffered writes in dependency order (members before accounts before
 //! registrations before decisions), a few multi-row statements of fixed shapes per table
-//! (`crate::shape`).
+//! (`crate::batch`).
 
 use super::members::dialogue_json;
-use super::SqliteTx;
+use super::Db;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::{ms, tags_text};
-use crate::shape;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use yunqi_bot::ports::StoreResult;
 
-impl SqliteTx {
+
+impl SqlTx {
     pub(crate) async fn flush(&mut self) -> StoreResult<()> {
         if self.c.w.is_empty() {
             return Ok(());
@@ -23,8 +24,8 @@ impl SqliteTx {
             .iter()
             .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
             .collect();
-        for chunk in shape::chunks(&members) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+        for chunk in crate::batch::chunks(&members) {
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills) ",
             );
             q.push_values(chunk, |mut b, (m, at)| {
@@ -44,8 +45,8 @@ impl SqliteTx {
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
-        for chunk in shape::chunks(&w.accounts) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+        for chunk in crate::batch::chunks(&w.accounts) {
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO accounts (platform, user_id, member_id, created_at) ",
             );
             q.push_values(chunk, |mut b, (u, m, at)| {
@@ -58,8 +59,8 @@ impl SqliteTx {
         }
 
         let regs: Vec<_> = w.new_regs.values().collect();
-        for chunk in shape::chunks(&regs) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ");
+        for chunk in crate::batch::chunks(&regs) {
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ");
             q.push_values(chunk, |mut b, r| {
                 b.push_bind(r.id.0)
                     .push_bind(r.salon.0)
@@ -75,7 +76,7 @@ impl SqliteTx {
         }
         // Status changes one by one: the seat-count trigger (and CHECK) sees each move.
         for r in w.changed_regs.values() {
-            sqlx::query("UPDATE registrations SET status = ?1, offered_until = ?2, reason = ?3 WHERE id = ?4")
+            sqlx::query("UPDATE registrations SET status = $1, offered_until = $2, reason = $3 WHERE id = $4")
                 .bind(r.status.as_str())
                 .bind(r.offered_until.map(ms))
                 .bind(&r.reason)
@@ -85,8 +86,8 @@ impl SqliteTx {
                 .map_err(db_err)?;
         }
 
-        for chunk in shape::chunks(&w.decisions) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+        for chunk in crate::batch::chunks(&w.decisions) {
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO decisions (registration_id, actor, action, reason, at) ",
             );
             q.push_values(chunk, |mut b, d| {
@@ -99,21 +100,24 @@ impl SqliteTx {
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
-        for chunk in shape::chunks(&w.seen) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT OR IGNORE INTO inbound_events (platform, event_id, at) ",
-            );
+        for chunk in crate::batch::chunks(&w.seen) {
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO inbound_events (platform, event_id, at) ");
             q.push_values(chunk, |mut b, (p, id, at)| {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
-            q.build().execute(&mut *conn).await.map_err(db_err)?;
+            q.push(" ON CONFLICT DO NOTHING");
+            q.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
         }
 
         for (u, (d, at)) in &w.dialogues {
             match d {
                 Some(d) => {
                     let state = dialogue_json(d)?;
-                    sqlx::query("INSERT OR REPLACE INTO dialogues (platform, user_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)")
+                    sqlx::query("INSERT INTO dialogues (platform, user_id, state, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at")
                         .bind(u.platform.as_str())
                         .bind(&u.id)
                         .bind(state)
@@ -123,7 +127,7 @@ impl SqliteTx {
                         .map_err(db_err)?;
                 }
                 None => {
-                    sqlx::query("DELETE FROM dialogues WHERE platform = ?1 AND user_id = ?2")
+                    sqlx::query("DELETE FROM dialogues WHERE platform = $1 AND user_id = $2")
                         .bind(u.platform.as_str())
                         .bind(&u.id)
                         .execute(&mut *conn)
@@ -134,7 +138,7 @@ impl SqliteTx {
         }
 
         if let Some(at) = w.outbox_at {
-            crate::outbox::push(&mut self.tx, &w.outbox, at).await?;
+            super::super::outbox::push(&mut self.tx, &w.outbox, at).await?;
         }
         Ok(())
     }
