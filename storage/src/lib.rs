@@ -6,6 +6,8 @@ mod console;
 mod error;
 mod export;
 mod export_spec;
+mod lease;
+pub mod lease_sql;
 mod ops;
 mod outbox;
 mod pool;
