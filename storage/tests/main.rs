@@ -7,6 +7,7 @@ mod concurrency;
 mod disk_full;
 mod jobs;
 mod lane_pause;
+mod leases;
 mod linking;
 mod open;
 mod ops;
