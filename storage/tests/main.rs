@@ -14,6 +14,7 @@ mod ops;
 mod outbox;
 mod pacing;
 mod parts;
+mod replicas;
 mod salon_channels;
 mod salon_flow;
 mod salon_series;
