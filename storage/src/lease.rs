@@ -10,6 +10,24 @@ use chrono::{DateTime, Utc};
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::ports::{LeaseHolder, Leases, OutboxClaims, StoreResult};
 
+impl SqliteStore {
+    /// Drops every lease and row claim: for a process that knows it is the only one on
+    /// this file (the serve lock), so a crashed predecessor's leases do not make it wait.
+    pub async fn leases_void(&self) -> StoreResult<()> {
+        sqlx::query("DELETE FROM leases")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by IS NOT NULL",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+}
+
 impl Leases for SqliteStore {
     async fn lease_acquire(
         &self,

@@ -29,7 +29,10 @@ pub async fn queue(store: &SqliteStore, to: &[&str]) -> Vec<OutboxId> {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    ids[ids.len() - to.len()..].iter().map(|i| OutboxId(*i)).collect()
+    ids[ids.len() - to.len()..]
+        .iter()
+        .map(|i| OutboxId(*i))
+        .collect()
 }
 
 #[tokio::test]
@@ -52,7 +55,10 @@ async fn a_lease_is_held_by_one_holder_until_it_runs_out() {
     assert!(s.lease_acquire("leader", "b", t3, t3 + ttl).await.unwrap());
     assert!(!s.lease_acquire("leader", "a", t3, t3 + ttl).await.unwrap());
     // other names are independent; release hands over at once
-    assert!(s.lease_acquire("lane:slack", "a", t3, t3 + ttl).await.unwrap());
+    assert!(s
+        .lease_acquire("lane:slack", "a", t3, t3 + ttl)
+        .await
+        .unwrap());
     s.lease_release("leader", "a").await.unwrap(); // not a's: no effect
     assert!(!s.lease_acquire("leader", "a", t3, t3 + ttl).await.unwrap());
     s.lease_release("leader", "b").await.unwrap();
@@ -66,7 +72,10 @@ async fn claims_keep_a_recipient_with_one_holder_and_run_out() {
     let (t, until) = (t0(), t0() + Cd::seconds(15));
     let p = Platform::Console;
     // a claims x's first message only
-    assert_eq!(s.outbox_claim(p, "a", &ids[..1], t, until).await.unwrap(), ids[..1]);
+    assert_eq!(
+        s.outbox_claim(p, "a", &ids[..1], t, until).await.unwrap(),
+        ids[..1]
+    );
     // b asks for everything: x stays with a (its second message too), y and z are b's
     let got = s.outbox_claim(p, "b", &ids, t, until).await.unwrap();
     assert_eq!(got, vec![ids[2], ids[3]]);
@@ -75,19 +84,35 @@ async fn claims_keep_a_recipient_with_one_holder_and_run_out() {
     assert_eq!(got, vec![ids[0], ids[1]]);
     // a dies: once its claims ran out, b takes x
     let later = until + Cd::milliseconds(1);
-    let got = s.outbox_claim(p, "b", &ids, later, later + Cd::seconds(15)).await.unwrap();
+    let got = s
+        .outbox_claim(p, "b", &ids, later, later + Cd::seconds(15))
+        .await
+        .unwrap();
     assert_eq!(got, ids);
     // renewal extends b's claims; a cannot take them back
     assert_eq!(
-        s.outbox_claims_renew(p, "b", later + Cd::seconds(30)).await.unwrap(),
+        s.outbox_claims_renew(p, "b", later + Cd::seconds(30))
+            .await
+            .unwrap(),
         4
     );
     let t2 = later + Cd::seconds(20);
-    assert!(s.outbox_claim(p, "a", &ids, t2, t2 + Cd::seconds(15)).await.unwrap().is_empty());
+    assert!(s
+        .outbox_claim(p, "a", &ids, t2, t2 + Cd::seconds(15))
+        .await
+        .unwrap()
+        .is_empty());
     // unclaimed (settled) rows are free again
     s.outbox_unclaim("b", &ids[2..]).await.unwrap();
-    let got = s.outbox_claim(p, "a", &ids, t2, t2 + Cd::seconds(15)).await.unwrap();
+    let got = s
+        .outbox_claim(p, "a", &ids, t2, t2 + Cd::seconds(15))
+        .await
+        .unwrap();
     assert_eq!(got, vec![ids[2], ids[3]]);
     // another platform's rows are never claimed under this one
-    assert!(s.outbox_claim(Platform::Slack, "c", &ids, t2, t2).await.unwrap().is_empty());
+    assert!(s
+        .outbox_claim(Platform::Slack, "c", &ids, t2, t2)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -8,6 +8,7 @@ mod disk_full;
 mod jobs;
 mod lane_pause;
 mod leases;
+mod leases_pg;
 mod linking;
 mod open;
 mod ops;

@@ -45,7 +45,10 @@ impl Outbound for Fake {
                 futures::future::pending::<()>().await;
             }
             let to = msg.to.user.id.clone();
-            self.log.lock().unwrap().push((self.replica, to, Instant::now()));
+            self.log
+                .lock()
+                .unwrap()
+                .push((self.replica, to, Instant::now()));
             Delivery::Sent { message_id: None }
         })
     }
@@ -97,14 +100,21 @@ fn db() -> String {
 async fn until_delivered(log: &Log, n: usize, within: Duration) {
     let start = Instant::now();
     while distinct(log) < n {
-        assert!(start.elapsed() < within, "{} of {n} delivered", distinct(log));
+        assert!(
+            start.elapsed() < within,
+            "{} of {n} delivered",
+            distinct(log)
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
 fn distinct(log: &Log) -> usize {
     let log = log.lock().unwrap();
-    log.iter().map(|e| &e.1).collect::<std::collections::HashSet<_>>().len()
+    log.iter()
+        .map(|e| &e.1)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 fn per_replica(log: &Log) -> HashMap<&'static str, usize> {
@@ -132,11 +142,12 @@ async fn two_replicas_deliver_each_message_once_through_one_lane() {
     eprintln!("400 messages, two replicas: {sent} deliveries, by replica {by:?}");
     assert_eq!(sent, 400, "no duplicates");
     assert_eq!(by.len(), 1, "one lane on one replica: {by:?}");
-    let pending: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' OR claimed_by IS NOT NULL")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' OR claimed_by IS NOT NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     assert_eq!(pending, 0, "all settled, claims cleared");
     for r in [a, b] {
         let _ = r.stop.send(true);
@@ -197,8 +208,17 @@ async fn leader_work_runs_on_one_replica_and_moves_when_it_stops() {
     for name in ["a", "b"] {
         let store = Arc::new(SqliteStore::open(&path).await.unwrap());
         let (stop, stopped) = watch::channel(false);
-        let terms = LeaseTerms { holder: name.into(), ttl: TTL };
-        let (held, holder) = hold(store, Arc::new(SystemClock), LEADER.into(), terms, stopped.clone());
+        let terms = LeaseTerms {
+            holder: name.into(),
+            ttl: TTL,
+        };
+        let (held, holder) = hold(
+            store,
+            Arc::new(SystemClock),
+            LEADER.into(),
+            terms,
+            stopped.clone(),
+        );
         let ticks = ticks.clone();
         let work = tokio::spawn(while_held(held, stopped, move |mut stop| {
             let ticks = ticks.clone();
@@ -233,5 +253,8 @@ async fn leader_work_runs_on_one_replica_and_moves_when_it_stops() {
     // b's holder is killed outright (no release): its work stops at once
     let (_stop_b, holder_b, work_b) = stops.remove(0);
     holder_b.abort();
-    tokio::time::timeout(Duration::from_secs(2), work_b).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(2), work_b)
+        .await
+        .unwrap()
+        .unwrap();
 }

@@ -27,8 +27,11 @@ pub trait LocalLeases: Sync + 'static {
     /// Gives `name` up if `holder` holds it (a clean stop hands over at once).
     async fn lease_release(&self, name: &str, holder: &str) -> StoreResult<()>;
     /// The holder of `name` at `now`, if its lease is running.
-    async fn lease_holder(&self, name: &str, now: DateTime<Utc>)
-        -> StoreResult<Option<LeaseHolder>>;
+    async fn lease_holder(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<LeaseHolder>>;
 }
 
 /// Outbox row claims: a lane marks the rows it is about to deliver as its own until a

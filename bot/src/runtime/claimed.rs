@@ -63,7 +63,11 @@ impl<S: Store + OutboxClaims> Store for Claimed<S> {
         Ok(())
     }
 
-    async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>) -> StoreResult<i64> {
+    async fn outbox_pending(
+        &self,
+        platform: Platform,
+        recipient: Option<&str>,
+    ) -> StoreResult<i64> {
         self.inner.outbox_pending(platform, recipient).await
     }
 

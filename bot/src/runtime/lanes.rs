@@ -42,19 +42,28 @@ impl<S: Store + Leases + OutboxClaims> Dispatcher<S> {
                 changed: self.changed.clone(),
                 idle_poll: self.idle_poll,
             };
-            let (store, clock, terms, log) =
-                (self.store.clone(), self.clock.clone(), terms.clone(), log.clone());
-            tasks.push(tokio::spawn(while_held(held, shutdown.clone(), move |stop| {
-                let mut t = lane.spawn_observed(vec![adapter.clone()], stop.clone(), log.clone());
-                t.push(tokio::spawn(renew_claims(
-                    store.clone(),
-                    clock.clone(),
-                    platform,
-                    terms.clone(),
-                    stop,
-                )));
-                t
-            })));
+            let (store, clock, terms, log) = (
+                self.store.clone(),
+                self.clock.clone(),
+                terms.clone(),
+                log.clone(),
+            );
+            tasks.push(tokio::spawn(while_held(
+                held,
+                shutdown.clone(),
+                move |stop| {
+                    let mut t =
+                        lane.spawn_observed(vec![adapter.clone()], stop.clone(), log.clone());
+                    t.push(tokio::spawn(renew_claims(
+                        store.clone(),
+                        clock.clone(),
+                        platform,
+                        terms.clone(),
+                        stop,
+                    )));
+                    t
+                },
+            )));
         }
         tasks
     }

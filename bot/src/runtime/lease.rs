@@ -47,6 +47,7 @@ pub fn hold<L: Leases>(
             }
             let now = clock.now();
             let asked = Instant::now();
+            let mut next = asked + renew;
             match leases
                 .lease_acquire(&name, &terms.holder, now, now + ttl)
                 .await
@@ -61,10 +62,14 @@ pub fn hold<L: Leases>(
                     if valid_until.take().is_some() {
                         tracing::warn!(lease = %name, "lease lost to another replica");
                     }
+                    // Ask again when the holder's lease runs out: a takeover within the ttl.
+                    if let Ok(Some(h)) = leases.lease_holder(&name, now).await {
+                        let left = (h.until - clock.now()).to_std().unwrap_or_default();
+                        next = next.min(Instant::now() + left + Duration::from_millis(5));
+                    }
                 }
                 Err(e) => tracing::warn!(lease = %name, error = %e, "lease renewal failed"),
             }
-            let next = Instant::now() + renew;
             if valid_until.is_some_and(|v| v <= Instant::now()) {
                 tracing::warn!(lease = %name, "lease not renewed in time; stepping down");
                 valid_until = None;
