@@ -1,67 +1,12 @@
 //! What the web console's pages read: flat rows for people, straight from the pool (WAL
 //! readers never wait for the writer). Jobs use `export_jobs`.
 
+use super::store::SqlStore;
 use crate::error::db_err;
-use crate::rows::time;
-use crate::SqliteStore;
-use chrono::{DateTime, Utc};
-use sqlx::FromRow;
+pub use crate::shapes::console::*;
 use yunqi_bot::ports::StoreResult;
 
-/// One salon with its seat counts.
-#[derive(Debug, Clone, FromRow)]
-pub struct SalonSummary {
-    pub id: i64,
-    pub title_zh: String,
-    pub title_en: String,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub timezone: String,
-    pub capacity: i64,
-    pub held: i64,
-    pub pending: i64,
-    pub waitlisted: i64,
-}
-
-impl SalonSummary {
-    const COLS: &'static str = "id, title_zh, title_en, starts_at, ends_at, timezone, \
-        capacity, held, pending, waitlisted";
-
-    pub fn starts(&self) -> DateTime<Utc> {
-        time(self.starts_at)
-    }
-    pub fn ends(&self) -> DateTime<Utc> {
-        time(self.ends_at)
-    }
-}
-
-/// One person on a salon's guest list (their latest registration).
-#[derive(Debug, Clone, FromRow)]
-pub struct GuestRow {
-    pub registration: i64,
-    pub platform: String,
-    pub user_id: String,
-    pub name: Option<String>,
-    pub phone: Option<String>,
-    pub position: Option<String>,
-    pub years: Option<i64>,
-    pub status: String,
-    pub created_at: i64,
-    /// No-shows at other salons.
-    pub no_shows: i64,
-}
-
-impl GuestRow {
-    pub fn registered_at(&self) -> DateTime<Utc> {
-        time(self.created_at)
-    }
-    /// `platform:id`, as commands name a person.
-    pub fn account(&self) -> String {
-        format!("{}:{}", self.platform, self.user_id)
-    }
-}
-
-impl SqliteStore {
+impl SqlStore {
     /// Every salon, latest first.
     pub async fn console_salons(&self) -> StoreResult<Vec<SalonSummary>> {
         let sql = format!(
@@ -75,7 +20,7 @@ impl SqliteStore {
     }
 
     pub async fn console_salon(&self, id: i64) -> StoreResult<Option<SalonSummary>> {
-        let sql = format!("SELECT {} FROM salons WHERE id = ?1", SalonSummary::COLS);
+        let sql = format!("SELECT {} FROM salons WHERE id = $1", SalonSummary::COLS);
         sqlx::query_as(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -92,7 +37,7 @@ impl SqliteStore {
                     (SELECT COUNT(*) FROM registrations x WHERE x.member_id = r.member_id
                        AND x.status = 'no_show' AND x.salon_id <> r.salon_id) AS no_shows
              FROM registrations r JOIN members m ON m.id = r.member_id
-             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE salon_id = ?1 GROUP BY member_id)
+             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE salon_id = $1 GROUP BY member_id)
              ORDER BY r.id",
         )
         .bind(salon)

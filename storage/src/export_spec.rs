@@ -1,13 +1,13 @@
 //! `yunqi export spec <job>`: the spec as Markdown, read through the domain ports.
 
-use crate::SqliteStore;
+use super::store::SqlStore;
 use yunqi_bot::i18n::Locale;
 use yunqi_bot::job::JobId;
 use yunqi_bot::ports::prelude::*;
 use yunqi_bot::ports::{Store, StoreResult};
 use yunqi_bot::spec::{criteria, Kind, Section, Spec};
 
-impl SqliteStore {
+impl SqlStore {
     /// The job's current spec as Markdown; `None` when there is no such job.
     pub async fn export_spec(&self, job: i64, l: Locale) -> StoreResult<Option<String>> {
         let mut tx = self.begin().await?;
@@ -18,7 +18,7 @@ impl SqliteStore {
     }
 }
 
-async fn render(tx: &mut crate::SqliteTx, id: JobId, l: Locale) -> StoreResult<Option<String>> {
+async fn render(tx: &mut super::tx::SqlTx, id: JobId, l: Locale) -> StoreResult<Option<String>> {
     let Some(job) = tx.job_get(id).await? else {
         return Ok(None);
     };

@@ -1,36 +1,18 @@
 //! What operators need beside the domain: the outbox backlog (`/readyz`), failed
 //! deliveries (`yunqi outbox failed|retry`, the organizers' daily note) and retention.
 
+use super::store::SqlStore;
+use super::Db;
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user};
-use crate::SqliteStore;
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::message::{Recipient, Reply};
 use yunqi_bot::ports::{DeliveryKind, FailedDelivery, StoreResult};
 
-/// Pending messages of one platform.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Backlog {
-    pub platform: String,
-    pub pending: i64,
-    /// Pending and due now (not waiting for a retry time or quiet hours).
-    pub due: i64,
-    /// The due time of the longest-waiting due message.
-    pub oldest_due: Option<DateTime<Utc>>,
-}
+pub use crate::shapes::ops::*;
 
-/// What one retention pass removed or masked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Purged {
-    pub outbox: u64,
-    pub inbound: u64,
-    /// Delivered messages whose contact details were masked…
-    pub redacted: u64,
-    /// …of this many looked at (more may follow while it is a full batch).
-    pub scanned: u64,
-}
+type Conn = <Db as sqlx::Database>::Connection;
 
 /// Delivered rows below this id have had contact details masked (in `meta`).
 const REDACTED_BELOW: &str = "retention:redacted_below";
@@ -65,15 +47,15 @@ impl FailedRow {
 
 /// Failed messages with an id above `after`, oldest first (the `outbox_failed` index).
 pub(crate) async fn failed_after(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     after: i64,
     limit: u32,
 ) -> StoreResult<Vec<FailedDelivery>> {
-    let rows: Vec<FailedRow> = sqlx::query_as(
-        "SELECT id, platform, recipient, conversation, payload, last_error, failed_at
-         FROM outbox INDEXED BY outbox_failed
-         WHERE status = 'failed' AND id > ?1 ORDER BY id LIMIT ?2",
-    )
+    let rows: Vec<FailedRow> = sqlx::query_as(concat!(
+        "SELECT id, platform, recipient, conversation, payload, last_error, failed_at FROM outbox",
+        indexed_by!("outbox_failed"),
+        " WHERE status = 'failed' AND id > $1 ORDER BY id LIMIT $2"
+    ))
     .bind(after)
     .bind(limit as i64)
     .fetch_all(conn)
@@ -82,12 +64,12 @@ pub(crate) async fn failed_after(
     rows.into_iter().map(FailedRow::into_failed).collect()
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// Pending messages per platform, with how many are due and the oldest due time.
     pub async fn outbox_backlog(&self, now: DateTime<Utc>) -> StoreResult<Vec<Backlog>> {
         let rows: Vec<(String, i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT platform, COUNT(*), COALESCE(SUM(next_attempt_at <= ?1), 0),
-                    MIN(CASE WHEN next_attempt_at <= ?1 THEN next_attempt_at END)
+            "SELECT platform, COUNT(*), CAST(COALESCE(SUM(CASE WHEN next_attempt_at <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END)
              FROM outbox WHERE status = 'pending' GROUP BY platform ORDER BY platform",
         )
         .bind(ms(now))
@@ -113,9 +95,11 @@ impl SqliteStore {
 
     /// How many messages failed for good.
     pub async fn outbox_failed_count(&self) -> StoreResult<i64> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM outbox INDEXED BY outbox_failed WHERE status = 'failed'",
-        )
+        sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM outbox",
+            indexed_by!("outbox_failed"),
+            " WHERE status = 'failed'"
+        ))
         .fetch_one(self.pool())
         .await
         .map_err(db_err)
@@ -125,8 +109,8 @@ impl SqliteStore {
     /// attempt count. Returns how many.
     pub async fn outbox_retry(&self, id: Option<OutboxId>, now: DateTime<Utc>) -> StoreResult<u64> {
         let done = sqlx::query(
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2, failed_at = NULL
-             WHERE status = 'failed' AND (?1 IS NULL OR id = ?1)",
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, failed_at = NULL
+             WHERE status = 'failed' AND ($1 IS NULL OR id = $1)",
         )
         .bind(id.map(|i| i.0))
         .bind(ms(now))
@@ -145,7 +129,7 @@ impl SqliteStore {
         let cutoff = ms(before);
         let outbox = sqlx::query(
             "DELETE FROM outbox WHERE id IN
-               (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ?1 ORDER BY id LIMIT ?2)",
+               (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)",
         )
         .bind(cutoff)
         .bind(batch as i64)
@@ -155,7 +139,7 @@ impl SqliteStore {
         .rows_affected();
         let inbound = sqlx::query(
             "DELETE FROM inbound_events WHERE (platform, event_id) IN
-               (SELECT platform, event_id FROM inbound_events WHERE at < ?1 LIMIT ?2)",
+               (SELECT platform, event_id FROM inbound_events WHERE at < $1 LIMIT $2)",
         )
         .bind(cutoff)
         .bind(batch as i64)
@@ -177,18 +161,20 @@ impl SqliteStore {
     /// many it changed; cheap when there is nothing new (the scheduler calls it each tick).
     pub async fn redact_step(&self, batch: u32) -> StoreResult<(u64, u64)> {
         let mut tx = self.pool().begin().await.map_err(db_err)?;
-        let from: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1")
+        let from: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
             .bind(REDACTED_BELOW)
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?
             .and_then(|v: String| v.parse().ok())
             .unwrap_or(0);
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, status, payload FROM outbox WHERE id >= ?1
-               AND id < COALESCE((SELECT MIN(id) FROM outbox INDEXED BY outbox_pending_order WHERE status = 'pending'), 1 << 62)
-             ORDER BY id LIMIT ?2",
-        )
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(concat!(
+            "SELECT id, status, payload FROM outbox WHERE id >= $1
+               AND id < COALESCE((SELECT MIN(id) FROM outbox",
+            indexed_by!("outbox_pending_order"),
+            " WHERE status = 'pending'), 4611686018427387904)
+             ORDER BY id LIMIT $2"
+        ))
         .bind(from)
         .bind(batch as i64)
         .fetch_all(&mut *tx)
@@ -211,7 +197,7 @@ impl SqliteStore {
                 continue;
             }
             reply.text = masked;
-            sqlx::query("UPDATE outbox SET payload = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE outbox SET payload = $2 WHERE id = $1")
                 .bind(id)
                 .bind(serde_json::to_string(&reply).map_err(backend)?)
                 .execute(&mut *tx)
@@ -220,7 +206,7 @@ impl SqliteStore {
             changed += 1;
         }
         sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         )
         .bind(REDACTED_BELOW)
         .bind((last + 1).to_string())

@@ -1,11 +1,13 @@
 //! The outbox table: written inside domain transactions, read and settled by the dispatcher.
 
+use super::store::SqlStore;
+use super::tx::SqlTx;
+use super::Db;
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user};
-use crate::{SqliteStore, SqliteTx};
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
@@ -19,7 +21,7 @@ const CHUNK: usize = 500;
 /// SQLite's worker thread). Mostly distinct payloads (a group of registrations) go in as
 /// multi-row INSERTs instead: there the JSON path would parse every payload per row.
 pub(crate) async fn push(
-    tx: &mut PoolConnection<Sqlite>,
+    tx: &mut PoolConnection<Db>,
     msgs: &[Outgoing],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -56,19 +58,13 @@ pub(crate) async fn push(
     }
     let rows = serde_json::to_string(&rows).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
-    sqlx::query(
-        "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
-         SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
-                json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]'), json_extract(r.value, '$[7]')
-         FROM json_each(?1) r JOIN json_each(?2) p ON p.key = json_extract(r.value, '$[3]')
-         ORDER BY r.key",
-    )
-    .bind(rows)
-    .bind(payloads)
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
+    sqlx::query(super::OUTBOX_FROM_JSON)
+        .bind(rows)
+        .bind(payloads)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -84,14 +80,14 @@ type Row<'a> = (
 );
 
 async fn push_rows(
-    tx: &mut PoolConnection<Sqlite>,
+    tx: &mut PoolConnection<Db>,
     rows: &[Row<'_>],
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
     for chunk in rows.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
+        let mut q = QueryBuilder::<Db>::new(
+            "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
         );
         q.push_values(chunk, |mut b, r| {
             b.push_bind(r.0)
@@ -104,6 +100,7 @@ async fn push_rows(
                 .push_bind(r.6)
                 .push_bind(r.7);
         });
+        q.push(" ON CONFLICT DO NOTHING");
         q.build()
             .persistent(false)
             .execute(&mut **tx)
@@ -154,11 +151,11 @@ impl DueRow {
     }
 }
 
-impl Store for SqliteStore {
-    type Tx = SqliteTx;
+impl Store for SqlStore {
+    type Tx = SqlTx;
 
-    async fn begin(&self) -> StoreResult<SqliteTx> {
-        SqliteTx::begin(&self.pool).await
+    async fn begin(&self) -> StoreResult<SqlTx> {
+        SqlTx::begin(&self.pool).await
     }
 
     async fn outbox_due(
@@ -174,12 +171,18 @@ impl Store for SqliteStore {
         // so a flooded one cannot fill the page and starve the rest. Walked in id order
         // (the index), it stops at `limit` instead of sorting every due row.
         let sql = format!(
-            "SELECT {} FROM outbox o INDEXED BY outbox_pending_order
-             WHERE status = 'pending' AND platform = ?1 AND next_attempt_at <= ?2 AND (?3 IS NULL OR recipient = ?3)
-               AND recipient NOT IN (SELECT value FROM json_each(?5))
-               AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_pending_recipient WHERE p.status = 'pending' AND p.platform = o.platform
-                               AND p.recipient = o.recipient AND p.next_attempt_at > ?2 AND p.id < o.id)
-             ORDER BY id LIMIT ?4",
+            concat!(
+                "SELECT {} FROM outbox o",
+                indexed_by!("outbox_pending_order"),
+                " WHERE status = 'pending' AND platform = $1 AND next_attempt_at <= $2 AND ($3 IS NULL OR recipient = $3)
+                   AND recipient NOT IN (",
+                json_texts!("$5"),
+                ") AND NOT EXISTS (SELECT 1 FROM outbox p",
+                indexed_by!("outbox_pending_recipient"),
+                " WHERE p.status = 'pending' AND p.platform = o.platform
+                     AND p.recipient = o.recipient AND p.next_attempt_at > $2 AND p.id < o.id)
+                 ORDER BY id LIMIT $4"
+            ),
             DueRow::COLS
         );
         let rows: Vec<DueRow> = sqlx::query_as(&sql)
@@ -202,19 +205,19 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         for s in settled {
             let q = match &s.outcome {
-                Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, platform_msg_id = ?4 WHERE id = ?1")
+                Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, platform_msg_id = $4 WHERE id = $1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(ms(s.at))
                     .bind(message_id.clone()),
-                Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4, parts_done = ?5, part_ids = ?6 WHERE id = ?1")
+                Delivery::Retry { error, .. } => sqlx::query("UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4, parts_done = $5, part_ids = $6 WHERE id = $1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(ms(s.retry_at))
                     .bind(error.clone())
                     .bind(s.progress.parts_done as i64)
                     .bind(serde_json::to_string(&s.progress.part_ids).map_err(backend)?),
-                Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")
+                Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(error.clone()),
@@ -226,7 +229,8 @@ impl Store for SqliteStore {
                 let ids = s.progress.part_ids.iter().chain(message_id);
                 let mut seen = std::collections::HashSet::new();
                 for mid in ids.filter(|m| seen.insert(*m)) {
-                    sqlx::query("INSERT OR REPLACE INTO message_map (platform, message_id, ref_key) SELECT platform, ?2, ref_key FROM outbox WHERE id = ?1 AND ref_key IS NOT NULL")
+                    sqlx::query("INSERT INTO message_map (platform, message_id, ref_key) SELECT platform, $2, ref_key FROM outbox WHERE id = $1 AND ref_key IS NOT NULL
+                         ON CONFLICT (platform, message_id) DO UPDATE SET ref_key = excluded.ref_key")
                         .bind(s.id.0)
                         .bind(mid)
                         .execute(&mut *tx)
@@ -243,7 +247,7 @@ impl Store for SqliteStore {
         platform: Platform,
         recipient: Option<&str>,
     ) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)")
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = $1 AND ($2 IS NULL OR recipient = $2)")
             .bind(platform.as_str())
             .bind(recipient)
             .fetch_one(&self.pool)
@@ -259,13 +263,16 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<DateTime<Utc>>> {
         // Only each recipient's first pending message counts: the ones behind it are due
         // when it is, whatever their own time says.
-        let t: Option<i64> = sqlx::query_scalar(
+        let t: Option<i64> = sqlx::query_scalar(concat!(
             "SELECT MIN(next_attempt_at) FROM outbox o
-             WHERE status = 'pending' AND platform = ?1 AND (?2 IS NULL OR recipient = ?2)
-               AND recipient NOT IN (SELECT value FROM json_each(?3))
-               AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_pending_recipient WHERE p.status = 'pending' AND p.platform = o.platform
-                               AND p.recipient = o.recipient AND p.id < o.id)",
-        )
+             WHERE status = 'pending' AND platform = $1 AND ($2 IS NULL OR recipient = $2)
+               AND recipient NOT IN (",
+            json_texts!("$3"),
+            ") AND NOT EXISTS (SELECT 1 FROM outbox p",
+            indexed_by!("outbox_pending_recipient"),
+            " WHERE p.status = 'pending' AND p.platform = o.platform
+                 AND p.recipient = o.recipient AND p.id < o.id)"
+        ))
         .bind(platform.as_str())
         .bind(recipient)
         .bind(serde_json::to_string(waiting).map_err(backend)?)

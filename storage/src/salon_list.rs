@@ -1,12 +1,12 @@
 //! Every salon with its seat counts, read outside the writer (`yunqi salon list`).
 
+use super::store::SqlStore;
 use crate::error::db_err;
 use crate::rows::SalonRow;
-use crate::SqliteStore;
 use yunqi_bot::model::{Salon, SeatCounts};
 use yunqi_bot::ports::StoreResult;
 
-impl SqliteStore {
+impl SqlStore {
     /// Soonest first.
     pub async fn salon_list(&self) -> StoreResult<Vec<(Salon, SeatCounts)>> {
         let sql = format!(

@@ -2,32 +2,17 @@
 //! sign-in changes no domain state. Only SHA-256 hashes of tokens and session ids are
 //! stored.
 
+use super::store::SqlStore;
 use crate::error::db_err;
 use crate::rows::{ms, time, user};
-use crate::SqliteStore;
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 use yunqi_bot::ids::UserRef;
 use yunqi_bot::ports::StoreResult;
 
-/// SHA-256 as hex: what the database keeps instead of a token or session id.
-pub(crate) fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub(crate) use crate::shapes::web::hash;
+pub use crate::shapes::web::WebSession;
 
-/// A signed-in browser.
-#[derive(Debug, Clone)]
-pub struct WebSession {
-    pub user: UserRef,
-    /// The form token every POST must carry.
-    pub csrf: String,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl SqliteStore {
+impl SqlStore {
     /// Uses a sign-in token (once, before it expires) and opens a session for its user.
     /// `None` when the token is unknown, used or expired.
     pub async fn web_sign_in(
@@ -40,8 +25,8 @@ impl SqliteStore {
     ) -> StoreResult<Option<UserRef>> {
         // One statement: two tabs opening the same link cannot both use it.
         let row: Option<(String, String)> = sqlx::query_as(
-            "UPDATE web_tokens SET used_at = ?2
-             WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2
+            "UPDATE web_tokens SET used_at = $2
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
              RETURNING platform, user_id",
         )
         .bind(hash(token))
@@ -55,7 +40,7 @@ impl SqliteStore {
         let who = user(&platform, id)?;
         sqlx::query(
             "INSERT INTO web_sessions (session_hash, platform, user_id, csrf, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(hash(session_id))
         .bind(who.platform.as_str())
@@ -68,12 +53,12 @@ impl SqliteStore {
         .map_err(db_err)?;
         // Old rows go when someone signs in: no scheduler work for a rare event.
         let day_ago = ms(now - Duration::days(1));
-        sqlx::query("DELETE FROM web_sessions WHERE expires_at < ?1")
+        sqlx::query("DELETE FROM web_sessions WHERE expires_at < $1")
             .bind(day_ago)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        sqlx::query("DELETE FROM web_tokens WHERE expires_at < ?1")
+        sqlx::query("DELETE FROM web_tokens WHERE expires_at < $1")
             .bind(day_ago)
             .execute(&self.pool)
             .await
@@ -89,7 +74,7 @@ impl SqliteStore {
     ) -> StoreResult<Option<WebSession>> {
         let row: Option<(String, String, String, i64)> = sqlx::query_as(
             "SELECT platform, user_id, csrf, expires_at FROM web_sessions
-             WHERE session_hash = ?1 AND expires_at > ?2",
+             WHERE session_hash = $1 AND expires_at > $2",
         )
         .bind(hash(session_id))
         .bind(ms(now))
@@ -107,7 +92,7 @@ impl SqliteStore {
     }
 
     pub async fn web_sign_out(&self, session_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM web_sessions WHERE session_hash = ?1")
+        sqlx::query("DELETE FROM web_sessions WHERE session_hash = $1")
             .bind(hash(session_id))
             .execute(&self.pool)
             .await

@@ -1,7 +1,7 @@
 //! `backup_to` while registrations keep arriving: the copy is consistent, holds everything
 //! acknowledged before the backup started, is owner-only and never overwrites a file.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ fn registration(i: usize) -> Inbound {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_a_registration_burst_holds_every_acknowledged_registration() {
     tokio::time::timeout(Duration::from_secs(60), async {
-        let h = Harness::new(vec![salon(100_000, 0)]).await;
+        let h = harness!(Harness::new(vec![salon(100_000, 0)]));
         let acked = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         // Registrations keep being written, one acknowledged after the other.
@@ -86,7 +86,7 @@ async fn a_backup_taken_during_a_registration_burst_holds_every_acknowledged_reg
 
 #[tokio::test]
 async fn a_backup_never_overwrites_an_existing_file() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let copy = h.path.with_file_name("old-backup.db");
     std::fs::write(&copy, b"yesterday's backup").unwrap();
     let err = h.store.backup_to(&copy).await.unwrap_err().to_string();

@@ -1,6 +1,6 @@
 //! The shared check-in code: only around the salon, and not guessable.
 
-use crate::common::{salon, Harness};
+use super::common::{salon, Harness};
 use chrono::Duration;
 
 async fn code_of(h: &Harness) -> String {
@@ -22,7 +22,7 @@ fn wrong(code: &str, i: u32) -> String {
 
 #[tokio::test]
 async fn the_shared_code_works_only_from_an_hour_before_the_start_to_the_end() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.register("g", 5).await;
     h.ask("admin", "/approve 1 g").await;
     let code = code_of(&h).await;
@@ -39,7 +39,7 @@ async fn the_shared_code_works_only_from_an_hour_before_the_start_to_the_end() {
 
 #[tokio::test]
 async fn five_wrong_codes_lock_check_in_for_ten_minutes_even_for_the_right_code() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.register("g", 5).await;
     h.ask("admin", "/approve 1 g").await;
     let code = code_of(&h).await;

@@ -1,6 +1,6 @@
 //! No overbooking, whatever the concurrency; FIFO waitlist; one bad event costs only itself.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use std::sync::Arc;
 use yunqi_bot::Inbound;
 
@@ -22,7 +22,7 @@ async fn by_id(h: &Harness) -> Vec<(i64, String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_registrations_and_approvals_fill_twenty_seats_exactly_in_fifo_order(
 ) {
-    let h = Arc::new(Harness::new(vec![salon(20, 3)]).await);
+    let h = Arc::new(harness!(Harness::new(vec![salon(20, 3)])));
     let mut tasks = Vec::new();
     for i in 0..220 {
         let core = h.core.clone();
@@ -76,8 +76,8 @@ async fn two_hundred_concurrent_registrations_and_approvals_fill_twenty_seats_ex
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_processes_on_one_database_file_still_never_overbook() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
-    let other = Harness::open(&h.path, t0()).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
+    let other = harness!(Harness::open(&h.path, t0()));
     let mut tasks = Vec::new();
     for i in 0..200 {
         let core = if i % 2 == 0 {
@@ -106,7 +106,7 @@ async fn two_processes_on_one_database_file_still_never_overbook() {
 
 #[tokio::test]
 async fn the_database_itself_refuses_more_seats_than_the_capacity() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     h.register("a", 5).await;
     h.register("b", 5).await;
     h.ask("admin", "/approve 1 a").await;
@@ -118,7 +118,7 @@ async fn the_database_itself_refuses_more_seats_than_the_capacity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_event_rolls_back_alone_and_its_messages_are_never_sent() {
-    let h = Arc::new(Harness::new(vec![salon(20, 0)]).await);
+    let h = Arc::new(harness!(Harness::new(vec![salon(20, 0)])));
     // Fault injection: any decision write fails, so every approval fails midway.
     sqlx::query("CREATE TRIGGER injected BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
         .execute(h.store.pool())

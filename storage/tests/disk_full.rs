@@ -1,7 +1,7 @@
 //! A full disk: writes fail while it is full and resume by themselves when space returns,
 //! without losing anything that was acknowledged.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::ports::ManualClock;

@@ -1,6 +1,6 @@
 //! Job announcements through the real core and SQLite (product.md §2).
 
-use crate::common::*;
+use super::common::*;
 use chrono::Duration;
 use std::collections::HashSet;
 use yunqi_bot::{Platform, UserRef};
@@ -22,7 +22,7 @@ fn slack(id: &str) -> UserRef {
 
 #[tokio::test]
 async fn a_published_job_notifies_every_matching_subscriber_once_on_their_platform_and_language() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     subscribed(&h, &console("rustacean"), "rust").await;
     subscribed(&h, &slack("U1"), "cli go").await;
     h.say_as(&slack("U1"), "/lang en").await;
@@ -58,7 +58,7 @@ async fn a_published_job_notifies_every_matching_subscriber_once_on_their_platfo
 
 #[tokio::test]
 async fn bad_fields_are_re_asked_with_the_reason_in_the_post_dialogue() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     // The interview asks the kind of work first (issue 17), then the title as before.
     assert!(h.ask("c", "/发需求").await.contains("需求类型"));
     assert!(h.ask("c", "小程序").await.contains("需求标题"));
@@ -101,7 +101,7 @@ async fn with_moderation_a_job_waits_for_an_operator_before_anyone_hears_of_it()
     let mut cfg = engine_config();
     cfg.jobs.moderation = true;
     cfg.jobs.operators.insert(console("op"));
-    let h = Harness::with_config(vec![], cfg).await;
+    let h = harness!(Harness::with_config(vec![], cfg));
     subscribed(&h, &console("dev"), "rust").await;
     let sent = h.say("client", POST).await;
     assert!(sent
@@ -147,7 +147,7 @@ async fn with_moderation_a_job_waits_for_an_operator_before_anyone_hears_of_it()
 
 #[tokio::test]
 async fn quiet_hours_defer_a_notification_to_their_end() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     subscribed(&h, &console("owl"), "rust").await;
     h.ask("owl", "/免打扰 22:00-08:00").await;
     subscribed(&h, &console("lark"), "rust").await;
@@ -168,7 +168,7 @@ async fn quiet_hours_defer_a_notification_to_their_end() {
 
 #[tokio::test]
 async fn daily_subscribers_get_one_digest_at_nine_listing_every_new_matching_job() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     h.tick().await; // the digest schedule starts
     subscribed(&h, &console("daily"), "rust cli").await;
     h.ask("daily", "/digest daily").await;
@@ -247,7 +247,7 @@ async fn deliver_one(h: &Harness, n: u32, dev: &str, tags: &str) {
 #[tokio::test]
 async fn applicants_are_ranked_by_matching_deliveries_then_years_then_time_and_the_numbers_are_shown(
 ) {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     for (u, years) in [("veteran", 2), ("senior", 10), ("senior2", 10)] {
         h.ask(u, &format!("/profile name={u} years={years} position=dev"))
             .await;
@@ -291,7 +291,7 @@ async fn applicants_are_ranked_by_matching_deliveries_then_years_then_time_and_t
 
 #[tokio::test]
 async fn the_state_machine_refuses_illegal_moves_and_checks_who_may_make_them() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     h.say("client", POST).await;
     assert!(h
         .ask("client", "/apply 1 自己")
@@ -340,7 +340,7 @@ async fn the_state_machine_refuses_illegal_moves_and_checks_who_may_make_them() 
 
 #[tokio::test]
 async fn jobs_can_be_browsed_by_tag_with_aliases() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     h.say("c", &POST.replace("tags=Rust,CLI", "tags=js,react"))
         .await;
     h.say("c", &POST.replace("tags=Rust,CLI", "tags=golang"))

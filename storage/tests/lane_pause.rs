@@ -1,7 +1,7 @@
 //! A platform's Retry-After pauses the whole lane (issue 14 item 8), and a salon reminder
 //! that could only go out after the salon started is recorded as expired, not sent.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use chrono::Utc;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
@@ -129,7 +129,7 @@ async fn a_429_without_a_chat_scope_pauses_the_whole_lane() {
 
 #[tokio::test]
 async fn a_reminder_that_could_only_go_after_the_start_is_recorded_expired_not_sent() {
-    let h = Harness::new(vec![salon(3, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(3, 0)]));
     h.register("late", 5).await;
     h.ask("admin", "/approve 1 late").await;
     // 90 minutes before the start the 2 h reminder is queued…

@@ -1,6 +1,6 @@
 //! Leases and outbox row claims on SQLite: the statements PostgreSQL runs too.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use chrono::Duration as Cd;
 use std::sync::Arc;
 use yunqi_bot::ids::{OutboxId, Platform};

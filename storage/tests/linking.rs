@@ -1,7 +1,7 @@
 //! Account linking against hostile input: long hashed codes, unique codes, an attempt
 //! limit, and a confirmation on the role-holding side before a link hands over a role.
 
-use crate::common::{code_in, salon, Harness, Sent};
+use crate::on_sqlite::common::{code_in, salon, Harness, Sent};
 use chrono::Duration;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::ports::prelude::*;
@@ -34,7 +34,7 @@ fn token_in(msg: &str) -> String {
 
 #[tokio::test]
 async fn link_codes_are_long_unambiguous_unique_and_stored_hashed() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let mut seen = std::collections::HashSet::new();
     for i in 0..20 {
         let code = code_in(&h.ask(&format!("u{i}"), "/link").await);
@@ -60,7 +60,7 @@ async fn link_codes_are_long_unambiguous_unique_and_stored_hashed() {
 
 #[tokio::test]
 async fn a_code_never_overwrites_another_members_code() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     let now = h.clock.now_for_tests();
     let later = now + Duration::minutes(10);
     let mut tx = h.store.begin().await.unwrap();
@@ -94,11 +94,11 @@ async fn a_code_never_overwrites_another_members_code() {
     tx.commit().await.unwrap();
 }
 
-use crate::common::ClockExt;
+use crate::on_sqlite::common::ClockExt;
 
 #[tokio::test]
 async fn wrong_codes_lock_the_account_out_even_for_the_right_code() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let code = code_in(&h.ask("alice", "/link").await);
     let guesser = slack("UGUESS");
     for i in 0..5 {
@@ -112,7 +112,7 @@ async fn wrong_codes_lock_the_account_out_even_for_the_right_code() {
     let text = texts_to(&out, "slack:UGUESS");
     assert!(text.contains("稍后") && !text.contains("已关联"), "{text}");
     // The wrong tries were durable: a restarted process still refuses.
-    let h2 = Harness::open(&h.path, h.clock.now_for_tests()).await;
+    let h2 = harness!(Harness::open(&h.path, h.clock.now_for_tests()));
     let out = h2.say_as(&guesser, &format!("/link {code}")).await;
     assert!(texts_to(&out, "slack:UGUESS").contains("稍后"), "{out:?}");
     // After the window a fresh code links, typed lower case with spaces.
@@ -125,7 +125,7 @@ async fn wrong_codes_lock_the_account_out_even_for_the_right_code() {
 
 #[tokio::test]
 async fn an_organizers_code_gives_no_role_until_the_organizer_confirms() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let code = code_in(&h.ask("admin", "/link").await);
     let attacker = slack("UATTACK");
     let out = h.say_as(&attacker, &format!("/link {code}")).await;
@@ -167,7 +167,7 @@ async fn an_organizers_code_gives_no_role_until_the_organizer_confirms() {
 
 #[tokio::test]
 async fn a_chat_granted_organizers_code_also_needs_the_organizers_confirmation() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let granted = h.ask("admin", "/grant organizer console:carol").await;
     assert!(granted.contains("carol"), "{granted}");
     let code = code_in(&h.ask("carol", "/link").await);
@@ -181,7 +181,7 @@ async fn a_chat_granted_organizers_code_also_needs_the_organizers_confirmation()
 
 #[tokio::test]
 async fn a_link_that_moves_no_role_is_one_step() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let code = code_in(&h.ask("bob", "/link").await);
     let other = slack("UBOB");
     let out = h.say_as(&other, &format!("/link {code}")).await;

@@ -1,11 +1,15 @@
-//! The storage crate's integration tests as one binary (one link), on real SQLite.
+//! The storage crate's integration tests as one binary (one link). The generic suites
+//! (`suites.rs`) run on both backends, `on_sqlite` and `on_pg`; the modules below them
+//! need SQLite itself (files, PRAGMAs, backups, injected triggers) or are not ported yet.
+
+#[macro_use]
+mod on_sqlite;
+mod on_pg;
 
 mod backup;
-mod checkin;
-mod common;
 mod concurrency;
+mod copy_pg;
 mod disk_full;
-mod jobs;
 mod lane_pause;
 mod leases;
 mod leases_pg;
@@ -17,9 +21,5 @@ mod pacing;
 mod parts;
 mod replicas;
 mod salon_channels;
-mod salon_flow;
 mod salon_series;
-mod spec;
 mod spec_checklist;
-mod threads;
-mod time_driven;

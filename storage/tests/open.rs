@@ -54,3 +54,59 @@ async fn a_corrupt_database_is_refused_with_the_file_and_the_problem() {
         "{err}"
     );
 }
+
+/// SHA-384 (sqlx's migration checksum) of each SQLite migration as it was at
+/// storage/migrations/ before the move to storage/migrations/sqlite.
+const BEFORE_THE_MOVE: &[(&str, &str)] = &[
+    ("20261126000001_init.sql", "d56df2159763f30ff3d0a353f70f529a65f073cafd3501d530437a9c8bc799f8f0e30c30baf0d8146a7baa5dc67e458e"),
+    ("20261126000002_salon_groups.sql", "c67e9aa09442380f65c80c7d9ee96c007b1d6b29dd970a741f8ceb89f97894cd5937a56ce71cbffdae649882ff29256b"),
+    ("20261126000003_jobs.sql", "57d7c7349428d3b310d716b8ee96e6a5d048a95db99f1cded4c4822bc9a0cb39a3a7d3b1210c5a3dfb5380c5951cbd5b"),
+    ("20261126000004_threads.sql", "138ea64ace9e2dfcf8d9e27222fdb487472039e08383949832313957519a6ca7915acdff1e7d5b376eac2aebd6965115"),
+    ("20261201140100_link_hardening.sql", "90f2997ad379b67b4c89ce6f1709132c4be2a5aff2be67bd68da6790b4106af59fd5ed9580edb020e78564165a6b599a"),
+    ("20261201160000_outbox_pacing.sql", "f469e805f43638ef4c9655705baf167f30e321439c51c625fdf62b864bdd9b8842b04d06752cfb1924fb503faf711b9b"),
+    ("20261202100000_salon_series.sql", "c72273ceea12185714c60878519c45109b2b7c4f690a375c56dd60515ed5d215a30bd0db0681ac7e8860fd2733081c13"),
+    ("20261202110000_job_specs.sql", "6c21cff936044093a31275ce93c681a55657ea5a5f86f13eb35c964e90036a1f3b8d3daa0b607487c90352fdc3377fec"),
+    ("20261202120000_web_console.sql", "b0f0c33f96b8baa394231596763cea1d2d8f51c9febd85efe1c97629629876f628bbd7e0e8718f73c51816d8f85bbff2"),
+    ("20261202130000_outbox_failed.sql", "674abd3d00d681ff92b7868df88eaa567ce267975d0d5c78f739dfdf72098137243b450dd28f98424c930c2cacbef77f"),
+    ("20261202140000_outbox_expiry.sql", "d0e3b21a946aa1a6a4fec625f2b1018319a2f3b1762973591137c22e8986fee9250a7c18f6b81184456a6874bd313077"),
+    ("20261202140100_outbox_parts.sql", "5b220fc45413e6b6fccd0c990153e98550cb136f7d4e8c6f03ca56fd6d5ac5c3102e39392ac72f55301fc19f9cea15f8"),
+    ("20261202150000_read_indexes.sql", "874c1fc9b84142d46fdd2346fbc4777199c2bbead30dc6d6441dcca4d584f4894ccebe3227f59e9902cbf4155d58dd2d"),
+];
+
+#[tokio::test]
+async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
+    use sha2::{Digest, Sha384};
+    let moved = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let dir = tempfile::tempdir().unwrap();
+    // The old layout: the same files directly in `migrations/`.
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    for (name, sum) in BEFORE_THE_MOVE {
+        let sql = std::fs::read(moved.join(name)).unwrap();
+        let hex: String = Sha384::digest(&sql)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&hex, sum, "{name} changed in the move");
+        std::fs::write(old.join(name), sql).unwrap();
+    }
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(old.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(applied, BEFORE_THE_MOVE.len() as i64);
+    store.close().await;
+}

@@ -1,7 +1,7 @@
 //! Failed deliveries (list, retry, the organizers' daily note) and retention, on the real
 //! core and SQLite with a manual clock.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use chrono::Duration;
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::ports::{Delivery, DeliveryKind, Settlement, Store};
@@ -44,7 +44,7 @@ async fn approved(h: &Harness, user: &str) -> i64 {
 
 #[tokio::test]
 async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queued_again() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let alice = approved(&h, "alice").await;
     let bob = approved(&h, "bob").await;
     settle(&h, alice, failed("chat not found")).await;
@@ -107,7 +107,7 @@ async fn failed_deliveries_are_listed_with_their_kind_and_reason_and_can_be_queu
 
 #[tokio::test]
 async fn organizers_get_one_note_a_day_about_approvals_that_could_not_be_delivered() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let alice = approved(&h, "alice").await;
     h.sent().await;
     assert!(h.tick().await.is_empty(), "nothing failed, nothing said");
@@ -163,7 +163,7 @@ async fn organizers_get_one_note_a_day_about_approvals_that_could_not_be_deliver
 #[tokio::test]
 async fn retention_deletes_old_delivered_rows_and_dedup_ids_keeps_failed_and_pending_and_masks_phones(
 ) {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     h.register("alice", 5).await; // organizer notice with alice's phone, and her answer
     h.register("bob", 5).await;
     for (i, who) in ["dora", "eve"].into_iter().enumerate() {

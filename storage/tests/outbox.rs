@@ -1,6 +1,6 @@
 //! The dispatcher: outages delay messages and lose none; permanent failures are recorded.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -81,7 +81,7 @@ async fn running(fail_first: u32, permanent: bool) -> (Harness, Arc<Flaky>, watc
         idle_poll: Duration::from_millis(50),
     };
     d.spawn(vec![flaky.clone() as Arc<dyn Outbound>], stopped);
-    let mut h = Harness::open(&path, t0()).await;
+    let mut h = Harness::open(&path, t0()).await.expect("SQLite");
     h.core = core;
     std::mem::forget(dir); // removed with the test process's temp dir
     (h, flaky, stop)
@@ -190,7 +190,7 @@ impl Outbound for Batching {
 async fn a_fan_out_goes_to_a_batching_platform_in_one_call() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("y.db");
-    let h = Harness::open(&path, t0()).await;
+    let h = harness!(Harness::open(&path, t0()));
     for i in 0..5 {
         h.core
             .submit(Inbound::text(

@@ -1,7 +1,7 @@
 //! `[announce]` channels and config salons with a `key` (issue 11): posted and created
 //! once, also across a restart.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 
 const INLINE: &str =
     "/newsalon title=第三期 start=\"2026-12-19 14:00\" end=17:00 place=云栖小镇 capacity=30";
@@ -40,7 +40,7 @@ async fn keyed_config_salons_are_created_once_and_announced_once_across_a_restar
     second.title.zh = "第二期沙龙".into();
     let keyed = vec![(Some("2026-12-salon-2".to_string()), second.clone())];
     {
-        let h = Harness::open_with(&path, t0(), announcing()).await;
+        let h = harness!(Harness::open_with(&path, t0(), announcing()));
         h.core.seed(vec![salon(5, 0)]).await.unwrap();
         h.core.add_salons(keyed.clone()).await.unwrap();
         let rows = channel_rows(&h).await;
@@ -62,7 +62,7 @@ async fn keyed_config_salons_are_created_once_and_announced_once_across_a_restar
         h.ask("admin", "/editsalon 2 capacity=12").await;
         drop(h);
     }
-    let h = Harness::open_with(&path, t0(), announcing()).await;
+    let h = harness!(Harness::open_with(&path, t0(), announcing()));
     h.core.seed(vec![salon(5, 0)]).await.unwrap();
     h.core.add_salons(keyed).await.unwrap();
     assert_eq!(channel_rows(&h).await.len(), 3, "nothing posted twice");

@@ -1,11 +1,11 @@
 //! Salon registration through the real core and a real SQLite file (product.md §1).
 
-use crate::common::*;
+use super::common::*;
 use yunqi_bot::Inbound;
 
 #[tokio::test]
 async fn the_dialogue_asks_only_for_what_the_profile_lacks_and_re_asks_after_a_bad_answer() {
-    let h = Harness::new(vec![salon(20, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 3)]));
     let first = h.ask("alice", "/register 1").await;
     assert!(first.contains("姓名"), "{first}");
     assert!(h.ask("alice", "李雷").await.contains("手机号"));
@@ -34,7 +34,7 @@ async fn the_dialogue_asks_only_for_what_the_profile_lacks_and_re_asks_after_a_b
 
 #[tokio::test]
 async fn inline_registration_completes_in_one_message_and_notifies_organizers_with_actions() {
-    let h = Harness::new(vec![salon(20, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 3)]));
     let sent = h
         .say(
             "bob",
@@ -58,7 +58,7 @@ async fn inline_registration_completes_in_one_message_and_notifies_organizers_wi
 
 #[tokio::test]
 async fn below_the_minimum_years_is_rejected_politely_and_an_organizer_may_still_approve() {
-    let h = Harness::new(vec![salon(20, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 3)]));
     let reply = h.register("carol", 2).await;
     assert!(
         reply.contains("至少 3 年") && reply.contains("2 年"),
@@ -72,7 +72,7 @@ async fn below_the_minimum_years_is_rejected_politely_and_an_organizer_may_still
 
 #[tokio::test]
 async fn approve_all_fills_the_seats_in_order_and_waitlists_the_rest_with_their_positions() {
-    let h = Harness::new(vec![salon(2, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(2, 0)]));
     for u in ["u1", "u2", "u3", "u4"] {
         h.register(u, 5).await;
     }
@@ -106,7 +106,7 @@ async fn approve_all_fills_the_seats_in_order_and_waitlists_the_rest_with_their_
 
 #[tokio::test]
 async fn organizers_reject_with_a_reason_asked_for_when_a_button_has_none() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     h.register("dave", 4).await;
     let ask = h.ask("admin", "/reject 1 console:dave").await;
     assert!(ask.contains("原因"), "{ask}");
@@ -129,7 +129,7 @@ async fn organizers_reject_with_a_reason_asked_for_when_a_button_has_none() {
 
 #[tokio::test]
 async fn members_cannot_use_organizer_commands_and_never_see_phone_numbers() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     h.register("erin", 4).await;
     for cmd in [
         "/attendees 1",
@@ -155,7 +155,7 @@ async fn members_cannot_use_organizer_commands_and_never_see_phone_numbers() {
 
 #[tokio::test]
 async fn a_platform_retry_of_the_same_event_has_no_second_effect() {
-    let h = Harness::new(vec![salon(20, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(20, 0)]));
     let ev = Inbound::text(
         console("frank"),
         "/register 1 name=F phone=13900000000 position=dev years=3",
@@ -171,7 +171,7 @@ async fn a_platform_retry_of_the_same_event_has_no_second_effect() {
 
 #[tokio::test]
 async fn cancel_offers_the_seat_to_the_first_waitlisted_who_confirms_it() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     h.register("a", 5).await;
     h.ask("admin", "/approve 1 all").await;
     h.register("b", 5).await;
@@ -203,7 +203,7 @@ async fn cancel_offers_the_seat_to_the_first_waitlisted_who_confirms_it() {
 
 #[tokio::test]
 async fn check_in_by_code_and_by_name_needs_an_approved_registration() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.register("g", 5).await;
     h.register("k", 5).await;
     h.ask("admin", "/approve 1 g").await;
@@ -234,7 +234,7 @@ async fn check_in_by_code_and_by_name_needs_an_approved_registration() {
 
 #[tokio::test]
 async fn linked_accounts_share_one_profile_and_registration() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.register("phone-user", 6).await;
     let code_msg = h.ask("phone-user", "/link").await;
     let code = code_in(&code_msg);
@@ -263,7 +263,7 @@ async fn linked_accounts_share_one_profile_and_registration() {
 
 #[tokio::test]
 async fn english_is_complete_and_chosen_per_user() {
-    let h = Harness::new(vec![salon(5, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 3)]));
     assert!(h.ask("eve", "/lang en").await.contains("English"));
     let q = h.ask("eve", "/register 1").await;
     assert!(q.contains("What is your name?"), "{q}");
@@ -282,7 +282,7 @@ async fn english_is_complete_and_chosen_per_user() {
 
 #[tokio::test]
 async fn an_approval_carries_the_group_invitation_for_the_members_platform() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let slack_user = yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, "U7");
     h.core
         .submit(Inbound::text(
@@ -314,7 +314,7 @@ async fn an_approval_carries_the_group_invitation_for_the_members_platform() {
 
 #[tokio::test]
 async fn chatter_in_a_shared_channel_gets_no_answer_but_a_direct_message_does() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let mut ev = Inbound::text(console("talker"), "hello everyone");
     ev.conversation = Some("general".into());
     h.core.submit(ev).await.unwrap();
@@ -328,7 +328,7 @@ async fn an_inline_reply_stays_inline_unless_it_carries_a_platform_group_invitat
     with_group.auto_approve = true;
     let mut without = with_group.clone();
     without.groups.clear();
-    let h = Harness::new(vec![with_group, without]).await;
+    let h = harness!(Harness::new(vec![with_group, without]));
     let inline = |user: &str, salon: u32| {
         let mut ev = Inbound::text(
             yunqi_bot::UserRef::new(yunqi_bot::Platform::Slack, user),
@@ -359,7 +359,7 @@ async fn an_inline_reply_stays_inline_unless_it_carries_a_platform_group_invitat
 
 #[tokio::test]
 async fn whoami_shows_the_id_for_roles_the_linked_accounts_and_the_roles() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let me = h.ask("alice", "/whoami").await;
     assert!(
         me.contains("console:alice") && me.contains("普通成员"),
@@ -390,7 +390,7 @@ async fn whoami_shows_the_id_for_roles_the_linked_accounts_and_the_roles() {
 
 #[tokio::test]
 async fn help_lists_whoami_for_everyone_and_organizer_commands_for_organizers() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let member = h.ask("bob", "/help").await;
     assert!(
         member.contains("/我是谁") && member.contains("/提问"),

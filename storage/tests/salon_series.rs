@@ -1,7 +1,7 @@
 //! Salons as a series (issue 11): created inline, by copy and by dialogue; edited,
 //! cancelled, closed and reopened; announcements, `/mine`, and roles granted in chat.
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 use chrono::Duration;
 
 const INLINE: &str = "/newsalon title=\"第二期线下沙龙\" start=\"2026-12-19 14:00\" end=\"17:00\" place=\"杭州云栖小镇\" capacity=30 min_years=3 approval=manual agenda=\"14:00-14:30 签到; 14:30-17:00 座谈\" group_link=-";
@@ -53,7 +53,7 @@ async fn crowd(h: &Harness) {
 
 #[tokio::test]
 async fn a_series_is_created_inline_by_copy_and_by_dialogue_with_ids_after_the_highest() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     assert!(h.ask("bob", INLINE).await.contains("只有组织者"));
 
     let second = h.ask("admin", INLINE).await;
@@ -123,7 +123,7 @@ async fn a_series_is_created_inline_by_copy_and_by_dialogue_with_ids_after_the_h
 
 #[tokio::test]
 async fn bad_input_changes_nothing_and_says_why() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     let cases = [
         ("/newsalon colour=red", "没有「colour」这个字段"),
         (
@@ -163,7 +163,7 @@ async fn bad_input_changes_nothing_and_says_why() {
 
 #[tokio::test]
 async fn an_edit_of_time_reaches_exactly_the_right_people_with_sequence_1() {
-    let h = Harness::new(vec![salon(2, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(2, 3)]));
     crowd(&h).await;
     let sent = h
         .say("admin", "/editsalon 1 start=\"2026-11-28 15:00\" end=18:00")
@@ -202,7 +202,7 @@ async fn an_edit_of_time_reaches_exactly_the_right_people_with_sequence_1() {
 
 #[tokio::test]
 async fn reminders_follow_the_edited_time_and_stop_after_a_cancel() {
-    let h = Harness::new(vec![salon(5, 0), salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0), salon(5, 0)]));
     h.register("alice", 5).await;
     h.ask("admin", "/approve 1 console:alice").await;
     h.ask(
@@ -261,7 +261,7 @@ async fn reminders_follow_the_edited_time_and_stop_after_a_cancel() {
 
 #[tokio::test]
 async fn a_raised_capacity_offers_the_waitlist_in_order_and_a_lower_one_is_refused() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     for u in ["a", "b", "c", "d"] {
         h.register(u, 5).await;
     }
@@ -285,7 +285,7 @@ async fn a_raised_capacity_offers_the_waitlist_in_order_and_a_lower_one_is_refus
 
 #[tokio::test]
 async fn announcements_reach_attendees_or_everyone_and_the_organizer_hears_the_count() {
-    let h = Harness::new(vec![salon(2, 3)]).await;
+    let h = harness!(Harness::new(vec![salon(2, 3)]));
     crowd(&h).await;
     let sent = h.say("admin", "/announce 1 请带身份证").await;
     assert!(to(&sent, "admin")[0].text.contains("2 人"));
@@ -302,7 +302,7 @@ async fn announcements_reach_attendees_or_everyone_and_the_organizer_hears_the_c
 
 #[tokio::test]
 async fn closing_stops_registration_with_a_clear_answer_and_opening_resumes_it() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     assert!(h.ask("admin", "/closesalon 1").await.contains("已截止报名"));
     assert!(h.register("bob", 5).await.contains("已截止报名"));
     assert!(!h.ask("bob", "/salons").await.contains("#1"));
@@ -315,7 +315,7 @@ async fn closing_stops_registration_with_a_clear_answer_and_opening_resumes_it()
 
 #[tokio::test]
 async fn a_salon_that_started_can_only_be_renamed() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.advance(Duration::days(3));
     assert!(h
         .ask("admin", "/editsalon 1 place=x")
@@ -329,7 +329,7 @@ async fn a_salon_that_started_can_only_be_renamed() {
 
 #[tokio::test]
 async fn grants_and_revokes_respect_config_and_are_audited() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     assert!(h
         .ask("bob", "/grant organizer console:zoe")
         .await
@@ -381,7 +381,7 @@ async fn grants_and_revokes_respect_config_and_are_audited() {
 
 #[tokio::test]
 async fn mine_lists_registrations_with_status_position_and_time() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     h.register("a", 5).await;
     h.register("b", 5).await;
     h.ask("admin", "/approve 1 all").await;
@@ -397,7 +397,7 @@ async fn mine_lists_registrations_with_status_position_and_time() {
 
 #[tokio::test]
 async fn an_earlier_start_shortens_a_running_offer_to_the_new_start() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     for u in ["a", "b"] {
         h.register(u, 5).await;
     }

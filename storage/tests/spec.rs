@@ -1,7 +1,7 @@
 //! Structured specs through the real core and SQLite (issue 17): the interview of every
 //! kind, the readiness score, tagged questions, the acceptance checklist, disputes.
 
-use crate::common::*;
+use super::common::*;
 use yunqi_bot::spec::Kind;
 
 /// Runs the whole interview for `kind`, answering "unsure" wherever allowed; returns
@@ -34,7 +34,7 @@ async fn interview(h: &Harness, who: &str, kind: &str, unsure: &str) -> (String,
 
 #[tokio::test]
 async fn every_kind_has_its_own_interview_and_unsure_answers_become_open_points() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     for (i, kind) in Kind::ALL.iter().enumerate() {
         let who = format!("client{i}");
         let (review, asked) = interview(&h, &who, kind.as_str(), "不确定").await;
@@ -51,7 +51,7 @@ async fn every_kind_has_its_own_interview_and_unsure_answers_become_open_points(
             "the score again after publishing: {done}"
         );
         let (open, spec): (i64, String) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM job_specs WHERE job_id = ?1), spec FROM job_specs WHERE job_id = ?1",
+            "SELECT (SELECT COUNT(*) FROM job_specs WHERE job_id = $1), spec FROM job_specs WHERE job_id = $1",
         )
         .bind(id as i64)
         .fetch_one(h.store.pool())
@@ -76,7 +76,7 @@ async fn every_kind_has_its_own_interview_and_unsure_answers_become_open_points(
 
 #[tokio::test]
 async fn the_review_shows_what_lowers_the_score_and_improving_raises_it() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     h.ask("c", "/lang en").await;
     let (review, _) = interview(&h, "c", "web", "unsure").await;
     assert!(review.contains("Spec readiness: "), "{review}");
@@ -105,7 +105,7 @@ async fn the_review_shows_what_lowers_the_score_and_improving_raises_it() {
 
 #[tokio::test]
 async fn the_inline_form_takes_sections_and_subscribers_see_the_score() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     let sent = h.say_as(&console("dev"), "/subscribe web").await;
     assert!(!sent.is_empty());
     let sent = h
@@ -142,7 +142,7 @@ async fn the_inline_form_takes_sections_and_subscribers_see_the_score() {
 
 #[tokio::test]
 async fn a_tagged_answer_updates_its_section_in_a_new_version_and_closes_the_open_point() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     h.say(
         "client",
         r#"/post kind=web title="预约系统" goal="顾客在线预约" scope_in="预约页" integrations="不确定" tags=web budget=5k-8k deadline=30d acceptance="手机上能预约; 店员收到微信通知""#,
@@ -238,7 +238,7 @@ async fn listing_fields_cannot_be_unsure_and_operators_reviewing_see_the_score()
     let mut cfg = engine_config();
     cfg.jobs.moderation = true;
     cfg.jobs.operators.insert(console("op"));
-    let h = Harness::with_config(vec![], cfg).await;
+    let h = harness!(Harness::with_config(vec![], cfg));
     h.ask("c", "/post").await;
     h.ask("c", "小程序").await;
     h.ask("c", "商城").await;

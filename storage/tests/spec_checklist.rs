@@ -1,7 +1,7 @@
 //! The acceptance checklist, disputes and the Markdown export through the real core and
 //! SQLite (issue 17).
 
-use crate::common::*;
+use crate::on_sqlite::common::*;
 
 /// Job 1 posted inline with three criteria, `dev` applied and assigned.
 async fn assigned(h: &Harness) {
@@ -16,7 +16,7 @@ async fn assigned(h: &Harness) {
 
 #[tokio::test]
 async fn items_are_delivered_one_by_one_rejected_with_a_reason_re_delivered_and_accepted() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     assigned(&h).await;
     let first = h.ask("dev", "/deliver 1").await;
     assert!(first.contains("验收项 1/3：手机上能预约"), "{first}");
@@ -104,7 +104,7 @@ async fn items_are_delivered_one_by_one_rejected_with_a_reason_re_delivered_and_
 async fn a_dispute_reaches_operators_with_the_checklist_and_a_resolution_reaches_both_sides() {
     let mut cfg = engine_config();
     cfg.jobs.operators.insert(console("op"));
-    let h = Harness::with_config(vec![], cfg).await;
+    let h = harness!(Harness::with_config(vec![], cfg));
     assigned(&h).await;
     assert!(h
         .ask("stranger", "/dispute 1 x")
@@ -166,7 +166,7 @@ async fn a_dispute_reaches_operators_with_the_checklist_and_a_resolution_reaches
 
 #[tokio::test]
 async fn the_markdown_export_has_sections_the_checklist_with_status_the_changelog_and_public_qa() {
-    let h = Harness::new(vec![]).await;
+    let h = harness!(Harness::new(vec![]));
     assigned(&h).await;
     h.ask("other", "/ask 1 @scope 需要管理员导出吗？").await;
     h.ask("client", "/answer 1 要").await;

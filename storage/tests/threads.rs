@@ -1,6 +1,6 @@
 //! Clarification threads through the real core and SQLite (product.md §3).
 
-use crate::common::*;
+use super::common::*;
 use chrono::Duration;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
@@ -16,17 +16,17 @@ fn slack(id: &str) -> UserRef {
     UserRef::new(Platform::Slack, id)
 }
 
-/// A client on Slack posts job 1; returns the harness.
-async fn with_job() -> Harness {
-    let h = Harness::new(vec![]).await;
+/// A client on Slack posts job 1; returns the harness (`None`: backend not available).
+async fn with_job() -> Option<Harness> {
+    let h = Harness::new(vec![]).await?;
     h.say_as(&slack("UCLIENT"), POST).await;
-    h
+    Some(h)
 }
 
 #[tokio::test]
 async fn a_question_reaches_the_client_on_another_platform_and_the_answer_comes_back_in_the_askers_thread(
 ) {
-    let h = with_job().await;
+    let h = harness!(with_job());
     let mut ask = Inbound::text(console("dev"), "/ask 1 需要支持 Windows 吗？");
     ask.message_id = Some("console-msg-7".into());
     h.core.submit(ask).await.unwrap();
@@ -88,7 +88,7 @@ async fn a_question_reaches_the_client_on_another_platform_and_the_answer_comes_
 
 #[tokio::test]
 async fn public_answers_reach_followers_and_applicants_but_private_ones_only_the_asker() {
-    let h = with_job().await;
+    let h = harness!(with_job());
     h.ask("follower", "/follow 1").await;
     h.ask("applicant", "/apply 1 我做过").await;
     h.ask("asker", "/ask 1 数据量多大？").await;
@@ -130,7 +130,7 @@ async fn public_answers_reach_followers_and_applicants_but_private_ones_only_the
 
 #[tokio::test]
 async fn a_near_duplicate_question_is_pointed_to_the_existing_answer_before_being_relayed() {
-    let h = with_job().await;
+    let h = harness!(with_job());
     h.ask("a", "/ask 1 需要支持 Windows 吗？").await;
     let sent = h.say("b", "/ask 1 要不要支持 Windows？").await;
     assert!(
@@ -155,7 +155,7 @@ async fn a_near_duplicate_question_is_pointed_to_the_existing_answer_before_bein
 
 #[tokio::test]
 async fn contacts_are_masked_until_the_job_is_assigned_and_kept_for_operators() {
-    let h = with_job().await;
+    let h = harness!(with_job());
     let sent = h
         .say(
             "dev",
@@ -188,7 +188,7 @@ async fn contacts_are_masked_until_the_job_is_assigned_and_kept_for_operators() 
 
 #[tokio::test]
 async fn only_the_client_answers_and_an_answer_button_opens_a_dialogue() {
-    let h = with_job().await;
+    let h = harness!(with_job());
     h.ask("dev", "/ask 1 有设计稿吗？").await;
     assert!(h
         .ask("intruder", "/answer 1 没有")
@@ -217,7 +217,7 @@ async fn only_the_client_answers_and_an_answer_button_opens_a_dialogue() {
 #[tokio::test]
 async fn unanswered_questions_remind_the_client_after_twelve_hours_then_daily_three_times_at_most()
 {
-    let h = with_job().await;
+    let h = harness!(with_job());
     h.ask("dev", "/ask 1 什么时候开始？").await;
     h.advance(Duration::hours(11));
     assert!(h.tick().await.is_empty());
@@ -263,7 +263,7 @@ impl Outbound for Threads {
 
 #[tokio::test]
 async fn a_reply_in_the_relayed_messages_thread_answers_it_even_after_a_restart() {
-    let h = with_job().await;
+    let h = harness!(with_job());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (stop, stopped) = watch::channel(false);
     let d = Dispatcher {
@@ -300,7 +300,7 @@ async fn a_reply_in_the_relayed_messages_thread_answers_it_even_after_a_restart(
     // Restart, then the client replies in the thread with plain text.
     let path = h.path.clone();
     drop(h.core); // the file (and its temp dir) stays
-    let h2 = Harness::open(&path, t0()).await;
+    let h2 = harness!(Harness::open(&path, t0()));
     let mut reply = Inbound::text(slack("UCLIENT"), "不需要，命令行就行");
     reply.message_id = Some(relay_ts);
     reply.conversation = Some("D0CLIENT".into());

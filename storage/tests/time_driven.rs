@@ -1,11 +1,11 @@
 //! Claim windows, reminders and no-shows, driven through the clock port (no sleeps).
 
-use crate::common::*;
+use super::common::*;
 use chrono::Duration;
 
 #[tokio::test]
 async fn an_unclaimed_offer_expires_and_moves_to_the_next_waitlisted_person() {
-    let h = Harness::new(vec![salon(1, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(1, 0)]));
     for u in ["a", "b", "c"] {
         h.register(u, 5).await;
     }
@@ -39,7 +39,7 @@ async fn an_unclaimed_offer_expires_and_moves_to_the_next_waitlisted_person() {
 
 #[tokio::test]
 async fn reminders_go_to_approved_attendees_only_once_each_even_across_a_restart() {
-    let h = Harness::new(vec![salon(3, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(3, 0)]));
     for u in ["in", "wait", "pend"] {
         h.register(u, 5).await;
     }
@@ -59,7 +59,7 @@ async fn reminders_go_to_approved_attendees_only_once_each_even_across_a_restart
     let path = h.path.clone();
     let now = h.clock.now_for_tests();
     drop(h.core);
-    let h2 = Harness::open(&path, now).await;
+    let h2 = harness!(Harness::open(&path, now));
     assert!(h2.tick().await.is_empty(), "no repeat after restart");
     h2.advance(Duration::hours(22));
     let sent = h2.tick().await;
@@ -73,7 +73,7 @@ async fn reminders_go_to_approved_attendees_only_once_each_even_across_a_restart
 
 #[tokio::test]
 async fn a_late_start_sends_only_the_nearest_reminder() {
-    let h = Harness::new(vec![salon(3, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(3, 0)]));
     h.register("late", 5).await;
     h.ask("admin", "/approve 1 late").await;
     // First tick 90 minutes before the start: the 24 h one was missed, only the 2 h one goes.
@@ -88,7 +88,7 @@ async fn after_the_salon_no_shows_are_recorded_and_shown_to_organizers_next_time
     let mut second = salon(5, 0);
     second.starts_at += Duration::days(7);
     second.ends_at += Duration::days(7);
-    let h = Harness::new(vec![salon(5, 0), second]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0), second]));
     for u in ["came", "skipped"] {
         h.register(u, 5).await;
     }
@@ -121,13 +121,13 @@ async fn after_the_salon_no_shows_are_recorded_and_shown_to_organizers_next_time
 
 #[tokio::test]
 async fn a_dialogue_interrupted_by_a_restart_resumes_at_the_same_question() {
-    let h = Harness::new(vec![salon(5, 0)]).await;
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
     h.ask("ann", "/register 1").await;
     h.ask("ann", "安").await;
     let path = h.path.clone();
     let now = h.clock.now_for_tests();
     drop(h.core);
-    let h2 = Harness::open(&path, now).await;
+    let h2 = harness!(Harness::open(&path, now));
     let reply = h2.ask("ann", "not-a-phone").await;
     assert!(
         reply.contains("请输入您的手机号"),

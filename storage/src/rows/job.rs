@@ -38,7 +38,7 @@ impl JobRow {
         j.budget_min AS budget_min, j.budget_max AS budget_max, j.deadline AS deadline, \
         j.acceptance AS acceptance, j.status AS status, j.assignee_id AS assignee_id, \
         j.reason AS reason, j.created_at AS created_at, j.published_at AS published_at, \
-        (SELECT group_concat(tag, ',') FROM (SELECT tag FROM job_tags WHERE job_id = j.id ORDER BY pos)) AS tags";
+        (SELECT string_agg(tag, ',' ORDER BY pos) FROM job_tags WHERE job_id = j.id) AS tags";
 
     pub fn into_job(self) -> StoreResult<Job> {
         let u = |v: i64| u64::try_from(v).unwrap_or(0);
@@ -69,7 +69,7 @@ impl JobRow {
 }
 
 /// An application with its member: `MemberRow::COLS, ApplicantRow::COLS` over
-/// `applications a JOIN members m`; `?1` is the job.
+/// `applications a JOIN members m`; `$1` is the job.
 #[derive(FromRow)]
 pub struct ApplicantRow {
     #[sqlx(flatten)]
@@ -86,7 +86,7 @@ impl ApplicantRow {
         a.pitch AS pitch, a.created_at AS created_at,
         (SELECT COUNT(DISTINCT d.id) FROM jobs d JOIN job_tags t ON t.job_id = d.id
           WHERE d.assignee_id = a.member_id AND d.status = 'accepted'
-            AND t.tag IN (SELECT tag FROM job_tags WHERE job_id = ?1)) AS matching";
+            AND t.tag IN (SELECT tag FROM job_tags WHERE job_id = $1)) AS matching";
 
     pub fn into_applicant(self) -> StoreResult<Applicant> {
         Ok(Applicant {
@@ -144,7 +144,7 @@ impl SubscriberRow {
     pub const COLS: &'static str = "s.platform AS platform, s.user_id AS user_id, \
         s.digest AS digest, s.quiet_start AS quiet_start, s.quiet_end AS quiet_end, \
         s.last_digest_at AS last_digest_at,
-        (SELECT group_concat(tag, ',') FROM subscriptions x WHERE x.member_id = s.member_id) AS tags";
+        (SELECT string_agg(tag, ',' ORDER BY tag) FROM subscriptions x WHERE x.member_id = s.member_id) AS tags";
 
     pub fn into_subscriber(self) -> StoreResult<Subscriber> {
         Ok(Subscriber {
@@ -158,7 +158,7 @@ impl SubscriberRow {
     }
 }
 
-/// One fan-out target, an element of the JSON array `TargetRow::JSON` builds (serde
+/// One fan-out target, an element of the JSON array `tx/subscribers.rs` builds (serde
 /// reads a struct from an array in field order).
 #[derive(Deserialize)]
 pub struct TargetRow {
@@ -171,10 +171,6 @@ pub struct TargetRow {
 }
 
 impl TargetRow {
-    /// Over `subscribers s JOIN members m`.
-    pub const JSON: &'static str =
-        "json_group_array(json_array(s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end))";
-
     pub fn into_target(self) -> StoreResult<NotifyTarget> {
         Ok(NotifyTarget {
             member: MemberId(self.member_id),

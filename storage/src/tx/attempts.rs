@@ -1,12 +1,12 @@
 //! Failed tries per (kind, subject) in a fixed window, in the event's transaction.
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::ms;
 use chrono::{DateTime, Duration, Utc};
 use yunqi_bot::ports::{AttemptTx, StoreResult};
 
-impl AttemptTx for SqliteTx {
+impl AttemptTx for SqlTx {
     async fn attempts_failed(
         &mut self,
         kind: &str,
@@ -14,7 +14,7 @@ impl AttemptTx for SqliteTx {
         now: DateTime<Utc>,
     ) -> StoreResult<u32> {
         let n: Option<i64> = sqlx::query_scalar(
-            "SELECT failures FROM attempts WHERE kind = ?1 AND subject = ?2 AND window_ends > ?3",
+            "SELECT failures FROM attempts WHERE kind = $1 AND subject = $2 AND window_ends > $3",
         )
         .bind(kind)
         .bind(subject)
@@ -33,10 +33,10 @@ impl AttemptTx for SqliteTx {
         window: Duration,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO attempts (kind, subject, window_ends, failures) VALUES (?1, ?2, ?4, 1)
+            "INSERT INTO attempts (kind, subject, window_ends, failures) VALUES ($1, $2, $4, 1)
              ON CONFLICT(kind, subject) DO UPDATE SET
-               failures = CASE WHEN window_ends > ?3 THEN failures + 1 ELSE 1 END,
-               window_ends = CASE WHEN window_ends > ?3 THEN window_ends ELSE ?4 END",
+               failures = CASE WHEN attempts.window_ends > $3 THEN attempts.failures + 1 ELSE 1 END,
+               window_ends = CASE WHEN attempts.window_ends > $3 THEN attempts.window_ends ELSE $4 END",
         )
         .bind(kind)
         .bind(subject)

@@ -2,16 +2,17 @@
 //! registrations before decisions), a few multi-row statements per table.
 
 use super::members::dialogue_json;
-use super::SqliteTx;
+use super::Db;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::{ms, tags_text};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use yunqi_bot::ports::StoreResult;
 
 /// Rows per statement: at most 8 parameters each, under SQLite's variable limit.
 const CHUNK: usize = 1000;
 
-impl SqliteTx {
+impl SqlTx {
     pub(crate) async fn flush(&mut self) -> StoreResult<()> {
         if self.c.w.is_empty() {
             return Ok(());
@@ -25,7 +26,7 @@ impl SqliteTx {
             .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
             .collect();
         for chunk in members.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills) ",
             );
             q.push_values(chunk, |mut b, (m, at)| {
@@ -50,7 +51,7 @@ impl SqliteTx {
         }
 
         for chunk in w.accounts.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO accounts (platform, user_id, member_id, created_at) ",
             );
             q.push_values(chunk, |mut b, (u, m, at)| {
@@ -68,7 +69,7 @@ impl SqliteTx {
 
         let regs: Vec<_> = w.new_regs.values().collect();
         for chunk in regs.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ");
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ");
             q.push_values(chunk, |mut b, r| {
                 b.push_bind(r.id.0)
                     .push_bind(r.salon.0)
@@ -88,7 +89,7 @@ impl SqliteTx {
         }
         // Status changes one by one: the seat-count trigger (and CHECK) sees each move.
         for r in w.changed_regs.values() {
-            sqlx::query("UPDATE registrations SET status = ?1, offered_until = ?2, reason = ?3 WHERE id = ?4")
+            sqlx::query("UPDATE registrations SET status = $1, offered_until = $2, reason = $3 WHERE id = $4")
                 .bind(r.status.as_str())
                 .bind(r.offered_until.map(ms))
                 .bind(&r.reason)
@@ -99,7 +100,7 @@ impl SqliteTx {
         }
 
         for chunk in w.decisions.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO decisions (registration_id, actor, action, reason, at) ",
             );
             q.push_values(chunk, |mut b, d| {
@@ -117,12 +118,12 @@ impl SqliteTx {
         }
 
         for chunk in w.seen.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT OR IGNORE INTO inbound_events (platform, event_id, at) ",
-            );
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO inbound_events (platform, event_id, at) ");
             q.push_values(chunk, |mut b, (p, id, at)| {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
+            q.push(" ON CONFLICT DO NOTHING");
             q.build()
                 .persistent(false)
                 .execute(&mut *conn)
@@ -134,7 +135,7 @@ impl SqliteTx {
             match d {
                 Some(d) => {
                     let state = dialogue_json(d)?;
-                    sqlx::query("INSERT OR REPLACE INTO dialogues (platform, user_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)")
+                    sqlx::query("INSERT INTO dialogues (platform, user_id, state, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at")
                         .bind(u.platform.as_str())
                         .bind(&u.id)
                         .bind(state)
@@ -144,7 +145,7 @@ impl SqliteTx {
                         .map_err(db_err)?;
                 }
                 None => {
-                    sqlx::query("DELETE FROM dialogues WHERE platform = ?1 AND user_id = ?2")
+                    sqlx::query("DELETE FROM dialogues WHERE platform = $1 AND user_id = $2")
                         .bind(u.platform.as_str())
                         .bind(&u.id)
                         .execute(&mut *conn)
@@ -155,7 +156,7 @@ impl SqliteTx {
         }
 
         if let Some(at) = w.outbox_at {
-            crate::outbox::push(&mut self.tx, &w.outbox, at).await?;
+            super::super::outbox::push(&mut self.tx, &w.outbox, at).await?;
         }
         Ok(())
     }

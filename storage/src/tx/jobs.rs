@@ -1,11 +1,12 @@
 //! Jobs, applications and delivery records. Not buffered: job work is rare next to
 //! registrations; reads that join members flush the member buffer first.
 
-use super::SqliteTx;
+use super::Db;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::{ms, time, ApplicantRow, JobRow, MemberRow};
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use yunqi_bot::ids::{MemberId, UserRef};
 use yunqi_bot::job::{Applicant, Job, JobDraft, JobId, JobStatus, Tag};
 use yunqi_bot::ports::{JobTx, StoreResult};
@@ -16,7 +17,7 @@ enum Bind {
     Text(String),
 }
 
-impl SqliteTx {
+impl SqlTx {
     async fn jobs_where(&mut self, where_: &str, bind: Vec<Bind>) -> StoreResult<Vec<Job>> {
         let sql = format!("SELECT {} FROM jobs j {where_}", JobRow::COLS);
         let mut q = sqlx::query_as::<_, JobRow>(&sql);
@@ -31,7 +32,7 @@ impl SqliteTx {
     }
 }
 
-impl JobTx for SqliteTx {
+impl JobTx for SqlTx {
     async fn job_insert(
         &mut self,
         owner: MemberId,
@@ -43,7 +44,7 @@ impl JobTx for SqliteTx {
         self.flush().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (owner_id, platform, user_id, title, description, budget_min, budget_max, deadline, acceptance, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(owner.0)
         .bind(account.platform.as_str())
@@ -59,7 +60,7 @@ impl JobTx for SqliteTx {
         .fetch_one(&mut *self.tx)
         .await
         .map_err(db_err)?;
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO job_tags (job_id, tag, pos) ");
+        let mut q = QueryBuilder::<Db>::new("INSERT INTO job_tags (job_id, tag, pos) ");
         q.push_values(d.tags.iter().enumerate(), |mut b, (i, t)| {
             b.push_bind(id)
                 .push_bind(t.as_str().to_string())
@@ -81,13 +82,13 @@ impl JobTx for SqliteTx {
 
     async fn job_get(&mut self, id: JobId) -> StoreResult<Option<Job>> {
         Ok(self
-            .jobs_where("WHERE j.id = ?1", vec![Bind::Int(id.0)])
+            .jobs_where("WHERE j.id = $1", vec![Bind::Int(id.0)])
             .await?
             .pop())
     }
 
     async fn job_update(&mut self, j: &Job) -> StoreResult<()> {
-        sqlx::query("UPDATE jobs SET status = ?1, assignee_id = ?2, reason = ?3, published_at = ?4 WHERE id = ?5")
+        sqlx::query("UPDATE jobs SET status = $1, assignee_id = $2, reason = $3, published_at = $4 WHERE id = $5")
             .bind(j.status.as_str())
             .bind(j.assignee.map(|m| m.0))
             .bind(&j.reason)
@@ -109,17 +110,17 @@ impl JobTx for SqliteTx {
         let tag_filter = match tag {
             Some(t) => {
                 bind.push(Bind::Text(t.as_str().into()));
-                "AND j.id IN (SELECT job_id FROM job_tags WHERE tag = ?3)"
+                "AND j.id IN (SELECT job_id FROM job_tags WHERE tag = $3)"
             }
             None => "",
         };
-        let where_ = format!("WHERE j.status = ?1 {tag_filter} ORDER BY COALESCE(j.published_at, j.created_at) DESC, j.id DESC LIMIT ?2");
+        let where_ = format!("WHERE j.status = $1 {tag_filter} ORDER BY COALESCE(j.published_at, j.created_at) DESC, j.id DESC LIMIT $2");
         self.jobs_where(&where_, bind).await
     }
 
     async fn jobs_of(&mut self, owner: MemberId) -> StoreResult<Vec<Job>> {
         self.jobs_where(
-            "WHERE j.owner_id = ?1 ORDER BY j.id DESC",
+            "WHERE j.owner_id = $1 ORDER BY j.id DESC",
             vec![Bind::Int(owner.0)],
         )
         .await
@@ -127,7 +128,7 @@ impl JobTx for SqliteTx {
 
     async fn jobs_published_since(&mut self, since: DateTime<Utc>) -> StoreResult<Vec<Job>> {
         self.jobs_where(
-            "WHERE j.status = 'open' AND j.published_at > ?1 ORDER BY j.published_at, j.id",
+            "WHERE j.status = 'open' AND j.published_at > $1 ORDER BY j.published_at, j.id",
             vec![Bind::Int(ms(since))],
         )
         .await
@@ -142,15 +143,16 @@ impl JobTx for SqliteTx {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         self.flush().await?;
-        let existed: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM applications WHERE job_id = ?1 AND member_id = ?2")
-                .bind(job.0)
-                .bind(m.0)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .map_err(db_err)?;
+        let existed: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM applications WHERE job_id = $1 AND member_id = $2",
+        )
+        .bind(job.0)
+        .bind(m.0)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
         sqlx::query(
-            "INSERT INTO applications (job_id, member_id, platform, user_id, pitch, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO applications (job_id, member_id, platform, user_id, pitch, created_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT(job_id, member_id) DO UPDATE SET pitch = excluded.pitch, platform = excluded.platform, user_id = excluded.user_id",
         )
         .bind(job.0)
@@ -166,7 +168,7 @@ impl JobTx for SqliteTx {
     }
 
     async fn application_count(&mut self, job: JobId) -> StoreResult<u32> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE job_id = ?1")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE job_id = $1")
             .bind(job.0)
             .fetch_one(&mut *self.tx)
             .await
@@ -177,7 +179,7 @@ impl JobTx for SqliteTx {
     async fn applicants(&mut self, job: JobId) -> StoreResult<Vec<Applicant>> {
         self.flush().await?;
         let sql = format!(
-            "SELECT {}, {} FROM applications a JOIN members m ON m.id = a.member_id WHERE a.job_id = ?1 ORDER BY a.created_at",
+            "SELECT {}, {} FROM applications a JOIN members m ON m.id = a.member_id WHERE a.job_id = $1 ORDER BY a.created_at",
             MemberRow::COLS,
             ApplicantRow::COLS
         );
@@ -192,7 +194,7 @@ impl JobTx for SqliteTx {
     async fn record_add(&mut self, m: MemberId, tags: &[Tag]) -> StoreResult<()> {
         self.flush().await?;
         for t in tags {
-            sqlx::query("INSERT INTO records (member_id, tag, deliveries) VALUES (?1, ?2, 1) ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + 1")
+            sqlx::query("INSERT INTO records (member_id, tag, deliveries) VALUES ($1, $2, 1) ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = records.deliveries + 1")
                 .bind(m.0)
                 .bind(t.as_str())
                 .execute(&mut *self.tx)
@@ -203,7 +205,7 @@ impl JobTx for SqliteTx {
     }
 
     async fn record_of(&mut self, m: MemberId) -> StoreResult<Vec<(Tag, u32)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT tag, deliveries FROM records WHERE member_id = ?1 ORDER BY deliveries DESC, tag")
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT tag, deliveries FROM records WHERE member_id = $1 ORDER BY deliveries DESC, tag")
             .bind(m.0)
             .fetch_all(&mut *self.tx)
             .await

@@ -1,7 +1,7 @@
 //! Link codes and pending links, stored as SHA-256 of the normal form so that a database
 //! reader cannot use them; unique, never overwriting another member's live code.
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::ms;
 use chrono::{DateTime, Utc};
@@ -20,21 +20,21 @@ fn digest(code: &str) -> String {
 }
 
 pub(super) async fn code_put(
-    t: &mut SqliteTx,
+    t: &mut SqlTx,
     code: &str,
     m: MemberId,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> StoreResult<bool> {
     // The member's own older code goes; so do dead codes that could only collide.
-    sqlx::query("DELETE FROM link_codes WHERE member_id = ?1 OR expires_at <= ?2")
+    sqlx::query("DELETE FROM link_codes WHERE member_id = $1 OR expires_at <= $2")
         .bind(m.0)
         .bind(ms(now))
         .execute(&mut *t.tx)
         .await
         .map_err(db_err)?;
     let done = sqlx::query(
-        "INSERT INTO link_codes (code_hash, member_id, expires_at) VALUES (?1, ?2, ?3) ON CONFLICT(code_hash) DO NOTHING",
+        "INSERT INTO link_codes (code_hash, member_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT(code_hash) DO NOTHING",
     )
     .bind(digest(code))
     .bind(m.0)
@@ -46,12 +46,12 @@ pub(super) async fn code_put(
 }
 
 pub(super) async fn code_take(
-    t: &mut SqliteTx,
+    t: &mut SqlTx,
     code: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<MemberId>> {
     let id: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM link_codes WHERE code_hash = ?1 RETURNING CASE WHEN expires_at > ?2 THEN member_id END",
+        "DELETE FROM link_codes WHERE code_hash = $1 RETURNING CASE WHEN expires_at > $2 THEN member_id END",
     )
     .bind(digest(code))
     .bind(ms(now))
@@ -63,20 +63,20 @@ pub(super) async fn code_take(
 }
 
 pub(super) async fn pending_put(
-    t: &mut SqliteTx,
+    t: &mut SqlTx,
     token: &str,
     link: (MemberId, MemberId, MemberId),
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    sqlx::query("DELETE FROM link_pending WHERE expires_at <= ?1")
+    sqlx::query("DELETE FROM link_pending WHERE expires_at <= $1")
         .bind(ms(now))
         .execute(&mut *t.tx)
         .await
         .map_err(db_err)?;
     let (into, from, confirmer) = link;
     let done = sqlx::query(
-        "INSERT INTO link_pending (token_hash, into_id, from_id, confirmer, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(token_hash) DO NOTHING",
+        "INSERT INTO link_pending (token_hash, into_id, from_id, confirmer, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT(token_hash) DO NOTHING",
     )
     .bind(digest(token))
     .bind(into.0)
@@ -90,14 +90,14 @@ pub(super) async fn pending_put(
 }
 
 pub(super) async fn pending_take(
-    t: &mut SqliteTx,
+    t: &mut SqlTx,
     token: &str,
     confirmer: MemberId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<(MemberId, MemberId)>> {
     // Only the confirming member's accounts can use (and so use up) a token.
     let row: Option<(i64, i64, i64)> = sqlx::query_as(
-        "DELETE FROM link_pending WHERE token_hash = ?1 AND confirmer = ?2 RETURNING into_id, from_id, expires_at",
+        "DELETE FROM link_pending WHERE token_hash = $1 AND confirmer = $2 RETURNING into_id, from_id, expires_at",
     )
     .bind(digest(token))
     .bind(confirmer.0)

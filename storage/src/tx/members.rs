@@ -1,6 +1,6 @@
 //! Members and accounts (cached, writes buffered), link codes, dialogues (buffered).
 
-use super::{link, IdTable, SqliteTx};
+use super::{link, IdTable, SqlTx};
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, user, MemberRow};
 use chrono::{DateTime, Utc};
@@ -18,33 +18,34 @@ pub(super) fn dialogue_json(d: &Dialogue) -> StoreResult<String> {
     serde_json::to_string(d).map_err(backend)
 }
 
-/// Everything that points at a member, moved from `?1` to `?2` by a merge.
+/// Everything that points at a member, moved from `$1` to `$2` by a merge.
 const MERGE: [&str; 21] = [
-    "UPDATE accounts SET member_id = ?2 WHERE member_id = ?1",
-    "UPDATE registrations SET member_id = ?2 WHERE member_id = ?1",
-    "UPDATE link_codes SET member_id = ?2 WHERE member_id = ?1",
-    "UPDATE link_pending SET into_id = ?2 WHERE into_id = ?1",
-    "UPDATE link_pending SET from_id = ?2 WHERE from_id = ?1",
-    "UPDATE link_pending SET confirmer = ?2 WHERE confirmer = ?1",
-    "UPDATE jobs SET owner_id = ?2 WHERE owner_id = ?1",
-    "UPDATE jobs SET assignee_id = ?2 WHERE assignee_id = ?1",
-    // Where both had one, the joined member's own wins; the rest moves over.
-    "UPDATE OR IGNORE applications SET member_id = ?2 WHERE member_id = ?1",
-    "DELETE FROM applications WHERE member_id = ?1 AND ?2 IS NOT NULL",
-    "UPDATE OR IGNORE subscribers SET member_id = ?2 WHERE member_id = ?1",
-    "DELETE FROM subscribers WHERE member_id = ?1 AND ?2 IS NOT NULL",
-    "UPDATE OR IGNORE subscriptions SET member_id = ?2 WHERE member_id = ?1",
-    "DELETE FROM subscriptions WHERE member_id = ?1 AND ?2 IS NOT NULL",
-    "INSERT INTO records (member_id, tag, deliveries) SELECT ?2, tag, deliveries FROM records WHERE member_id = ?1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = deliveries + excluded.deliveries",
-    "DELETE FROM records WHERE member_id = ?1 AND ?2 IS NOT NULL",
-    "UPDATE questions SET asker_id = ?2 WHERE asker_id = ?1",
-    "UPDATE questions SET answered_by = ?2 WHERE answered_by = ?1",
-    "UPDATE OR IGNORE followers SET member_id = ?2 WHERE member_id = ?1",
-    "DELETE FROM followers WHERE member_id = ?1 AND ?2 IS NOT NULL",
-    "DELETE FROM members WHERE id = ?1 AND ?2 IS NOT NULL",
+    "UPDATE accounts SET member_id = $2 WHERE member_id = $1",
+    "UPDATE registrations SET member_id = $2 WHERE member_id = $1",
+    "UPDATE link_codes SET member_id = $2 WHERE member_id = $1",
+    "UPDATE link_pending SET into_id = $2 WHERE into_id = $1",
+    "UPDATE link_pending SET from_id = $2 WHERE from_id = $1",
+    "UPDATE link_pending SET confirmer = $2 WHERE confirmer = $1",
+    "UPDATE jobs SET owner_id = $2 WHERE owner_id = $1",
+    "UPDATE jobs SET assignee_id = $2 WHERE assignee_id = $1",
+    // Where both had one, the joined member's own wins (the row that would collide stays
+    // behind and is deleted); the rest moves over.
+    "UPDATE applications SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM applications o WHERE o.member_id = $2 AND o.job_id = applications.job_id)",
+    "DELETE FROM applications WHERE member_id = $1 AND $2 IS NOT NULL",
+    "UPDATE subscribers SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM subscribers o WHERE o.member_id = $2)",
+    "DELETE FROM subscribers WHERE member_id = $1 AND $2 IS NOT NULL",
+    "UPDATE subscriptions SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM subscriptions o WHERE o.member_id = $2 AND o.tag = subscriptions.tag)",
+    "DELETE FROM subscriptions WHERE member_id = $1 AND $2 IS NOT NULL",
+    "INSERT INTO records (member_id, tag, deliveries) SELECT $2, tag, deliveries FROM records WHERE member_id = $1 ON CONFLICT(member_id, tag) DO UPDATE SET deliveries = records.deliveries + excluded.deliveries",
+    "DELETE FROM records WHERE member_id = $1 AND $2 IS NOT NULL",
+    "UPDATE questions SET asker_id = $2 WHERE asker_id = $1",
+    "UPDATE questions SET answered_by = $2 WHERE answered_by = $1",
+    "UPDATE followers SET member_id = $2 WHERE member_id = $1 AND NOT EXISTS (SELECT 1 FROM followers o WHERE o.member_id = $2 AND o.job_id = followers.job_id)",
+    "DELETE FROM followers WHERE member_id = $1 AND $2 IS NOT NULL",
+    "DELETE FROM members WHERE id = $1 AND $2 IS NOT NULL",
 ];
 
-impl MemberTx for SqliteTx {
+impl MemberTx for SqlTx {
     async fn member_for(
         &mut self,
         u: &UserRef,
@@ -75,7 +76,7 @@ impl MemberTx for SqliteTx {
             None => {}
         }
         let sql = format!(
-            "SELECT {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE a.platform = ?1 AND a.user_id = ?2",
+            "SELECT {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE a.platform = $1 AND a.user_id = $2",
             MemberRow::COLS
         );
         let row: Option<MemberRow> = sqlx::query_as(&sql)
@@ -96,7 +97,7 @@ impl MemberTx for SqliteTx {
         if let Some(m) = self.c.members.get(&id) {
             return Ok(Some(m.clone()));
         }
-        let sql = format!("SELECT {} FROM members m WHERE m.id = ?1", MemberRow::COLS);
+        let sql = format!("SELECT {} FROM members m WHERE m.id = $1", MemberRow::COLS);
         let row: Option<MemberRow> = sqlx::query_as(&sql)
             .bind(id.0)
             .fetch_optional(&mut *self.tx)
@@ -118,7 +119,7 @@ impl MemberTx for SqliteTx {
     async fn member_accounts(&mut self, id: MemberId) -> StoreResult<Vec<UserRef>> {
         self.flush().await?;
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT platform, user_id FROM accounts WHERE member_id = ?1 ORDER BY created_at",
+            "SELECT platform, user_id FROM accounts WHERE member_id = $1 ORDER BY created_at",
         )
         .bind(id.0)
         .fetch_all(&mut *self.tx)
@@ -183,7 +184,7 @@ impl MemberTx for SqliteTx {
             return Ok(d.clone());
         }
         let s: Option<String> =
-            sqlx::query_scalar("SELECT state FROM dialogues WHERE platform = ?1 AND user_id = ?2")
+            sqlx::query_scalar("SELECT state FROM dialogues WHERE platform = $1 AND user_id = $2")
                 .bind(u.platform.as_str())
                 .bind(&u.id)
                 .fetch_optional(&mut *self.tx)

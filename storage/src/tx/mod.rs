@@ -1,4 +1,5 @@
-//! The domain transaction: `BEGIN IMMEDIATE`, so two processes on one file serialize
+//! The domain transaction: `BEGIN IMMEDIATE` (SQLite) or `BEGIN` + the writers' advisory lock
+//! (PostgreSQL, `pg::BEGIN`), so two processes on one database serialize
 //! instead of failing to upgrade a read lock. Reads are cached and writes buffered for the
 //! transaction's life (see `cache`), so a group of events costs a handful of round trips
 //! to SQLite's worker thread instead of a dozen per event (ARCHITECTURE.md).
@@ -22,13 +23,13 @@ mod subscribers;
 mod threads;
 mod web;
 
+use super::{Db, BEGIN};
 use crate::error::db_err;
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
 use cache::Cache;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::SqliteTransactionManager;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool, TransactionManager};
+use sqlx::{Database, Pool, QueryBuilder, TransactionManager};
 use yunqi_bot::ids::{Platform, UserRef};
 use yunqi_bot::ports::{StoreResult, Tx};
 
@@ -38,12 +39,15 @@ use yunqi_bot::ports::{StoreResult, Tx};
 /// and only queues a ROLLBACK: after SQLITE_FULL SQLite may have rolled back already, that
 /// ROLLBACK fails, the depth stays 1, and every later `BEGIN IMMEDIATE` on the connection
 /// failed ("begin_with at non-zero transaction depth").
-pub struct SqliteTx {
-    pub(crate) tx: PoolConnection<Sqlite>,
+pub struct SqlTx {
+    pub(crate) tx: PoolConnection<Db>,
     /// Begun and not yet committed or rolled back.
     open: bool,
     c: Cache,
 }
+
+/// The backend's transaction manager: `BEGIN`/`COMMIT`/`ROLLBACK` and the depth count.
+type TxManager = <Db as Database>::TransactionManager;
 
 /// Row values per prefetch statement (two parameters each).
 const PREFETCH_CHUNK: usize = 400;
@@ -55,20 +59,19 @@ enum IdTable {
     Registrations,
 }
 
-impl SqliteTx {
+impl SqlTx {
     /// `BEGIN IMMEDIATE` on a pooled connection. The pool never hands out a connection
     /// still inside a transaction (`pool::connect`); one that cannot begin is closed, and a
     /// stale transaction state is retried once on a fresh connection.
-    pub(crate) async fn begin(pool: &SqlitePool) -> StoreResult<SqliteTx> {
+    pub(crate) async fn begin(pool: &Pool<Db>) -> StoreResult<SqlTx> {
         let mut attempts = 0;
         loop {
             attempts += 1;
             let mut conn = pool.acquire().await.map_err(db_err)?;
-            let begun =
-                SqliteTransactionManager::begin(&mut conn, Some("BEGIN IMMEDIATE".into())).await;
+            let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
                 Ok(()) => {
-                    return Ok(SqliteTx {
+                    return Ok(SqlTx {
                         tx: conn,
                         open: true,
                         c: Cache::default(),
@@ -94,10 +97,8 @@ impl SqliteTx {
     /// the success path costs nothing extra.
     async fn abandon(&mut self) {
         self.open = false;
-        let rolled_back = SqliteTransactionManager::rollback(&mut self.tx)
-            .await
-            .is_ok();
-        if !rolled_back || SqliteTransactionManager::get_transaction_depth(&self.tx) != 0 {
+        let rolled_back = TxManager::rollback(&mut self.tx).await.is_ok();
+        if !rolled_back || TxManager::get_transaction_depth(&self.tx) != 0 {
             self.tx.close_on_drop();
         }
     }
@@ -133,7 +134,7 @@ impl SqliteTx {
 
     /// Accounts with their members, and dialogues, for users not cached yet.
     async fn prefetch_users(&mut self, users: &[&UserRef]) -> StoreResult<()> {
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
+        let mut q = QueryBuilder::<Db>::new(format!(
             "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE (a.platform, a.user_id) IN (VALUES ",
             MemberRow::COLS,
             AccountMemberRow::COLS
@@ -154,7 +155,7 @@ impl SqliteTx {
             self.c.members.insert(m.id, m);
         }
 
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT platform, user_id, state FROM dialogues WHERE (platform, user_id) IN (VALUES ",
         );
         push_pairs(&mut q, users.iter().map(|u| (u.platform, u.id.as_str())));
@@ -177,7 +178,7 @@ impl SqliteTx {
     }
 
     async fn prefetch_events(&mut self, events: &[(Platform, String)]) -> StoreResult<()> {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT platform, event_id FROM inbound_events WHERE (platform, event_id) IN (VALUES ",
         );
         push_pairs(&mut q, events.iter().map(|(p, id)| (*p, id.as_str())));
@@ -197,22 +198,19 @@ impl SqliteTx {
     }
 }
 
-impl Drop for SqliteTx {
+impl Drop for SqlTx {
     /// Dropped mid-transaction (an error returned early): queue the ROLLBACK, which runs
     /// before the pool's release check; if it fails the depth stays non-zero and the pool
     /// closes the connection instead of handing it out (`pool::connect`).
     fn drop(&mut self) {
         if self.open {
-            SqliteTransactionManager::start_rollback(&mut self.tx);
+            TxManager::start_rollback(&mut self.tx);
         }
     }
 }
 
 /// `(?, ?), (?, ?), …)`: closes the `IN (VALUES ` the query ends with.
-fn push_pairs<'a>(
-    q: &mut QueryBuilder<'_, Sqlite>,
-    pairs: impl Iterator<Item = (Platform, &'a str)>,
-) {
+fn push_pairs<'a>(q: &mut QueryBuilder<'_, Db>, pairs: impl Iterator<Item = (Platform, &'a str)>) {
     let mut sep = q.separated(", ");
     for (p, id) in pairs {
         sep.push("(")
@@ -224,12 +222,10 @@ fn push_pairs<'a>(
     q.push(")");
 }
 
-impl Tx for SqliteTx {
+impl Tx for SqlTx {
     async fn commit(mut self) -> StoreResult<()> {
         let done = match self.flush().await {
-            Ok(()) => SqliteTransactionManager::commit(&mut self.tx)
-                .await
-                .map_err(db_err),
+            Ok(()) => TxManager::commit(&mut self.tx).await.map_err(db_err),
             Err(e) => Err(e),
         };
         match done {
@@ -240,7 +236,7 @@ impl Tx for SqliteTx {
     }
 
     async fn rollback(mut self) -> StoreResult<()> {
-        match SqliteTransactionManager::rollback(&mut self.tx).await {
+        match TxManager::rollback(&mut self.tx).await {
             Ok(()) => {
                 self.open = false;
                 Ok(())
@@ -282,7 +278,7 @@ impl Tx for SqliteTx {
         }
         if !self.c.looked_up.contains(&key) {
             let found: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM inbound_events WHERE platform = ?1 AND event_id = ?2",
+                "SELECT CAST(1 AS BIGINT) FROM inbound_events WHERE platform = $1 AND event_id = $2",
             )
             .bind(platform.as_str())
             .bind(event_id)

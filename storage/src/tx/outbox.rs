@@ -1,12 +1,12 @@
-//! Messages queued in the transaction: buffered, written at flush (`crate::outbox::push`).
+//! Messages queued in the transaction: buffered, written at flush (`super::super::outbox::push`).
 
-use super::SqliteTx;
+use super::SqlTx;
 use chrono::{DateTime, Utc};
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::message::Outgoing;
 use yunqi_bot::ports::{FailedDelivery, OutboxTx, StoreResult};
 
-impl OutboxTx for SqliteTx {
+impl OutboxTx for SqlTx {
     async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
         self.c.w.outbox.extend_from_slice(msgs);
         self.c.w.outbox_at.get_or_insert(at);
@@ -18,6 +18,6 @@ impl OutboxTx for SqliteTx {
         after: OutboxId,
         limit: u32,
     ) -> StoreResult<Vec<FailedDelivery>> {
-        crate::ops::failed_after(&mut self.tx, after.0, limit).await
+        super::super::ops::failed_after(&mut self.tx, after.0, limit).await
     }
 }

@@ -1,7 +1,7 @@
 //! Registrations (the latest per member and salon cached, writes buffered), decisions
 //! (buffered) and reminders.
 
-use super::{IdTable, SqliteTx};
+use super::{IdTable, SqlTx};
 use crate::error::db_err;
 use crate::rows::{corrupt, ms, MemberRow, RegMemberRow, RegRow};
 use chrono::{DateTime, TimeZone, Utc};
@@ -29,7 +29,7 @@ fn count_move(c: &mut SeatCounts, from: Option<RegStatus>, to: Option<RegStatus>
     }
 }
 
-impl SqliteTx {
+impl SqlTx {
     /// The status a registration has before this change: buffered, cached, or stored.
     async fn status_before(&mut self, r: &Registration) -> StoreResult<RegStatus> {
         let known = match self
@@ -49,7 +49,7 @@ impl SqliteTx {
             return Ok(s);
         }
         let st: Option<String> =
-            sqlx::query_scalar("SELECT status FROM registrations WHERE id = ?1")
+            sqlx::query_scalar("SELECT status FROM registrations WHERE id = $1")
                 .bind(r.id.0)
                 .fetch_optional(&mut *self.tx)
                 .await
@@ -59,7 +59,7 @@ impl SqliteTx {
     }
 }
 
-impl RegistrationTx for SqliteTx {
+impl RegistrationTx for SqlTx {
     async fn registration_latest(
         &mut self,
         s: SalonId,
@@ -72,7 +72,7 @@ impl RegistrationTx for SqliteTx {
             return Ok(None);
         }
         self.flush().await?;
-        let sql = format!("SELECT {} FROM registrations r WHERE r.member_id = ?1 AND r.salon_id = ?2 ORDER BY r.id DESC LIMIT 1", RegRow::COLS);
+        let sql = format!("SELECT {} FROM registrations r WHERE r.member_id = $1 AND r.salon_id = $2 ORDER BY r.id DESC LIMIT 1", RegRow::COLS);
         let row: Option<RegRow> = sqlx::query_as(&sql)
             .bind(m.0)
             .bind(s.0)
@@ -149,7 +149,7 @@ impl RegistrationTx for SqliteTx {
             .join(",");
         let sql = format!(
             "SELECT {}, {} FROM registrations r JOIN members m ON m.id = r.member_id
-             WHERE r.salon_id = ?1 AND r.status IN ({list}) ORDER BY r.id",
+             WHERE r.salon_id = $1 AND r.status IN ({list}) ORDER BY r.id",
             RegRow::COLS,
             MemberRow::COLS
         );
@@ -163,7 +163,7 @@ impl RegistrationTx for SqliteTx {
 
     async fn offers_expired(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Registration>> {
         self.flush().await?;
-        let sql = format!("SELECT {} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= ?1 AND r.salon_id NOT IN (SELECT id FROM salons WHERE status = 'cancelled') ORDER BY r.id", RegRow::COLS);
+        let sql = format!("SELECT {} FROM registrations r WHERE r.status = 'offered' AND r.offered_until <= $1 AND r.salon_id NOT IN (SELECT id FROM salons WHERE status = 'cancelled') ORDER BY r.id", RegRow::COLS);
         let rows: Vec<RegRow> = sqlx::query_as(&sql)
             .bind(ms(now))
             .fetch_all(&mut *self.tx)
@@ -178,7 +178,7 @@ impl RegistrationTx for SqliteTx {
         }
         self.flush().await?;
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM registrations WHERE member_id = ?1 AND status = 'no_show'",
+            "SELECT COUNT(*) FROM registrations WHERE member_id = $1 AND status = 'no_show'",
         )
         .bind(m.0)
         .fetch_one(&mut *self.tx)
@@ -199,7 +199,7 @@ impl RegistrationTx for SqliteTx {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let r = sqlx::query(
-            "INSERT OR IGNORE INTO reminders (registration_id, kind, at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO reminders (registration_id, kind, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(id.0)
         .bind(kind)

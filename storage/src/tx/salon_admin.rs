@@ -1,7 +1,7 @@
 //! Salons created and changed at runtime, their audit, chat-granted roles, and a member's
 //! own registrations and applications.
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user, JobRow, RegRow, SalonRow};
 use chrono::{DateTime, Utc};
@@ -10,11 +10,11 @@ use yunqi_bot::job::Job;
 use yunqi_bot::model::{NewSalon, Registration, Salon, SeatCounts};
 use yunqi_bot::ports::{GrantedRole, SalonAdminTx, SalonAudit, SalonTx, StoreResult};
 
-impl SalonAdminTx for SqliteTx {
+impl SalonAdminTx for SqlTx {
     async fn salon_create(&mut self, s: &NewSalon, key: Option<&str>) -> StoreResult<SalonId> {
         let id = self.salon_insert(s).await?;
         if let Some(k) = key {
-            sqlx::query("UPDATE salons SET key = ?1 WHERE id = ?2")
+            sqlx::query("UPDATE salons SET key = $1 WHERE id = $2")
                 .bind(k)
                 .bind(id.0)
                 .execute(&mut *self.tx)
@@ -25,7 +25,7 @@ impl SalonAdminTx for SqliteTx {
     }
 
     async fn salon_key_exists(&mut self, key: &str) -> StoreResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM salons WHERE key = ?1")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM salons WHERE key = $1")
             .bind(key)
             .fetch_one(&mut *self.tx)
             .await
@@ -38,12 +38,12 @@ impl SalonAdminTx for SqliteTx {
         self.flush().await?;
         let i = &s.info;
         sqlx::query(
-            "UPDATE salons SET title_zh = ?1, title_en = ?2, venue_zh = ?3, venue_en = ?4,
-                agenda_zh = ?5, agenda_en = ?6, starts_at = ?7, ends_at = ?8, timezone = ?9,
-                capacity = ?10, min_years = ?11, auto_approve = ?12, group_link = ?13,
-                groups = ?14, status = ?15, closes_at = ?16, sequence = ?17, reschedules = ?18,
-                settled = settled OR ?15 = 'cancelled'
-             WHERE id = ?19",
+            "UPDATE salons SET title_zh = $1, title_en = $2, venue_zh = $3, venue_en = $4,
+                agenda_zh = $5, agenda_en = $6, starts_at = $7, ends_at = $8, timezone = $9,
+                capacity = $10, min_years = $11, auto_approve = $12, group_link = $13,
+                groups = $14, status = $15, closes_at = $16, sequence = $17, reschedules = $18,
+                settled = settled OR $15 = 'cancelled'
+             WHERE id = $19",
         )
         .bind(&i.title.zh)
         .bind(&i.title.en)
@@ -56,7 +56,7 @@ impl SalonAdminTx for SqliteTx {
         .bind(i.timezone.name())
         .bind(i.capacity as i64)
         .bind(i.min_years as i64)
-        .bind(i.auto_approve)
+        .bind(i64::from(i.auto_approve))
         .bind(&i.group_link)
         .bind(serde_json::to_string(&i.groups).map_err(backend)?)
         .bind(s.status.as_str())
@@ -87,7 +87,7 @@ impl SalonAdminTx for SqliteTx {
 
     async fn salon_audit(&mut self, a: &SalonAudit) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO salon_audit (salon_id, actor, action, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO salon_audit (salon_id, actor, action, detail, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(a.salon.0)
         .bind(&a.actor)
@@ -102,7 +102,7 @@ impl SalonAdminTx for SqliteTx {
 
     async fn salon_audit_of(&mut self, salon: SalonId) -> StoreResult<Vec<SalonAudit>> {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT actor, action, detail, at FROM salon_audit WHERE salon_id = ?1 ORDER BY id",
+            "SELECT actor, action, detail, at FROM salon_audit WHERE salon_id = $1 ORDER BY id",
         )
         .bind(salon.0)
         .fetch_all(&mut *self.tx)
@@ -124,7 +124,7 @@ impl SalonAdminTx for SqliteTx {
         self.flush().await?;
         let sql = format!(
             "SELECT {} FROM registrations r JOIN salons s ON s.id = r.salon_id
-             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE member_id = ?1 GROUP BY salon_id)
+             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE member_id = $1 GROUP BY salon_id)
              ORDER BY s.starts_at DESC, r.id DESC",
             RegRow::COLS
         );
@@ -140,7 +140,7 @@ impl SalonAdminTx for SqliteTx {
         self.flush().await?;
         let sql = format!(
             "SELECT {} FROM jobs j JOIN applications a ON a.job_id = j.id
-             WHERE a.member_id = ?1 ORDER BY a.created_at DESC, j.id DESC",
+             WHERE a.member_id = $1 ORDER BY a.created_at DESC, j.id DESC",
             JobRow::COLS
         );
         let rows: Vec<JobRow> = sqlx::query_as(&sql)
@@ -162,7 +162,7 @@ impl SalonAdminTx for SqliteTx {
         let mut out = Vec::new();
         for u in users {
             let rows: Vec<String> = sqlx::query_scalar(
-                "SELECT role FROM roles WHERE platform = ?1 AND user_id = ?2 ORDER BY role",
+                "SELECT role FROM roles WHERE platform = $1 AND user_id = $2 ORDER BY role",
             )
             .bind(u.platform.as_str())
             .bind(&u.id)
@@ -185,7 +185,7 @@ impl SalonAdminTx for SqliteTx {
             return Ok(h.clone());
         }
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT platform, user_id FROM roles WHERE role = ?1 ORDER BY platform, user_id",
+            "SELECT platform, user_id FROM roles WHERE role = $1 ORDER BY platform, user_id",
         )
         .bind(role.as_str())
         .fetch_all(&mut *self.tx)
@@ -208,9 +208,9 @@ impl SalonAdminTx for SqliteTx {
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let sql = if grant {
-            "INSERT OR IGNORE INTO roles (platform, user_id, role, granted_by, at) VALUES (?1, ?2, ?3, ?4, ?5)"
+            "INSERT INTO roles (platform, user_id, role, granted_by, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
         } else {
-            "DELETE FROM roles WHERE platform = ?1 AND user_id = ?2 AND role = ?3 AND ?4 = ?4 AND ?5 = ?5"
+            "DELETE FROM roles WHERE platform = $1 AND user_id = $2 AND role = $3 AND $4 = $4 AND $5 = $5"
         };
         let changed = sqlx::query(sql)
             .bind(user.platform.as_str())
@@ -226,7 +226,7 @@ impl SalonAdminTx for SqliteTx {
         self.c.role_holders.remove(role.as_str());
         if changed {
             sqlx::query(
-                "INSERT INTO role_audit (platform, user_id, role, action, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO role_audit (platform, user_id, role, action, actor, at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)

@@ -1,6 +1,6 @@
 //! Salons. Cached with their seat counts, which registrations in this transaction move.
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::{backend, db_err};
 use crate::rows::{ms, SalonRow};
 use chrono::{DateTime, Utc};
@@ -8,7 +8,7 @@ use yunqi_bot::ids::SalonId;
 use yunqi_bot::model::{NewSalon, Salon, SeatCounts};
 use yunqi_bot::ports::{SalonTx, StoreResult};
 
-impl SqliteTx {
+impl SqlTx {
     async fn salons_where(
         &mut self,
         where_: &str,
@@ -24,11 +24,11 @@ impl SqliteTx {
     }
 }
 
-impl SalonTx for SqliteTx {
+impl SalonTx for SqlTx {
     async fn salon_insert(&mut self, s: &NewSalon) -> StoreResult<SalonId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO salons (title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en, starts_at, ends_at, timezone, capacity, min_years, auto_approve, group_link, groups)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(&s.title.zh)
         .bind(&s.title.en)
@@ -41,7 +41,7 @@ impl SalonTx for SqliteTx {
         .bind(s.timezone.name())
         .bind(s.capacity as i64)
         .bind(s.min_years as i64)
-        .bind(s.auto_approve)
+        .bind(i64::from(s.auto_approve))
         .bind(&s.group_link)
         .bind(serde_json::to_string(&s.groups).map_err(backend)?)
         .fetch_one(&mut *self.tx)
@@ -63,7 +63,7 @@ impl SalonTx for SqliteTx {
         }
         // Counts in the table lag behind buffered registrations until a flush.
         self.flush().await?;
-        let s = self.salons_where("WHERE id = ?1", id.0).await?.pop();
+        let s = self.salons_where("WHERE id = $1", id.0).await?.pop();
         if let Some(s) = &s {
             self.c.salons.insert(id, s.clone());
         }
@@ -77,7 +77,7 @@ impl SalonTx for SqliteTx {
         self.flush().await?;
         let salons = self
             .salons_where(
-                "WHERE starts_at > ?1 AND status <> 'cancelled' ORDER BY starts_at, id",
+                "WHERE starts_at > $1 AND status <> 'cancelled' ORDER BY starts_at, id",
                 ms(now),
             )
             .await?;
@@ -88,7 +88,7 @@ impl SalonTx for SqliteTx {
     }
 
     async fn salon_set_checkin_code(&mut self, id: SalonId, code: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE salons SET checkin_code = ?1 WHERE id = ?2")
+        sqlx::query("UPDATE salons SET checkin_code = $1 WHERE id = $2")
             .bind(code)
             .bind(id.0)
             .execute(&mut *self.tx)
@@ -101,7 +101,7 @@ impl SalonTx for SqliteTx {
     }
 
     async fn salon_by_checkin_code(&mut self, code: &str) -> StoreResult<Option<Salon>> {
-        let sql = format!("SELECT {} FROM salons WHERE checkin_code = ?1 AND settled = 0 ORDER BY starts_at DESC LIMIT 1", SalonRow::COLS);
+        let sql = format!("SELECT {} FROM salons WHERE checkin_code = $1 AND settled = 0 ORDER BY starts_at DESC LIMIT 1", SalonRow::COLS);
         let row: Option<SalonRow> = sqlx::query_as(&sql)
             .bind(code)
             .fetch_optional(&mut *self.tx)
@@ -112,13 +112,13 @@ impl SalonTx for SqliteTx {
 
     async fn salons_ended_unsettled(&mut self, now: DateTime<Utc>) -> StoreResult<Vec<Salon>> {
         let salons = self
-            .salons_where("WHERE ends_at <= ?1 AND settled = 0 ORDER BY id", ms(now))
+            .salons_where("WHERE ends_at <= $1 AND settled = 0 ORDER BY id", ms(now))
             .await?;
         Ok(salons.into_iter().map(|(s, _)| s).collect())
     }
 
     async fn salon_mark_settled(&mut self, id: SalonId) -> StoreResult<()> {
-        sqlx::query("UPDATE salons SET settled = 1 WHERE id = ?1")
+        sqlx::query("UPDATE salons SET settled = 1 WHERE id = $1")
             .bind(id.0)
             .execute(&mut *self.tx)
             .await

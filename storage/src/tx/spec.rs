@@ -1,6 +1,6 @@
 //! Structured spec snapshots, question tags, acceptance items, disputes, deliveries.
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::{corrupt, ms, time};
 use chrono::{DateTime, Utc};
@@ -33,7 +33,7 @@ fn dispute(r: DisputeRow) -> StoreResult<Dispute> {
     })
 }
 
-impl SpecTx for SqliteTx {
+impl SpecTx for SqlTx {
     async fn spec_doc_put(
         &mut self,
         job: JobId,
@@ -44,7 +44,7 @@ impl SpecTx for SqliteTx {
     ) -> StoreResult<()> {
         self.flush().await?;
         let json = serde_json::to_string(spec).map_err(|e| corrupt(e.to_string()))?;
-        sqlx::query("INSERT INTO job_specs (job_id, version, spec, change, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        sqlx::query("INSERT INTO job_specs (job_id, version, spec, change, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(job.0)
             .bind(version as i64)
             .bind(json)
@@ -58,7 +58,7 @@ impl SpecTx for SqliteTx {
 
     async fn spec_docs(&mut self, job: JobId) -> StoreResult<Vec<SpecDoc>> {
         let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
-            "SELECT version, spec, change, created_at FROM job_specs WHERE job_id = ?1 ORDER BY version",
+            "SELECT version, spec, change, created_at FROM job_specs WHERE job_id = $1 ORDER BY version",
         )
         .bind(job.0)
         .fetch_all(&mut *self.tx)
@@ -79,7 +79,7 @@ impl SpecTx for SqliteTx {
 
     async fn question_section_put(&mut self, q: QuestionId, s: Section) -> StoreResult<()> {
         self.flush().await?;
-        sqlx::query("INSERT INTO question_sections (question_id, section) VALUES (?1, ?2) ON CONFLICT(question_id) DO UPDATE SET section = excluded.section")
+        sqlx::query("INSERT INTO question_sections (question_id, section) VALUES ($1, $2) ON CONFLICT(question_id) DO UPDATE SET section = excluded.section")
             .bind(q.0)
             .bind(s.key())
             .execute(&mut *self.tx)
@@ -90,7 +90,7 @@ impl SpecTx for SqliteTx {
 
     async fn question_section(&mut self, q: QuestionId) -> StoreResult<Option<Section>> {
         let s: Option<String> =
-            sqlx::query_scalar("SELECT section FROM question_sections WHERE question_id = ?1")
+            sqlx::query_scalar("SELECT section FROM question_sections WHERE question_id = $1")
                 .bind(q.0)
                 .fetch_optional(&mut *self.tx)
                 .await
@@ -101,7 +101,7 @@ impl SpecTx for SqliteTx {
     async fn items_put(&mut self, job: JobId, items: &[Item]) -> StoreResult<()> {
         self.flush().await?;
         for i in items {
-            sqlx::query("INSERT INTO acceptance_items (job_id, item, text, status, evidence, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            sqlx::query("INSERT INTO acceptance_items (job_id, item, text, status, evidence, reason, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT(job_id, item) DO UPDATE SET text = excluded.text, status = excluded.status, evidence = excluded.evidence, reason = excluded.reason, updated_at = excluded.updated_at")
                 .bind(job.0)
                 .bind(i.n as i64)
@@ -120,7 +120,7 @@ impl SpecTx for SqliteTx {
     async fn items(&mut self, job: JobId) -> StoreResult<Vec<Item>> {
         self.flush().await?;
         let rows: Vec<ItemRow> = sqlx::query_as(
-            "SELECT item, text, status, evidence, reason, updated_at FROM acceptance_items WHERE job_id = ?1 ORDER BY item",
+            "SELECT item, text, status, evidence, reason, updated_at FROM acceptance_items WHERE job_id = $1 ORDER BY item",
         )
         .bind(job.0)
         .fetch_all(&mut *self.tx)
@@ -149,7 +149,7 @@ impl SpecTx for SqliteTx {
         at: DateTime<Utc>,
     ) -> StoreResult<Dispute> {
         self.flush().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO disputes (job_id, member_id, reason, opened_at) VALUES (?1, ?2, ?3, ?4) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO disputes (job_id, member_id, reason, opened_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(job.0)
             .bind(by.0)
             .bind(reason)
@@ -170,7 +170,7 @@ impl SpecTx for SqliteTx {
     async fn dispute_current(&mut self, job: JobId) -> StoreResult<Option<Dispute>> {
         self.flush().await?;
         let row: Option<DisputeRow> = sqlx::query_as(
-            "SELECT id, job_id, member_id, reason, opened_at, resolution, note FROM disputes WHERE job_id = ?1 AND resolution IS NULL ORDER BY id DESC LIMIT 1",
+            "SELECT id, job_id, member_id, reason, opened_at, resolution, note FROM disputes WHERE job_id = $1 AND resolution IS NULL ORDER BY id DESC LIMIT 1",
         )
         .bind(job.0)
         .fetch_optional(&mut *self.tx)
@@ -186,7 +186,7 @@ impl SpecTx for SqliteTx {
         note: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE disputes SET resolution = ?1, note = ?2, resolved_at = ?3 WHERE id = ?4 AND resolution IS NULL")
+        sqlx::query("UPDATE disputes SET resolution = $1, note = $2, resolved_at = $3 WHERE id = $4 AND resolution IS NULL")
             .bind(how.as_str())
             .bind(note)
             .bind(ms(at))
@@ -205,10 +205,10 @@ impl SpecTx for SqliteTx {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.flush().await?;
-        sqlx::query("INSERT INTO deliveries (job_id, member_id, on_time, accepted_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(job_id) DO NOTHING")
+        sqlx::query("INSERT INTO deliveries (job_id, member_id, on_time, accepted_at) VALUES ($1, $2, $3, $4) ON CONFLICT(job_id) DO NOTHING")
             .bind(job.0)
             .bind(member.0)
-            .bind(on_time)
+            .bind(i64::from(on_time))
             .bind(ms(at))
             .execute(&mut *self.tx)
             .await
@@ -219,7 +219,7 @@ impl SpecTx for SqliteTx {
     async fn delivery_stats(&mut self, member: MemberId) -> StoreResult<(u32, u32)> {
         self.flush().await?;
         let (n, on_time): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(on_time), 0) FROM deliveries WHERE member_id = ?1",
+            "SELECT COUNT(*), CAST(COALESCE(SUM(on_time), 0) AS BIGINT) FROM deliveries WHERE member_id = $1",
         )
         .bind(member.0)
         .fetch_one(&mut *self.tx)

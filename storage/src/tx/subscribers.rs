@@ -1,14 +1,15 @@
 //! Subscribers to new jobs: preferences, tags, and the fan-out's targets.
 
-use super::SqliteTx;
+use super::Db;
+use super::SqlTx;
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, digest_text, ms, MemberRow, SubscriberRow, TargetRow};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::job::{DigestMode, NotifyTarget, Subscriber, Tag};
 use yunqi_bot::ports::{StoreResult, SubscriberTx};
 
-impl SqliteTx {
+impl SqlTx {
     async fn subscribers_where(
         &mut self,
         where_: &str,
@@ -31,10 +32,10 @@ impl SqliteTx {
     }
 }
 
-impl SubscriberTx for SqliteTx {
+impl SubscriberTx for SqlTx {
     async fn subscriber_get(&mut self, member: MemberId) -> StoreResult<Option<Subscriber>> {
         Ok(self
-            .subscribers_where("WHERE s.member_id = ?1", Some(member))
+            .subscribers_where("WHERE s.member_id = $1", Some(member))
             .await?
             .pop())
     }
@@ -42,7 +43,7 @@ impl SubscriberTx for SqliteTx {
     async fn subscriber_save(&mut self, s: &Subscriber) -> StoreResult<()> {
         self.flush().await?;
         sqlx::query(
-            "INSERT INTO subscribers (member_id, platform, user_id, digest, quiet_start, quiet_end, last_digest_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO subscribers (member_id, platform, user_id, digest, quiet_start, quiet_end, last_digest_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT(member_id) DO UPDATE SET platform = excluded.platform, user_id = excluded.user_id, digest = excluded.digest,
                quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, last_digest_at = excluded.last_digest_at",
         )
@@ -56,13 +57,13 @@ impl SubscriberTx for SqliteTx {
         .execute(&mut *self.tx)
         .await
         .map_err(db_err)?;
-        sqlx::query("DELETE FROM subscriptions WHERE member_id = ?1")
+        sqlx::query("DELETE FROM subscriptions WHERE member_id = $1")
             .bind(s.member.id.0)
             .execute(&mut *self.tx)
             .await
             .map_err(db_err)?;
         if !s.tags.is_empty() {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO subscriptions (member_id, tag) ");
+            let mut q = QueryBuilder::<Db>::new("INSERT INTO subscriptions (member_id, tag) ");
             q.push_values(&s.tags, |mut b, t| {
                 b.push_bind(s.member.id.0).push_bind(t.as_str().to_string());
             });
@@ -84,12 +85,15 @@ impl SubscriberTx for SqliteTx {
         self.flush().await?;
         let tag_json = serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>())
             .map_err(backend)?;
-        let sql = format!(
-            "SELECT {} FROM subscribers s JOIN members m ON m.id = s.member_id
-             WHERE s.digest = ?1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN (SELECT value FROM json_each(?2)))",
-            TargetRow::JSON
+        let sql = concat!(
+            "SELECT ",
+            json_rows!("s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end"),
+            " FROM subscribers s JOIN members m ON m.id = s.member_id
+             WHERE s.digest = $1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN (",
+            json_texts!("$2"),
+            "))"
         );
-        let json: Option<String> = sqlx::query_scalar(&sql)
+        let json: Option<String> = sqlx::query_scalar(sql)
             .bind(digest_text(mode))
             .bind(tag_json)
             .fetch_one(&mut *self.tx)

@@ -1,14 +1,14 @@
 //! `/dashboard` sign-in tokens, written in the command's transaction (hash only).
 
-use super::SqliteTx;
+use super::SqlTx;
 use crate::error::db_err;
 use crate::rows::ms;
-use crate::web::hash;
+use crate::shapes::web::hash;
 use chrono::{DateTime, Utc};
 use yunqi_bot::ids::UserRef;
 use yunqi_bot::ports::{StoreResult, WebTx};
 
-impl WebTx for SqliteTx {
+impl WebTx for SqlTx {
     async fn web_token_put(
         &mut self,
         token: &str,
@@ -18,7 +18,7 @@ impl WebTx for SqliteTx {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO web_tokens (token_hash, platform, user_id, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(hash(token))
         .bind(user.platform.as_str())

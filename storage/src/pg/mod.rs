@@ -1,0 +1,77 @@
+//! The PostgreSQL backend: the same store code as SQLite compiled with `Db = Postgres`,
+//! and the statements that differ (`sql!` fragments below, `pool.rs`). Every PostgreSQL-
+//! only statement lives under `storage/src/pg/`.
+
+mod pool;
+
+use sqlx::migrate::Migrator;
+use sqlx::PgPool;
+use yunqi_bot::ports::StoreResult;
+
+pub(crate) type Db = sqlx::Postgres;
+
+/// Domain transactions serialize on one advisory lock, taken in the same round trip as
+/// `BEGIN` and released at COMMIT/ROLLBACK: PostgreSQL's analogue of SQLite's
+/// `BEGIN IMMEDIATE` across replicas. What the writer caches, and ids handed out as
+/// MAX + 1, stay true for the transaction's life. (READ COMMITTED: each statement sees
+/// every transaction that committed before the lock was granted.)
+pub(crate) const BEGIN: &str = "BEGIN; SELECT pg_advisory_xact_lock(7960616001)";
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// `outbox::push`'s fan-out statement (see `sqlite.rs`).
+pub(crate) const OUTBOX_FROM_JSON: &str = "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
+     SELECT r.v->>0, r.v->>1, r.v->>2, p.v, CAST(r.v->>4 AS BIGINT), $3, r.v->>5, r.v->>6, CAST(r.v->>7 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n)
+     JOIN jsonb_array_elements_text(CAST($2 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n) ON p.n - 1 = CAST(r.v->>3 AS BIGINT)
+     ORDER BY r.n
+     ON CONFLICT DO NOTHING";
+
+macro_rules! json_texts {
+    ($p:literal) => {
+        concat!(
+            "SELECT jsonb_array_elements_text(CAST(",
+            $p,
+            " AS TEXT)::jsonb)"
+        )
+    };
+}
+
+/// PostgreSQL plans with its statistics: no index hints.
+macro_rules! indexed_by {
+    ($i:literal) => {
+        ""
+    };
+}
+
+macro_rules! json_rows {
+    ($cols:literal) => {
+        concat!("CAST(json_agg(json_build_array(", $cols, ")) AS TEXT)")
+    };
+}
+
+#[path = "../console.rs"]
+mod console;
+#[path = "../export.rs"]
+mod export;
+#[path = "../export_spec.rs"]
+mod export_spec;
+#[path = "../ops.rs"]
+mod ops;
+#[path = "../outbox.rs"]
+mod outbox;
+#[path = "../salon_list.rs"]
+mod salon_list;
+#[path = "../store.rs"]
+mod store;
+#[path = "../tx/mod.rs"]
+pub(crate) mod tx;
+#[path = "../web.rs"]
+mod web;
+
+pub use store::SqlStore as PgStore;
+pub use tx::SqlTx as PgTx;
+
+async fn connect(url: &str) -> StoreResult<PgPool> {
+    pool::connect(url).await
+}

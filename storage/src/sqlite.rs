@@ -1,0 +1,95 @@
+//! The SQLite backend: the shared store code compiled with `Db = Sqlite`, the statements
+//! only SQLite has (`sql!` fragments below), and what exists only here (page limits for
+//! the full-disk tests, `backup.rs`, `bench.rs`).
+
+use crate::error::db_err;
+use crate::pool::PageLimit;
+use sqlx::migrate::Migrator;
+use sqlx::SqlitePool;
+use yunqi_bot::ports::StoreResult;
+
+pub(crate) type Db = sqlx::Sqlite;
+
+/// Takes the write lock at once: two processes on one file serialize instead of failing
+/// to upgrade a read lock.
+pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A fan-out's outbox rows as two JSON parameters: the rows (`$1`, each an array whose
+/// element 3 indexes the payloads `$2`), and the time `$3` (`outbox::push`).
+pub(crate) const OUTBOX_FROM_JSON: &str = "INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
+     SELECT json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]'), json_extract(r.value, '$[2]'), p.value,
+            json_extract(r.value, '$[4]'), ?3, json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]'), json_extract(r.value, '$[7]')
+     FROM json_each(?1) r JOIN json_each(?2) p ON p.key = json_extract(r.value, '$[3]')
+     ORDER BY r.key";
+
+/// `SELECT value FROM <a JSON array of text bound at $n>`, as a literal.
+macro_rules! json_texts {
+    ($p:literal) => {
+        concat!("SELECT value FROM json_each(", $p, ")")
+    };
+}
+
+/// Pins the planner to an index where SQLite's guess was measured wrong.
+macro_rules! indexed_by {
+    ($i:literal) => {
+        concat!(" INDEXED BY ", $i)
+    };
+}
+
+/// A JSON array of arrays aggregated over rows, as TEXT.
+macro_rules! json_rows {
+    ($cols:literal) => {
+        concat!("json_group_array(json_array(", $cols, "))")
+    };
+}
+
+#[path = "console.rs"]
+mod console;
+#[path = "export.rs"]
+mod export;
+#[path = "export_spec.rs"]
+mod export_spec;
+#[path = "ops.rs"]
+mod ops;
+#[path = "outbox.rs"]
+mod outbox;
+#[path = "salon_list.rs"]
+mod salon_list;
+#[path = "store.rs"]
+mod store;
+#[path = "tx/mod.rs"]
+pub(crate) mod tx;
+#[path = "web.rs"]
+mod web;
+
+pub use console::{GuestRow, SalonSummary};
+pub use export::{ExportRow, JobExportRow};
+pub use ops::{Backlog, Purged};
+pub use store::SqlStore as SqliteStore;
+pub use tx::SqlTx as SqliteTx;
+pub use web::WebSession;
+
+async fn connect(url: &str) -> StoreResult<SqlitePool> {
+    crate::pool::connect(url, None).await
+}
+
+impl SqliteStore {
+    /// `open` with every connection limited to `limit` pages: tests make the disk "full".
+    #[doc(hidden)]
+    pub async fn open_limited(url: &str, limit: PageLimit) -> StoreResult<SqliteStore> {
+        let store = SqliteStore::from_pool(crate::pool::connect(url, Some(limit)).await?);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Pages in the database file (tests set a `PageLimit` just above it).
+    #[doc(hidden)]
+    pub async fn page_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+}

@@ -1,0 +1,75 @@
+//! The store outside domain transactions, shared by both backends (compiled once per
+//! backend with its `Db`, see `sqlite.rs` and `pg/mod.rs`).
+
+use super::{connect, Db, MIGRATOR};
+use crate::error::{backend_in, db_err};
+use crate::rows::ms;
+use chrono::Utc;
+use futures::future::BoxFuture;
+use sqlx::Pool;
+use yunqi_bot::ports::{Kv, StoreResult};
+
+/// The database: a small pool; domain writes go through one writer transaction at a time.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) pool: Pool<Db>,
+}
+
+impl SqlStore {
+    /// Opens the database at `url` and applies migrations (the backend's own set).
+    pub async fn open(url: &str) -> StoreResult<SqlStore> {
+        let store = SqlStore {
+            pool: connect(url).await?,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    #[allow(dead_code)] // only SQLite's `open_limited` opens its own pool
+    pub(crate) fn from_pool(pool: Pool<Db>) -> SqlStore {
+        SqlStore { pool }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| backend_in("migrate", e))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub fn pool(&self) -> &Pool<Db> {
+        &self.pool
+    }
+}
+
+impl Kv for SqlStore {
+    fn kv_get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<Option<String>>> {
+        Box::pin(async move {
+            sqlx::query_scalar("SELECT value FROM kv WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)
+        })
+    }
+
+    fn kv_put<'a>(&'a self, key: &'a str, value: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO kv (key, value, updated_at) VALUES ($1, $2, $3)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(ms(Utc::now()))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,15 @@
+// The suites run on both backends (`on_sqlite.rs`, `on_pg.rs`): one list, compiled once
+// per backend. A suite that needs SQLite itself stays a module of `main.rs`.
+
+#[path = "checkin.rs"]
+mod checkin;
+#[path = "jobs.rs"]
+mod jobs;
+#[path = "salon_flow.rs"]
+mod salon_flow;
+#[path = "spec.rs"]
+mod spec;
+#[path = "threads.rs"]
+mod threads;
+#[path = "time_driven.rs"]
+mod time_driven;
