@@ -7,7 +7,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use yunqi_bot::ports::{Clock, Outbound, SystemClock};
-use yunqi_bot::runtime::{Core, DeliveryLog, Dispatcher};
+use yunqi_bot::runtime::lease::while_held;
+use yunqi_bot::runtime::{Core, DeliveryLog, Dispatcher, LeaseTerms};
 use yunqi_bot::Engine;
 use yunqi_storage::SqliteStore;
 
@@ -88,25 +89,42 @@ impl App {
         d.spawn_observed(adapters, shutdown, self.deliveries.clone())
     }
 
-    /// Runs the clock-driven work every `[scheduler] tick_seconds` until `shutdown`.
-    pub fn spawn_scheduler(&self, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    /// `spawn_dispatcher` for one of several replicas: each platform's lane runs while
+    /// this replica holds its `lane:<platform>` lease, reading through row claims.
+    pub fn spawn_leased_dispatcher(
+        &self,
+        adapters: Vec<Arc<dyn Outbound>>,
+        terms: LeaseTerms,
+        shutdown: watch::Receiver<bool>,
+    ) -> Vec<JoinHandle<()>> {
+        let d = Dispatcher {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            changed: self.core.outbox_changed(),
+            idle_poll: Duration::from_secs(1),
+        };
+        d.spawn_leased(adapters, terms, shutdown, self.deliveries.clone())
+    }
+
+    /// The scheduler (tick and retention) while `leading` says this replica leads.
+    pub fn spawn_scheduler_leading(
+        &self,
+        leading: watch::Receiver<bool>,
+        shutdown: watch::Receiver<bool>,
+    ) -> JoinHandle<()> {
         let core = self.core.clone();
         let every = Duration::from_secs(self.settings.scheduler.tick_seconds.max(1));
-        let mut retention = crate::ops::Retention::new(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(every);
-            loop {
-                tokio::select! {
-                    _ = interval.tick() => {
-                        if let Err(e) = core.tick().await {
-                            tracing::error!(error = %e, "scheduled work failed");
-                        }
-                        retention.run_if_due().await;
-                    }
-                    _ = shutdown.changed() => return,
-                }
-            }
-        })
+        let retention = crate::ops::Retention::new(self);
+        tokio::spawn(while_held(leading, shutdown, move |stop| {
+            vec![scheduler(core.clone(), every, retention.clone(), stop)]
+        }))
+    }
+
+    /// Runs the clock-driven work every `[scheduler] tick_seconds` until `shutdown`.
+    pub fn spawn_scheduler(&self, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        let core = self.core.clone();
+        let every = Duration::from_secs(self.settings.scheduler.tick_seconds.max(1));
+        scheduler(core, every, crate::ops::Retention::new(self), shutdown)
     }
 
     /// Stops the core after the last event: the writer finishes what it has and exits.
@@ -121,4 +139,27 @@ impl App {
         let _ = writer.await;
         store.close().await;
     }
+}
+
+/// Ticks the core and runs the retention pass until `shutdown`.
+fn scheduler(
+    core: Core<SqliteStore>,
+    every: Duration,
+    mut retention: crate::ops::Retention,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {
+                    if let Err(e) = core.tick().await {
+                        tracing::error!(error = %e, "scheduled work failed");
+                    }
+                    retention.run_if_due().await;
+                }
+                _ = shutdown.changed() => return,
+            }
+        }
+    })
 }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod ops;
 pub mod platforms;
 pub mod ready;
+pub mod replicas;
 pub mod salon_cli;
 pub mod serve_lock;
 pub mod server;

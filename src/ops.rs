@@ -126,6 +126,7 @@ pub fn write_failed(out: &mut impl std::io::Write, failed: &[FailedDelivery]) ->
 
 /// Retention, run by the scheduler once an hour: small batches with a pause between, so
 /// the writer is never held up for long.
+#[derive(Clone)]
 pub struct Retention {
     store: std::sync::Arc<SqliteStore>,
     clock: std::sync::Arc<dyn Clock>,

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use yunqi_bot::ports::Outbound;
+use yunqi_bot::runtime::lease;
 
 pub struct Running {
     pub addr: SocketAddr,
@@ -38,13 +39,25 @@ impl Running {
     pub async fn start(app: &App, listener: TcpListener, opts: Options) -> Result<Running> {
         let (stop, stopped) = watch::channel(false);
         crate::metrics::handle();
-        let wired = crate::platforms::wire(app, stopped.clone()).await?;
+        // SQLite: the serve lock makes this the only server on the file, so leases a dead
+        // predecessor left are void and every lease below is taken at once.
+        app.store.leases_void().await?;
+        let terms = app.settings.replicas.terms()?;
+        let (leading, leader) = lease::hold(
+            app.store.clone(),
+            app.clock.clone(),
+            lease::LEADER.into(),
+            terms.clone(),
+            stopped.clone(),
+        );
+        let wired = crate::platforms::wire(app, stopped.clone(), leading.clone()).await?;
         let mut outbounds = wired.outbounds;
         outbounds.extend(opts.extra_outbounds);
         let lanes = outbounds.iter().map(|o| o.platform()).collect();
-        let mut tasks = app.spawn_dispatcher(outbounds, stopped.clone());
+        let mut tasks = app.spawn_leased_dispatcher(outbounds, terms, stopped.clone());
+        tasks.push(leader);
         if opts.scheduler {
-            tasks.push(app.spawn_scheduler(stopped.clone()));
+            tasks.push(app.spawn_scheduler_leading(leading, stopped.clone()));
         }
         tasks.extend(wired.tasks);
         let router = http::router(

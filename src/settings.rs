@@ -33,6 +33,9 @@ pub struct Settings {
     /// Community channels new salons (and, with `jobs`, jobs) are posted to.
     #[serde(default)]
     pub announce: AnnounceSettings,
+    /// Leases shared by replicas on one database.
+    #[serde(default)]
+    pub replicas: crate::replicas::Replicas,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -307,6 +310,7 @@ impl Settings {
             .context("configuration")?;
         s.log.json()?;
         parse_duration(&s.storage.retention).context("[storage] retention")?;
+        s.replicas.ttl()?;
         s.warnings = warnings;
         Ok(s)
     }

@@ -65,6 +65,7 @@ fn section_keys(name: &str) -> Option<&'static [&'static str]> {
         "jobs" => fields_of::<JobsSettings>(),
         "threads" => fields_of::<ThreadsSettings>(),
         "log" => fields_of::<Log>(),
+        "replicas" => fields_of::<crate::replicas::Replicas>(),
         "salons" => fields_of::<SalonSeed>(),
         "wecom" => fields_of::<wecom::WecomConfig>(),
         "slack" => fields_of::<slack::SlackConfig>(),

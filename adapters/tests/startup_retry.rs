@@ -18,6 +18,7 @@ fn deps() -> (Deps, watch::Sender<bool>) {
         clock: Arc::new(SystemClock),
         shutdown,
         organizers: Vec::new(),
+        leader: yunqi_adapters::common::always_leader(),
     };
     (deps, stop)
 }

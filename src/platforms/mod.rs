@@ -35,7 +35,12 @@ macro_rules! adapter {
     }};
 }
 
-pub async fn wire(app: &App, shutdown: watch::Receiver<bool>) -> Result<Wired> {
+/// `leader` is true while this replica holds the leader lease (polling, the gateway).
+pub async fn wire(
+    app: &App,
+    shutdown: watch::Receiver<bool>,
+    leader: watch::Receiver<bool>,
+) -> Result<Wired> {
     let sink: Arc<dyn EventSink> = Arc::new(app.core.clone());
     let kv: Arc<dyn Kv> = app.store.clone();
     let deps = Deps {
@@ -44,6 +49,7 @@ pub async fn wire(app: &App, shutdown: watch::Receiver<bool>) -> Result<Wired> {
         clock: app.clock.clone(),
         shutdown,
         organizers: organizers(&app.settings.roles.organizers),
+        leader,
     };
     let mut w = Wired::default();
     adapter!(w, app, deps, "wecom", wecom::WecomConfig);

@@ -8,7 +8,10 @@
 
 mod backup;
 mod bench;
+pub mod copy;
 mod error;
+mod lease;
+pub mod lease_sql;
 mod pg;
 mod pool;
 mod rows;

@@ -10,10 +10,14 @@ mod on_sqlite;
 mod on_pg;
 
 mod backup;
+mod copy_pg;
 mod disk_full;
 mod lane_pause;
+mod leases;
+mod leases_pg;
 mod open;
 mod outbox;
 mod pacing;
 mod parts;
+mod replicas;
 mod salon_channels;

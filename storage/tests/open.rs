@@ -107,6 +107,8 @@ async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, BEFORE_THE_MOVE.len() as i64);
+    // the old ones recognised, and those added after the move (leases) applied once
+    let all = std::fs::read_dir(&moved).unwrap().count() as i64;
+    assert_eq!(applied, all);
     store.close().await;
 }

@@ -7,4 +7,4 @@ pub mod startup;
 pub mod stored;
 mod wiring;
 
-pub use wiring::{Deps, SetupError, Wired};
+pub use wiring::{always_leader, Deps, SetupError, Wired};

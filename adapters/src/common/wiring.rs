@@ -20,6 +20,17 @@ pub struct Deps {
     pub shutdown: watch::Receiver<bool>,
     /// `[roles] organizers`: told when a message cannot reach a user.
     pub organizers: Vec<UserRef>,
+    /// True while this replica holds the leader lease: long polling, the gateway and the
+    /// kf safety poll run only then (`yunqi_bot::runtime::lease::while_held`).
+    pub leader: watch::Receiver<bool>,
+}
+
+/// A leader flag that is always true, for a process that is the only one.
+pub fn always_leader() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(true);
+    // kept for the process's life: a closed flag would mean "leadership ended"
+    std::mem::forget(tx);
+    rx
 }
 
 /// What an adapter gives back: its webhook routes, its outbox lanes and the background

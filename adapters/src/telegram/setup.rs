@@ -12,6 +12,7 @@ use std::sync::Arc;
 use teloxide::payloads::SetWebhookSetters;
 use teloxide::requests::Requester;
 use teloxide::types::AllowedUpdate;
+use yunqi_bot::runtime::lease::while_held;
 
 /// The outbox lane, and the webhook route (a secret is configured) or the long-polling
 /// task. getMe and setMyCommands run in the background: they must not hold up start-up
@@ -39,9 +40,11 @@ pub async fn build(cfg: &TelegramConfig, deps: Deps) -> Result<Wired, SetupError
             timeout: cfg.poll_timeout.min(u32::MAX as u64) as u32,
             ..PollOptions::default()
         };
+        // Only the leader polls: two getUpdates callers would take each other's updates.
+        let term = move |stop| vec![tokio::spawn(run_polling(state.clone(), poll.clone(), stop))];
         wired
             .tasks
-            .push(tokio::spawn(run_polling(state, poll, deps.shutdown)));
+            .push(tokio::spawn(while_held(deps.leader, deps.shutdown, term)));
     }
     wired.on.push("telegram");
     Ok(wired)

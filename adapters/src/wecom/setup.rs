@@ -13,6 +13,7 @@ use super::webhook::{routes, WecomState};
 use crate::common::{Deps, SetupError, Wired};
 use std::sync::Arc;
 use yunqi_bot::ports::{EventSink, Kv};
+use yunqi_bot::runtime::lease::while_held;
 use yunqi_bot::Platform;
 
 /// The adapter's parts before they are mounted.
@@ -54,13 +55,33 @@ pub async fn build(cfg: &WecomConfig, deps: Deps) -> Result<Wired, SetupError> {
     wired.outbounds.push(Arc::new(w.app));
     if let Some(kf) = w.kf {
         if let Some(puller) = &w.kf_puller {
-            // detached: it ends by itself once the HTTP server holding the puller is gone
-            drop(kf::spawn_safety_poll(
-                puller,
-                kf.open_kfid().to_string(),
-                kf::SAFETY_POLL_FIRST,
-                kf::SAFETY_POLL_EVERY,
-            ));
+            // detached: it ends by itself once the HTTP server holding the puller is gone,
+            // and runs on the leader only (a callback's pull runs where it lands)
+            let (puller, kfid) = (Arc::downgrade(puller), kf.open_kfid().to_string());
+            let term = move |mut stop: tokio::sync::watch::Receiver<bool>| {
+                let Some(puller) = puller.upgrade() else {
+                    return Vec::new();
+                };
+                let poll = kf::spawn_safety_poll(
+                    &puller,
+                    kfid.clone(),
+                    kf::SAFETY_POLL_FIRST,
+                    kf::SAFETY_POLL_EVERY,
+                );
+                vec![tokio::spawn(async move {
+                    while !*stop.borrow_and_update() {
+                        if stop.changed().await.is_err() {
+                            break;
+                        }
+                    }
+                    poll.abort();
+                })]
+            };
+            drop(tokio::spawn(while_held(
+                deps.leader.clone(),
+                deps.shutdown.clone(),
+                term,
+            )));
         }
         wired.outbounds.push(Arc::new(kf));
         wired.on.push("wechat (kf)");

@@ -1,12 +1,17 @@
 //! The core's moving parts: one writer task that handles events in order and commits them
 //! in groups (SQLite has one writer; see ARCHITECTURE.md), and the outbox dispatcher.
 
+mod claimed;
 mod dispatch;
+mod lanes;
+pub mod lease;
 mod outcomes;
 mod pacing;
 mod pause;
 
+pub use claimed::Claimed;
 pub use dispatch::Dispatcher;
+pub use lease::LeaseTerms;
 pub use outcomes::{DeliveryLog, LaneStatus};
 
 use crate::engine::Engine;
