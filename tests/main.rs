@@ -20,6 +20,8 @@ mod slack_pacing_e2e;
 mod slack_socket_e2e;
 mod slack_support;
 mod telegram_e2e;
+mod tickets_cli;
+mod tickets_e2e;
 mod telegram_support;
 mod web;
 mod web_browser;

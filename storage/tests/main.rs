@@ -19,4 +19,5 @@ mod salon_series;
 mod spec;
 mod spec_checklist;
 mod threads;
+mod tickets;
 mod time_driven;

@@ -19,6 +19,7 @@ mod salons;
 mod spec;
 mod store;
 mod threads;
+mod tickets;
 mod web;
 
 pub use attempts::AttemptTx;
@@ -36,6 +37,7 @@ pub use salons::{RegistrationTx, SalonTx};
 pub use spec::SpecTx;
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
+pub use tickets::{CheckinMethod, CheckinRecord, TicketTx};
 pub use web::WebTx;
 
 use crate::ids::{Platform, UserRef};
@@ -79,6 +81,7 @@ pub trait Tx:
     + SpecTx
     + WebTx
     + SalonAdminTx
+    + TicketTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -108,4 +111,5 @@ pub mod prelude {
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
         SubscriberTx, ThreadTx, Tx, WebTx,
     };
+    pub use super::TicketTx;
 }

@@ -20,6 +20,7 @@ mod salons;
 mod spec;
 mod subscribers;
 mod threads;
+mod tickets;
 mod web;
 
 use crate::error::db_err;
