@@ -19,9 +19,10 @@ pub async fn menu(table: &toml::Table, print_only: bool) -> Result<()> {
         .try_into()
         .context("[wecom]")?;
     let api = WecomApi::new(&cfg).context("[wecom] needs corp_id, secret and agent_id")?;
-    api.create_menu(&menu)
-        .await
-        .context("menu/create failed")?;
-    println!("menu created for agent {}", api.agent_id().unwrap_or_default());
+    api.create_menu(&menu).await.context("menu/create failed")?;
+    println!(
+        "menu created for agent {}",
+        api.agent_id().unwrap_or_default()
+    );
     Ok(())
 }

@@ -14,7 +14,11 @@ fn the_console_writes_the_ticket_png_and_the_code_never_reaches_the_logs() {
     let dir = tempfile::tempdir().unwrap();
     let reg = "/register 1 name=张三 phone=13800001234 position=dev years=5\n";
     yunqi(dir.path(), &["console", "--as", "alice"], reg);
-    let admin = yunqi(dir.path(), &["console", "--as", "admin"], "/approve 1 alice\n");
+    let admin = yunqi(
+        dir.path(),
+        &["console", "--as", "admin"],
+        "/approve 1 alice\n",
+    );
     let out = yunqi(dir.path(), &["console", "--as", "alice"], "/ticket 1\n");
     let alice = text(&out.stdout);
     let code = ticket_in(&alice).expect("the code is printed");
@@ -27,11 +31,17 @@ fn the_console_writes_the_ticket_png_and_the_code_never_reaches_the_logs() {
         .skip(1)
         .map(|s| s.chars().take(9).collect())
         .collect();
-    assert!(codes.len() >= 3 && codes.iter().all(|c| *c == code), "{alice}");
+    assert!(
+        codes.len() >= 3 && codes.iter().all(|c| *c == code),
+        "{alice}"
+    );
     let plain = code.replace('-', "");
     for stderr in [text(&admin.stderr), text(&out.stderr)] {
         assert!(stderr.contains("DEBUG"), "debug logging was on");
-        assert!(!stderr.contains(&code) && !stderr.contains(&plain), "{stderr}");
+        assert!(
+            !stderr.contains(&code) && !stderr.contains(&plain),
+            "{stderr}"
+        );
     }
 }
 
@@ -59,6 +69,9 @@ async fn wecom_menu_prints_or_creates_the_scan_button() {
     assert!(out.contains("menu created"), "{out}");
     let calls = fake.calls("menu/create");
     assert_eq!(calls.len(), 1);
-    assert_eq!(calls[0].query.get("agentid").map(String::as_str), Some("1000002"));
+    assert_eq!(
+        calls[0].query.get("agentid").map(String::as_str),
+        Some("1000002")
+    );
     assert_eq!(calls[0].body, menu);
 }

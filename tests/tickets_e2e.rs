@@ -15,9 +15,9 @@ fn ticket_in(text: &str) -> Option<String> {
 
 /// Decodes a PNG; (width, height, has dark and light pixels).
 fn decode(bytes: &[u8]) -> (u32, u32, bool) {
-    let mut r = png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .expect("a PNG");
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND);
+    let mut r = dec.read_info().expect("a PNG");
     let mut buf = vec![0; r.output_buffer_size().expect("size")];
     let info = r.next_frame(&mut buf).expect("a frame");
     let px = &buf[..info.buffer_size()];

@@ -67,21 +67,39 @@ async fn auto_approval_and_a_claimed_offer_issue_tickets_and_a_cancelled_ones_st
     let mut s = salon(1, 0);
     s.auto_approve = true;
     let h = Harness::new(vec![s]).await;
-    let first = h.say("a", "/register 1 name=a phone=13800001111 position=dev years=3").await;
-    let code_a = first.iter().find_map(|s| ticket_in(&s.text)).expect("auto-approved ticket");
+    let first = h
+        .say(
+            "a",
+            "/register 1 name=a phone=13800001111 position=dev years=3",
+        )
+        .await;
+    let code_a = first
+        .iter()
+        .find_map(|s| ticket_in(&s.text))
+        .expect("auto-approved ticket");
     h.register("b", 3).await;
     assert_eq!(h.status("b").await, "waitlisted");
     h.ask("a", "/cancel 1").await;
     assert_eq!(h.status("b").await, "offered");
     let claimed = h.say("b", "/confirm 1").await;
-    let code_b = claimed.iter().find_map(|s| ticket_in(&s.text)).expect("claim ticket");
-    assert!(claimed.iter().any(|s| s.reply.attachment.as_ref().is_some_and(|a| a.is_image())));
+    let code_b = claimed
+        .iter()
+        .find_map(|s| ticket_in(&s.text))
+        .expect("claim ticket");
+    assert!(claimed
+        .iter()
+        .any(|s| s.reply.attachment.as_ref().is_some_and(|a| a.is_image())));
     assert_ne!(code_a, code_b);
     at_the_door(&h);
     let dead = h.ask("admin", &format!("/checkin {code_a}")).await;
     assert!(dead.contains("已失效"), "{dead}");
     assert_eq!(h.status("a").await, "cancelled");
-    let ok = h.ask("admin", &format!("/签到 {}", code_b.to_lowercase().replace('-', " "))).await;
+    let ok = h
+        .ask(
+            "admin",
+            &format!("/签到 {}", code_b.to_lowercase().replace('-', " ")),
+        )
+        .await;
     assert!(ok.contains("已签到：b（138****"), "{ok}");
     assert_eq!(h.status("b").await, "checked_in");
 }
@@ -100,22 +118,40 @@ async fn check_in_by_ticket_valid_twice_unknown_and_for_members() {
     assert!(member.contains("组织者扫描"), "{member}");
     assert_eq!(h.status("g").await, "approved");
     let sent = h.say("admin", &format!("/checkin {code}")).await;
-    let to_admin = sent.iter().find(|s| s.to == "console:admin").expect("answer");
-    assert!(to_admin.text.contains("已签到：g（138****"), "{}", to_admin.text);
-    assert!(!to_admin.text.contains("13800"), "phone masked: {}", to_admin.text);
-    assert!(sent.iter().any(|s| s.to == "console:g" && s.text.contains("签到成功")));
+    let to_admin = sent
+        .iter()
+        .find(|s| s.to == "console:admin")
+        .expect("answer");
+    assert!(
+        to_admin.text.contains("已签到：g（138****"),
+        "{}",
+        to_admin.text
+    );
+    assert!(
+        !to_admin.text.contains("13800"),
+        "phone masked: {}",
+        to_admin.text
+    );
+    assert!(sent
+        .iter()
+        .any(|s| s.to == "console:g" && s.text.contains("签到成功")));
     assert_eq!(h.status("g").await, "checked_in");
     let twice = h.ask("admin", &format!("/checkin {code}")).await;
     // 13:03 in Shanghai (an hour before the start), by whom.
-    assert!(twice.contains("已签到过") && twice.contains("13:03") && twice.contains("console:admin"), "{twice}");
+    assert!(
+        twice.contains("已签到过") && twice.contains("13:03") && twice.contains("console:admin"),
+        "{twice}"
+    );
     let unknown = h.ask("admin", "/checkin 2345-6789").await;
     assert!(unknown.contains("票码无效"), "{unknown}");
-    let (method, actor): (String, String) =
-        sqlx::query_as("SELECT method, actor FROM checkins")
-            .fetch_one(h.store.pool())
-            .await
-            .unwrap();
-    assert_eq!((method.as_str(), actor.as_str()), ("ticket", "console:admin"));
+    let (method, actor): (String, String) = sqlx::query_as("SELECT method, actor FROM checkins")
+        .fetch_one(h.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        (method.as_str(), actor.as_str()),
+        ("ticket", "console:admin")
+    );
 }
 
 #[tokio::test]
@@ -124,9 +160,16 @@ async fn a_ticket_for_another_salon_is_refused_at_this_ones_door() {
     later.starts_at += Duration::days(7);
     later.ends_at += Duration::days(7);
     let h = Harness::new(vec![salon(5, 0), later]).await;
-    h.ask("g", "/register 2 name=g phone=13800002222 position=dev years=5").await;
+    h.ask(
+        "g",
+        "/register 2 name=g phone=13800002222 position=dev years=5",
+    )
+    .await;
     let sent = h.say("admin", "/approve 2 g").await;
-    let code = sent.iter().find_map(|s| ticket_in(&s.text)).expect("ticket for #2");
+    let code = sent
+        .iter()
+        .find_map(|s| ticket_in(&s.text))
+        .expect("ticket for #2");
     at_the_door(&h);
     let other = h.ask("admin", &format!("/checkin {code}")).await;
     assert!(other.contains("这是 #2") && other.contains("#1"), "{other}");
@@ -139,7 +182,9 @@ async fn wrong_ticket_codes_lock_the_organizer_for_ten_minutes() {
     let code = approve(&h, "g").await;
     at_the_door(&h);
     for i in 0..5 {
-        let a = h.ask("admin", &format!("/checkin 2345-67{}{}", 8, 2 + i)).await;
+        let a = h
+            .ask("admin", &format!("/checkin 2345-67{}{}", 8, 2 + i))
+            .await;
         assert!(a.contains("票码无效"), "try {i}: {a}");
     }
     let locked = h.ask("admin", &format!("/checkin {code}")).await;
@@ -177,13 +222,16 @@ async fn settling_counts_ticket_code_and_manual_check_ins_each_recorded_as_such(
         assert_eq!(h.status(u).await, "checked_in", "{u}");
     }
     assert_eq!(h.status("n").await, "no_show");
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT method, actor FROM checkins ORDER BY at, registration_id",
-    )
-    .fetch_all(h.store.pool())
-    .await
-    .unwrap();
-    let want = [("ticket", "console:admin"), ("code", "console:c"), ("manual", "console:admin")];
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT method, actor FROM checkins ORDER BY at, registration_id")
+            .fetch_all(h.store.pool())
+            .await
+            .unwrap();
+    let want = [
+        ("ticket", "console:admin"),
+        ("code", "console:c"),
+        ("manual", "console:admin"),
+    ];
     let got: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     assert_eq!(got, want);
 }

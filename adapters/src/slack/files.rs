@@ -32,8 +32,7 @@ impl SlackApi {
             ("length", length.as_str()),
         ];
         let url: UploadUrl = self.form_call("files.getUploadURLExternal", &form).await?;
-        self.post_bytes(&url.upload_url, bytes, &a.mime)
-            .await?;
+        self.post_bytes(&url.upload_url, bytes, &a.mime).await?;
         let mut body = json!({
             "files": [{"id": url.file_id, "title": a.filename}],
             "channel_id": channel,

@@ -54,10 +54,13 @@ mod tests {
             keys.push(b["key"].as_str().unwrap());
         }
         for k in keys {
-            assert!(matches!(
-                yunqi_bot::command::parse(k),
-                yunqi_bot::command::Parsed::Command(_)
-            ), "{k}");
+            assert!(
+                matches!(
+                    yunqi_bot::command::parse(k),
+                    yunqi_bot::command::Parsed::Command(_)
+                ),
+                "{k}"
+            );
         }
     }
 }

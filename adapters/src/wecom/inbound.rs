@@ -157,12 +157,17 @@ mod tests {
         assert_eq!(ev.user, UserRef::new(Platform::Wecom, "lisi"));
         assert_eq!(ev.kind, EventKind::Text("/checkin K7Q2-M9XD".into()));
         let id = ev.event_id.unwrap();
-        assert!(id.starts_with("lisi|1700000000|scancode_waitmsg|checkin|"), "{id}");
+        assert!(
+            id.starts_with("lisi|1700000000|scancode_waitmsg|checkin|"),
+            "{id}"
+        );
         assert!(!id.contains("K7Q2"), "{id}");
         // Text with spaces stays one argument.
         let odd = doc.replace("K7Q2-M9XD", "a b c");
         let ev = from_callback(&parse_callback(&odd).unwrap()).unwrap();
-        let EventKind::Text(t) = ev.kind else { panic!() };
+        let EventKind::Text(t) = ev.kind else {
+            panic!()
+        };
         assert_eq!(
             yunqi_bot::command::parse(&t),
             yunqi_bot::command::Parsed::Command(Command::CheckIn("a b c".into()))

@@ -125,7 +125,10 @@ impl Engine {
             .name
             .as_ref()
             .map_or_else(|| reg.account.to_string(), |n| n.as_str().to_string());
-        let phone = member.phone.as_ref().map_or_else(String::new, |p| p.masked());
+        let phone = member
+            .phone
+            .as_ref()
+            .map_or_else(String::new, |p| p.masked());
         if salon.status == crate::model::SalonStatus::Cancelled {
             cx.say_admin(crate::i18n::SalonAdminMsg::AlreadyCancelled(&salon));
             return Ok(());
@@ -147,11 +150,24 @@ impl Engine {
                 return Ok(());
             }
             RegStatus::Cancelled => {
-                say(cx, TicketMsg::Cancelled { salon: &salon, name: &name });
+                say(
+                    cx,
+                    TicketMsg::Cancelled {
+                        salon: &salon,
+                        name: &name,
+                    },
+                );
                 return Ok(());
             }
             status => {
-                say(cx, TicketMsg::NotApproved { salon: &salon, name: &name, status });
+                say(
+                    cx,
+                    TicketMsg::NotApproved {
+                        salon: &salon,
+                        name: &name,
+                        status,
+                    },
+                );
                 return Ok(());
             }
         }
@@ -161,8 +177,14 @@ impl Engine {
                 .salons_checking_in(cx.now, Duration::hours(CHECKIN_OPENS_HOURS))
                 .await?;
             let m = match open_now.iter().find(|s| s.id != salon.id) {
-                Some(here) => TicketMsg::OtherSalon { ticket: &salon, here },
-                None if cx.now < opens => TicketMsg::NotOpen { salon: &salon, opens },
+                Some(here) => TicketMsg::OtherSalon {
+                    ticket: &salon,
+                    here,
+                },
+                None if cx.now < opens => TicketMsg::NotOpen {
+                    salon: &salon,
+                    opens,
+                },
                 None => TicketMsg::Over(&salon),
             };
             say(cx, m);

@@ -6,9 +6,14 @@ use chrono::{DateTime, Utc};
 
 pub enum TicketMsg<'a> {
     /// The ticket itself (with its QR code attached where images can be shown).
-    Ticket { salon: &'a Salon, code: &'a str },
+    Ticket {
+        salon: &'a Salon,
+        code: &'a str,
+    },
     /// One line added to the approval message.
-    ApprovalLine { code: &'a str },
+    ApprovalLine {
+        code: &'a str,
+    },
     /// `/ticket` without an approved registration.
     NoTicket(&'a Salon),
     /// A member sent a ticket code to `/checkin`: organizers scan tickets.
@@ -21,14 +26,20 @@ pub enum TicketMsg<'a> {
         status: RegStatus,
     },
     Unknown,
-    Cancelled { salon: &'a Salon, name: &'a str },
+    Cancelled {
+        salon: &'a Salon,
+        name: &'a str,
+    },
     NotApproved {
         salon: &'a Salon,
         name: &'a str,
         status: RegStatus,
     },
     /// The ticket is for `ticket`, while `here` is the salon checking in now.
-    OtherSalon { ticket: &'a Salon, here: &'a Salon },
+    OtherSalon {
+        ticket: &'a Salon,
+        here: &'a Salon,
+    },
     NotOpen {
         salon: &'a Salon,
         opens: DateTime<Utc>,
@@ -49,7 +60,9 @@ fn title(s: &Salon, l: Locale) -> String {
 }
 
 fn clock(s: &Salon, t: DateTime<Utc>) -> String {
-    t.with_timezone(&s.info.timezone).format("%H:%M").to_string()
+    t.with_timezone(&s.info.timezone)
+        .format("%H:%M")
+        .to_string()
 }
 
 fn day_time(s: &Salon, t: DateTime<Utc>) -> String {

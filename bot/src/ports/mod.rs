@@ -107,9 +107,9 @@ pub trait Tx:
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
     pub use super::SalonAdminTx;
+    pub use super::TicketTx;
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
         SubscriberTx, ThreadTx, Tx, WebTx,
     };
-    pub use super::TicketTx;
 }

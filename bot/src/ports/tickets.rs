@@ -53,8 +53,7 @@ pub trait TicketTx {
     ) -> StoreResult<()>;
     /// The registration (with its member) whose ticket is `code` (normalized).
     async fn ticket_find(&mut self, code: &str) -> StoreResult<Option<RegistrationRow>>;
-    async fn checkin_record(&mut self, reg: RegistrationId, r: &CheckinRecord)
-        -> StoreResult<()>;
+    async fn checkin_record(&mut self, reg: RegistrationId, r: &CheckinRecord) -> StoreResult<()>;
     async fn checkin_of(&mut self, reg: RegistrationId) -> StoreResult<Option<CheckinRecord>>;
     /// Salons not cancelled whose check-in is open at `now`: from `opens_before` their start
     /// to their end.

@@ -59,11 +59,7 @@ impl TicketTx for SqliteTx {
         row.map(RegMemberRow::into_row).transpose()
     }
 
-    async fn checkin_record(
-        &mut self,
-        reg: RegistrationId,
-        r: &CheckinRecord,
-    ) -> StoreResult<()> {
+    async fn checkin_record(&mut self, reg: RegistrationId, r: &CheckinRecord) -> StoreResult<()> {
         self.flush().await?;
         sqlx::query(
             "INSERT INTO checkins (registration_id, method, actor, at) VALUES (?1, ?2, ?3, ?4)
