@@ -109,6 +109,6 @@ mod tests {
         assert_eq!(info.width as usize % SCALE, 0);
         let px = &buf[..info.buffer_size()];
         assert_eq!(px[0], 255, "quiet zone is white");
-        assert!(px.iter().any(|p| *p == 0), "has dark modules");
+        assert!(px.contains(&0), "has dark modules");
     }
 }
