@@ -54,6 +54,21 @@ pub enum Command {
         #[command(subcommand)]
         what: SalonCmd,
     },
+    /// WeCom set-up steps.
+    Wecom {
+        #[command(subcommand)]
+        what: WecomCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WecomCmd {
+    /// Creates the app menu with the "扫码签到" ticket-scan button (menu/create).
+    Menu {
+        /// Only print the menu JSON; call nothing.
+        #[arg(long)]
+        print: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

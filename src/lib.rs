@@ -21,3 +21,4 @@ pub mod settings;
 pub mod settings_check;
 pub mod telemetry;
 pub mod web;
+pub mod wecom_cli;

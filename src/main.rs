@@ -95,6 +95,12 @@ async fn run(cli: Cli) -> Result<()> {
             telemetry::init("warn");
             ops::backup(&settings, &file).await
         }
+        Command::Wecom {
+            what: yunqi::cli::WecomCmd::Menu { print },
+        } => {
+            telemetry::init("warn");
+            yunqi::wecom_cli::menu(&table, print).await
+        }
         Command::Salon {
             what: SalonCmd::List,
         } => {

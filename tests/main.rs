@@ -21,6 +21,8 @@ mod slack_socket_e2e;
 mod slack_support;
 mod telegram_e2e;
 mod telegram_support;
+mod tickets_cli;
+mod tickets_e2e;
 mod web;
 mod web_browser;
 mod web_support;

@@ -22,6 +22,7 @@ pub mod salon_form;
 pub mod spec;
 pub mod tag;
 pub mod thread;
+pub mod ticket;
 pub mod validate;
 
 pub use engine::{Engine, EngineConfig};

@@ -339,7 +339,19 @@ async fn an_inline_reply_stays_inline_unless_it_carries_a_platform_group_invitat
     };
     let plain = h.core.submit(inline("U1", 2)).await.unwrap();
     assert_eq!(plain.inline.len(), 1, "answered in the response");
-    assert!(h.sent().await.iter().all(|s| s.to != "slack:U1"));
+    // Only the ticket's QR code image is queued: a response cannot carry it.
+    let queued: Vec<_> = h
+        .sent()
+        .await
+        .into_iter()
+        .filter(|s| s.to == "slack:U1")
+        .collect();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert!(queued[0]
+        .reply
+        .attachment
+        .as_ref()
+        .is_some_and(|a| a.is_image()));
     let grouped = h.core.submit(inline("U2", 1)).await.unwrap();
     assert!(grouped.inline.is_empty());
     let queued = h.sent().await;

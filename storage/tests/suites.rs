@@ -23,3 +23,5 @@ mod linking;
 mod spec_checklist;
 #[path = "ops.rs"]
 mod ops;
+#[path = "tickets.rs"]
+mod tickets;

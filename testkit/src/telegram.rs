@@ -28,6 +28,8 @@ pub struct Call {
     pub body: Value,
     /// The raw body (multipart uploads).
     pub raw: String,
+    /// The uploaded file of a multipart body, byte for byte.
+    pub file: Option<Vec<u8>>,
     pub at: Instant,
 }
 
@@ -243,6 +245,7 @@ async fn api(
             method,
             body: parsed,
             raw,
+            file: multipart_file(&body),
             at: Instant::now(),
         });
         return (
@@ -255,6 +258,7 @@ async fn api(
         method: method.clone(),
         body: parsed.clone(),
         raw,
+        file: multipart_file(&body),
         at: Instant::now(),
     };
     // a long poll is recorded on arrival (shutdown may cut it short), the rest once answered
@@ -279,7 +283,7 @@ async fn answer(fake: &Fake, method: &str, parsed: &Value) -> (Response, Option<
             json!({"id": BOT_ID, "is_bot": true, "first_name": "YunqiBot", "username": "yunqi_bot", "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false}),
         ),
         "getupdates" => get_updates(fake, parsed).await,
-        "sendmessage" | "senddocument" => {
+        "sendmessage" | "senddocument" | "sendphoto" => {
             let chat = parsed["chat_id"]
                 .as_i64()
                 .or_else(|| parsed["chat_id"].as_str().and_then(|s| s.parse().ok()))
@@ -304,6 +308,22 @@ async fn answer(fake: &Fake, method: &str, parsed: &Value) -> (Response, Option<
         _ => ok(json!(true)),
     };
     (r, made)
+}
+
+/// The bytes of the first file part of a multipart body.
+fn multipart_file(body: &[u8]) -> Option<Vec<u8>> {
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let line_end = find(body, b"\r\n", 0)?;
+    let boundary = [b"\r\n", &body[..line_end]].concat();
+    let named = find(body, b"; filename=", 0)?;
+    let start = find(body, b"\r\n\r\n", named)? + 4;
+    let end = find(body, &boundary, start)?;
+    Some(body[start..end].to_vec())
 }
 
 /// The text fields of a multipart body (`chat_id`, …); files are left in `raw`.

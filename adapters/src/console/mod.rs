@@ -39,7 +39,8 @@ impl ConsoleOut {
 
     fn write(&self, msg: &Fitted) -> std::io::Result<()> {
         let mut text = msg.text.clone();
-        if let Some(a) = &msg.attachment {
+        // Binary files (a ticket's QR code) are base64 in the outbox; written decoded.
+        if let Some((a, bytes)) = msg.attachment.as_ref().and_then(|a| Some((a, a.bytes()?))) {
             std::fs::create_dir_all(&self.files_dir)?;
             // Attachment names come from the core, but keep them inside files_dir anyway.
             let name: String = a
@@ -54,7 +55,7 @@ impl ConsoleOut {
                 })
                 .collect();
             let path = self.files_dir.join(name);
-            std::fs::write(&path, &a.content)?;
+            std::fs::write(&path, bytes)?;
             text.push_str(&format!("\n📎 {}", path.display()));
         }
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());

@@ -257,7 +257,7 @@ fn apology() -> Fitted {
 fn attachment(f: &Fitted) -> Option<CreateAttachment> {
     f.attachment
         .as_ref()
-        .map(|a| CreateAttachment::bytes(a.content.clone().into_bytes(), a.filename.clone()))
+        .map(|a| CreateAttachment::bytes(a.bytes().unwrap_or_default(), a.filename.clone()))
 }
 
 /// Always ephemeral: inline replies may be private, and only the invoker should see them.

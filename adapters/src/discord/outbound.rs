@@ -172,11 +172,10 @@ pub(crate) fn message(f: &Fitted, text: &str) -> CreateMessage {
     if !rows.is_empty() {
         m = m.components(rows);
     }
+    // An image (a `.png` ticket QR code) is shown inline by Discord; bytes decoded.
     if let Some(a) = &f.attachment {
-        m = m.add_file(CreateAttachment::bytes(
-            a.content.clone().into_bytes(),
-            a.filename.clone(),
-        ));
+        let bytes = a.bytes().unwrap_or_default();
+        m = m.add_file(CreateAttachment::bytes(bytes, a.filename.clone()));
     }
     m
 }

@@ -1,4 +1,4 @@
-//! A file (the calendar invitation) to a Slack channel through the upload flow that
+//! A file (the calendar invitation, a ticket's QR code) to a Slack channel through the upload flow that
 //! replaced `files.upload` (docs/platforms/slack.md §5.6): `files.getUploadURLExternal`
 //! (form: filename, length) → POST the bytes to the returned `upload_url` →
 //! `files.completeUploadExternal` sharing the file in the channel.
@@ -22,14 +22,17 @@ impl SlackApi {
         thread_ts: Option<&str>,
         a: &Attachment,
     ) -> Result<(), ApiError> {
-        let length = a.content.len().to_string();
+        // Binary files (a ticket's QR code) are base64 in the outbox: upload the bytes.
+        let bytes = a
+            .bytes()
+            .ok_or_else(|| ApiError::Permanent("attachment is not valid base64".into()))?;
+        let length = bytes.len().to_string();
         let form = [
             ("filename", a.filename.as_str()),
             ("length", length.as_str()),
         ];
         let url: UploadUrl = self.form_call("files.getUploadURLExternal", &form).await?;
-        self.post_bytes(&url.upload_url, a.content.as_bytes().to_vec(), &a.mime)
-            .await?;
+        self.post_bytes(&url.upload_url, bytes, &a.mime).await?;
         let mut body = json!({
             "files": [{"id": url.file_id, "title": a.filename}],
             "channel_id": channel,

@@ -108,9 +108,16 @@ impl TelegramOutbound {
             },
         };
         if let Some(a) = &f.attachment {
-            let file =
-                InputFile::memory(a.content.clone().into_bytes()).file_name(a.filename.clone());
-            match self.bot.send_document(chat, file).await {
+            // A base64 image (a ticket's QR code) goes as a photo (sendPhoto, ≤ 10 MB,
+            // telegram.md); anything else as a document. Undecodable bytes send nothing.
+            let bytes = a.bytes().unwrap_or_default();
+            let file = InputFile::memory(bytes).file_name(a.filename.clone());
+            let sent = if a.is_image() {
+                self.bot.send_photo(chat, file).await.map(|_| ())
+            } else {
+                self.bot.send_document(chat, file).await.map(|_| ())
+            };
+            match sent {
                 Ok(_) => {}
                 Err(e) if is_transient(&e) => {
                     let mut p = self.partial.lock().unwrap_or_else(|e| e.into_inner());

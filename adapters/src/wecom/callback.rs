@@ -39,6 +39,13 @@ pub enum Event {
         card_type: Option<String>,
         response_code: Option<String>,
     },
+    /// A menu button of type `scancode_waitmsg`: the scanned text (a ticket), which WeCom
+    /// hands to the app instead of opening it (wecom.md §13).
+    ScanCode {
+        event_key: String,
+        scan_type: String,
+        scan_result: String,
+    },
     EnterAgent,
     Subscribe,
     Unsubscribe,
@@ -108,6 +115,15 @@ fn event(root: &Element) -> Result<Event, XmlError> {
             card_type: root.get("CardType"),
             response_code: root.get("ResponseCode"),
         },
+        "scancode_waitmsg" => {
+            let info = root.child("ScanCodeInfo");
+            let field = |n: &str| info.and_then(|i| i.get(n)).unwrap_or_default();
+            Event::ScanCode {
+                event_key: root.get("EventKey").unwrap_or_default(),
+                scan_type: field("ScanType"),
+                scan_result: field("ScanResult"),
+            }
+        }
         "enter_agent" => Event::EnterAgent,
         "subscribe" => Event::Subscribe,
         "unsubscribe" => Event::Unsubscribe,

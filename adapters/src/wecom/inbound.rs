@@ -4,6 +4,7 @@
 
 use super::api_kf::{KfMessage, ORIGIN_CUSTOMER};
 use super::callback::{Body, Callback, Event};
+use yunqi_bot::command::Command;
 use yunqi_bot::event::{EventKind, Inbound};
 use yunqi_bot::ids::{Platform, UserRef};
 
@@ -60,8 +61,41 @@ pub fn from_callback(cb: &Callback) -> Option<Inbound> {
                 EventKind::Button(event_key.clone()),
             ))
         }
+        Body::Event(Event::ScanCode {
+            event_key,
+            scan_result,
+            ..
+        }) => {
+            // The scan is the organizer's `/checkin <ticket>`. The id holds a digest of the
+            // scanned text, never the ticket code itself (event ids are stored and logged).
+            let id = format!(
+                "{from}|{}|scancode_waitmsg|{event_key}|{}",
+                cb.create_time,
+                digest(scan_result)
+            );
+            let command = Command::CheckIn(scan_result.trim().to_string()).to_text();
+            Some(inbound(user, id, None, EventKind::Text(command)))
+        }
+        // A menu `click` button (`yunqi wecom menu`): its key is a command.
+        Body::Event(Event::Other {
+            event,
+            event_key: Some(key),
+        }) if event == "click" && key.starts_with('/') => {
+            let id = format!("{from}|{}|click|{key}", cb.create_time);
+            Some(inbound(user, id, None, EventKind::Button(key.clone())))
+        }
         Body::OtherMessage { .. } | Body::Event(_) => None,
     }
+}
+
+/// The first 16 hex digits of the SHA-256 of `s`.
+fn digest(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The core event of a pulled kf message from a WeChat user; `None` for system events,
@@ -113,6 +147,30 @@ mod tests {
         assert_ne!(
             a.event_id, b.event_id,
             "two clicks in one second stay two events"
+        );
+    }
+
+    #[test]
+    fn a_scan_is_the_organizers_checkin_and_its_id_hides_the_code() {
+        let doc = "<xml><ToUserName><![CDATA[ww1]]></ToUserName><FromUserName><![CDATA[lisi]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[scancode_waitmsg]]></Event><EventKey><![CDATA[checkin]]></EventKey><ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType><ScanResult><![CDATA[K7Q2-M9XD]]></ScanResult></ScanCodeInfo><AgentID>1000002</AgentID></xml>";
+        let ev = from_callback(&parse_callback(doc).unwrap()).unwrap();
+        assert_eq!(ev.user, UserRef::new(Platform::Wecom, "lisi"));
+        assert_eq!(ev.kind, EventKind::Text("/checkin K7Q2-M9XD".into()));
+        let id = ev.event_id.unwrap();
+        assert!(
+            id.starts_with("lisi|1700000000|scancode_waitmsg|checkin|"),
+            "{id}"
+        );
+        assert!(!id.contains("K7Q2"), "{id}");
+        // Text with spaces stays one argument.
+        let odd = doc.replace("K7Q2-M9XD", "a b c");
+        let ev = from_callback(&parse_callback(&odd).unwrap()).unwrap();
+        let EventKind::Text(t) = ev.kind else {
+            panic!()
+        };
+        assert_eq!(
+            yunqi_bot::command::parse(&t),
+            yunqi_bot::command::Parsed::Command(Command::CheckIn("a b c".into()))
         );
     }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_group;
 pub mod api_kf;
 pub mod api_media;
+pub mod api_menu;
 pub mod callback;
 pub mod config;
 pub mod crypto;

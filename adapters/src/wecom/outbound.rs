@@ -61,16 +61,23 @@ async fn extras(
 ) -> Result<Vec<Value>, Delivery> {
     let mut out = Vec::new();
     if let Some(a) = &f.attachment {
-        match api
-            .upload_media(MediaKind::File, &a.filename, &a.mime, a.content.as_bytes())
-            .await
-        {
-            Ok(id) => out.push(MediaKind::File.message(&id)),
+        // An image is shown as a picture (msgtype image), anything else as a file.
+        let (kind, note) = if a.is_image() {
+            (MediaKind::Image, PlatformMsg::ImageNotSent)
+        } else {
+            (MediaKind::File, PlatformMsg::CalendarNotSent)
+        };
+        let uploaded = match a.bytes() {
+            Some(bytes) => api.upload_media(kind, &a.filename, &a.mime, &bytes).await,
+            None => Err(ApiError::Config("attachment: not base64")),
+        };
+        match uploaded {
+            Ok(id) => out.push(kind.message(&id)),
             Err(e) => match Delivery::from(&e) {
                 d @ Delivery::Retry { .. } => return Err(d),
                 _ => {
                     tracing::warn!(error = %e, file = %a.filename, "attachment not uploaded");
-                    out.push(text_message(&PlatformMsg::CalendarNotSent.bilingual()));
+                    out.push(text_message(&note.bilingual()));
                 }
             },
         }

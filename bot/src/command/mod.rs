@@ -63,6 +63,8 @@ pub enum Command {
     /// `/cancel` alone leaves a running dialogue.
     Cancel(Option<SalonId>),
     Confirm(SalonId),
+    /// `/ticket <salon>`: one's ticket again.
+    Ticket(SalonId),
     CheckIn(String),
     /// Organizer check-in by name: `/checkin <salon> <user>`.
     CheckInUser {

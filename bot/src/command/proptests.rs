@@ -112,6 +112,7 @@ fn command() -> impl Strategy<Value = Command> {
             .boxed(),
         proptest::option::of(salon()).prop_map(C::Cancel).boxed(),
         salon().prop_map(C::Confirm).boxed(),
+        salon().prop_map(C::Ticket).boxed(),
         text().prop_map(C::CheckIn).boxed(),
         (salon(), text())
             .prop_map(|(salon, user)| C::CheckInUser { salon, user })

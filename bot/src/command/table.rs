@@ -110,11 +110,18 @@ commands! {
     Confirm "confirm" ["确认"] Everyone
         parse |a| Some(Command::Confirm(a.salon(0)?));
         text Command::Confirm(id) => one(id);
+    Ticket "ticket" ["门票"] Everyone
+        parse |a| Some(Command::Ticket(a.salon(0)?));
+        text Command::Ticket(id) => one(id);
     // Organizers check a person in by name; the handler checks that role.
     CheckIn "checkin" ["签到", "check-in"] Everyone
         parse |a| match a.words() {
             [code] => Some(Command::CheckIn(code.clone())),
-            [_, user] => Some(Command::CheckInUser { salon: a.salon(0)?, user: user.clone() }),
+            // A ticket code typed with a space (`K7Q2 M9XD`) is one code.
+            [first, second] => Some(match a.salon(0) {
+                Some(salon) => Command::CheckInUser { salon, user: second.clone() },
+                None => Command::CheckIn(format!("{first}{second}")),
+            }),
             _ => None,
         };
         text Command::CheckIn(code) => one(word(code)),

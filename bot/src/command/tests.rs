@@ -118,6 +118,10 @@ fn organizer_commands_name_users_or_all() {
         }
     );
     assert_eq!(cmd("/checkin-code 1"), Command::CheckinCode(SalonId(1)));
+    // A ticket code typed in two halves is one code.
+    assert_eq!(cmd("/签到 k7q2 m9xd"), Command::CheckIn("k7q2m9xd".into()));
+    assert_eq!(cmd("/ticket 1"), Command::Ticket(SalonId(1)));
+    assert_eq!(cmd("/门票 1"), Command::Ticket(SalonId(1)));
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod spec_edit;
 mod spec_post;
 mod threads;
 mod tick;
+mod ticket;
 mod web;
 
 use crate::command::{self, Command, Parsed, Role, Roles};
@@ -299,6 +300,7 @@ impl Engine {
             Command::Cancel(Some(id)) => self.cancel(tx, cx, id).await?,
             Command::Cancel(None) => self.leave_dialogue(tx, cx).await?,
             Command::Confirm(id) => self.confirm(tx, cx, id).await?,
+            Command::Ticket(id) => self.ticket(tx, cx, id).await?,
             Command::CheckIn(code) => self.check_in(tx, cx, &code).await?,
             Command::CheckInUser { salon, user } => {
                 if self.is_organizer(tx, cx).await? {

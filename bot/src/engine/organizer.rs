@@ -1,6 +1,6 @@
 //! An organizer's side: review, approve in bulk, reject with a reason, check-in, lists.
 
-use super::salon::{approval_reply, decision_buttons, seats_left};
+use super::salon::{decision_buttons, seats_left};
 use super::{Ctx, Engine};
 use crate::command::{Command, Who};
 use crate::dialogue::{Dialogue, Step};
@@ -183,8 +183,9 @@ impl Engine {
         reg.offered_until = None;
         tx.registration_update(reg).await?;
         self.log(tx, cx, reg, None).await?;
-        let r = approval_reply(salon, reg, member.locale, cx.now).private();
-        cx.out.push(Outgoing::direct(&reg.account, r));
+        let replies =
+            super::ticket::approval_with_ticket(tx, salon, reg, member.locale, cx.now).await?;
+        cx.out.extend(super::ticket::direct(reg, replies));
         Ok(())
     }
 
@@ -330,6 +331,12 @@ impl Engine {
                     reg.status = RegStatus::CheckedIn;
                     tx.registration_update(&reg).await?;
                     self.log(tx, cx, &reg, None).await?;
+                    let rec = crate::ports::CheckinRecord {
+                        method: crate::ports::CheckinMethod::Manual,
+                        actor: super::web::actor(cx.ev),
+                        at: cx.now,
+                    };
+                    tx.checkin_record(reg.id, &rec).await?;
                 }
                 cx.say(Msg::CheckInUserDone(who));
             }

@@ -165,8 +165,10 @@ impl Engine {
                 });
             }
             RegStatus::Approved => {
-                let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
-                cx.send_here(r.private());
+                let l = cx.locale();
+                for r in super::ticket::approval_with_ticket(tx, &salon, &reg, l, cx.now).await? {
+                    cx.send_here(r);
+                }
             }
             _ => {
                 cx.say_private(Msg::Pending(&salon));
@@ -322,8 +324,10 @@ impl Engine {
             at: cx.now,
         })
         .await?;
-        let r = approval_reply(&salon, &reg, cx.locale(), cx.now);
-        cx.send_here(r.private());
+        let l = cx.locale();
+        for r in super::ticket::approval_with_ticket(tx, &salon, &reg, l, cx.now).await? {
+            cx.send_here(r);
+        }
         Ok(())
     }
 
@@ -333,6 +337,9 @@ impl Engine {
         cx: &mut Ctx<'_>,
         code: &str,
     ) -> StoreResult<()> {
+        if let Some(ticket) = crate::ticket::normalize(code) {
+            return self.check_in_ticket(tx, cx, &ticket).await;
+        }
         let subjects = checkin_subjects(cx);
         let limit = checkin_limit();
         if limit.locked(tx, &subjects, cx.now).await? {
@@ -365,6 +372,12 @@ impl Engine {
             Some(mut r) if r.status == RegStatus::Approved => {
                 r.status = RegStatus::CheckedIn;
                 tx.registration_update(&r).await?;
+                let rec = crate::ports::CheckinRecord {
+                    method: crate::ports::CheckinMethod::Code,
+                    actor: cx.ev.user.to_string(),
+                    at: cx.now,
+                };
+                tx.checkin_record(r.id, &rec).await?;
                 cx.say(Msg::CheckedIn(&salon));
             }
             _ => cx.say(Msg::CheckinNotApproved(&salon)),
@@ -477,11 +490,11 @@ pub(crate) fn decision_buttons(salon: SalonId, user: &UserRef, l: Locale) -> Vec
 }
 
 /// How long before the start the shared check-in code starts to work.
-const CHECKIN_OPENS_HOURS: i64 = 1;
+pub(crate) const CHECKIN_OPENS_HOURS: i64 = 1;
 
 /// Wrong check-in codes allowed per member and account in a window: a 6-digit code
 /// cannot be guessed at 5 tries per 10 minutes.
-fn checkin_limit() -> super::limit::Limit {
+pub(crate) fn checkin_limit() -> super::limit::Limit {
     super::limit::Limit {
         kind: "checkin",
         max: 5,
@@ -489,7 +502,7 @@ fn checkin_limit() -> super::limit::Limit {
     }
 }
 
-fn checkin_subjects(cx: &Ctx<'_>) -> Vec<String> {
+pub(crate) fn checkin_subjects(cx: &Ctx<'_>) -> Vec<String> {
     vec![
         format!("member:{}", cx.member.id.0),
         format!("account:{}", cx.ev.user),

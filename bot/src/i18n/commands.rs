@@ -21,7 +21,8 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         ),
         Name::Cancel => (SALON.0, SALON.1, "取消报名", "cancel a registration"),
         Name::Confirm => (SALON.0, SALON.1, "领取候补名额", "claim an offered seat"),
-        Name::CheckIn => (" <签到码>", " <code>", "现场签到", "check in at the venue"),
+        Name::Ticket => (SALON.0, SALON.1, "我的门票（票码与二维码）", "your ticket (code and QR code)"),
+        Name::CheckIn => (" <签到码|票码>", " <code|ticket>", "现场签到（组织者输入或扫描票码）", "check in at the venue (organizers: a ticket code)"),
         Name::Profile => (
             " [姓名=… 手机=… 职位=… 年限=…]",
             " [name=… phone=… position=… years=…]",

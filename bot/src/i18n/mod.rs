@@ -548,4 +548,6 @@ pub use salon_admin::{
     change_line, field_name as salon_field_name, status_name as salon_status_name, SalonAdminMsg,
 };
 pub use threads::{ThreadMsg, MASK};
+mod tickets;
+pub use tickets::TicketMsg;
 pub use web::{WebMsg, WebText};

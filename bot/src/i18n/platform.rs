@@ -24,6 +24,8 @@ pub enum PlatformMsg<'a> {
     },
     /// WeCom: the calendar file could not be sent.
     CalendarNotSent,
+    /// An image (a ticket's QR code) could not be shown: the text above still counts.
+    ImageNotSent,
     /// WeCom, to organizers: a message could not reach a WeChat user.
     Undeliverable {
         user: &'a str,
@@ -78,7 +80,7 @@ impl PlatformMsg<'_> {
         match self {
             P::InviteLink(_) => format!("👉 {zh}\n{en}"),
             P::ChannelAdded(_) | P::RoleGranted(_) => format!("👉 {zh} · {en}"),
-            P::CalendarNotSent => format!("（{zh}/ {en}）"),
+            P::CalendarNotSent | P::ImageNotSent => format!("（{zh}/ {en}）"),
             P::QrFailed | P::QrNotMade { .. } | P::KfNotDelivered { .. } => {
                 format!("{zh}/ {en}")
             }
@@ -126,6 +128,7 @@ fn zh(m: &PlatformMsg) -> String {
             format!("未能为 {user} 生成活动群（{chat}）二维码，请手动邀请。")
         }
         P::CalendarNotSent => "日历邀请未能发送，请以上面的时间地点为准。".into(),
+        P::ImageNotSent => "图片未能发送，请使用上面的票码。".into(),
         P::Undeliverable {
             user,
             error,
@@ -182,6 +185,7 @@ fn en(m: &PlatformMsg) -> String {
             "The calendar invite could not be sent; the time and place above are what counts."
                 .into()
         }
+        P::ImageNotSent => "The image could not be sent; please use the code above.".into(),
         P::Undeliverable { user, .. } => format!("A message could not reach WeChat user {user}."),
         P::KfNotDelivered { who, reason, .. } => {
             format!("A 微信客服 message to wechat:{who} was not delivered: {reason}.")

@@ -20,6 +20,7 @@ mod salons;
 mod spec;
 mod store;
 mod threads;
+mod tickets;
 mod web;
 
 pub use attempts::AttemptTx;
@@ -38,6 +39,7 @@ pub use salons::{RegistrationTx, SalonTx};
 pub use spec::SpecTx;
 pub use store::{LocalStore, Store};
 pub use threads::ThreadTx;
+pub use tickets::{CheckinMethod, CheckinRecord, TicketTx};
 pub use web::WebTx;
 
 use crate::ids::{Platform, UserRef};
@@ -81,6 +83,7 @@ pub trait Tx:
     + SpecTx
     + WebTx
     + SalonAdminTx
+    + TicketTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -106,6 +109,7 @@ pub trait Tx:
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
     pub use super::SalonAdminTx;
+    pub use super::TicketTx;
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
         SubscriberTx, ThreadTx, Tx, WebTx,

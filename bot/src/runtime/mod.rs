@@ -293,11 +293,13 @@ impl<S: Store> Writer<S> {
             let (inline, queued): (Vec<_>, Vec<_>) = match &job.work {
                 // An invitation into a platform group is carried out by the adapter's
                 // outbound side: it stays in the outbox (durable) even when the reply is
-                // answered inline.
+                // answered inline. So is an image (a ticket's QR code): an inline answer
+                // (a Slack response, a web page) cannot show one.
                 Work::Event(ev) if ev.reply_inline => out.into_iter().partition(|o| {
                     o.to.user == ev.user
                         && o.to.conversation == ev.conversation
                         && o.reply.invite.as_ref().is_none_or(|i| i.group.is_none())
+                        && o.reply.attachment.as_ref().is_none_or(|a| !a.is_image())
                 }),
                 _ => (Vec::new(), out),
             };

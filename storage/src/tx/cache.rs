@@ -27,6 +27,8 @@ pub struct Cache {
     pub role_holders: HashMap<&'static str, Vec<UserRef>>,
     pub next_member: Option<i64>,
     pub next_registration: Option<i64>,
+    /// Ticket code per registration; `None` = known to have none.
+    pub tickets: HashMap<RegistrationId, Option<String>>,
     pub w: Writes,
 }
 
@@ -46,6 +48,8 @@ pub struct Writes {
     pub outbox: Vec<Outgoing>,
     /// When the buffered messages were queued (one transaction, one clock reading).
     pub outbox_at: Option<DateTime<Utc>>,
+    /// Tickets to insert: registration, code, issued at (ms).
+    pub tickets: Vec<(RegistrationId, String, i64)>,
 }
 
 impl Writes {
@@ -58,5 +62,6 @@ impl Writes {
             && self.decisions.is_empty()
             && self.dialogues.is_empty()
             && self.outbox.is_empty()
+            && self.tickets.is_empty()
     }
 }

@@ -100,6 +100,24 @@ impl SqlTx {
             q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
+        // After registrations: a ticket refers to one. A duplicate code fails the group,
+        // which then runs again event by event with new random codes.
+        for chunk in crate::batch::chunks(&w.tickets) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO tickets (registration_id, code, code_hash, issued_at) ",
+            );
+            q.push_values(chunk, |mut b, (reg, code, at)| {
+                b.push_bind(reg.0)
+                    .push_bind(code.clone())
+                    .push_bind(super::tickets::code_hash(code))
+                    .push_bind(*at);
+            });
+            q.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+        }
+
         for chunk in crate::batch::chunks(&w.seen) {
             let mut q =
                 QueryBuilder::<Db>::new("INSERT INTO inbound_events (platform, event_id, at) ");

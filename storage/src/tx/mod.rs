@@ -21,6 +21,7 @@ mod salons;
 mod spec;
 mod subscribers;
 mod threads;
+mod tickets;
 mod web;
 
 use super::{Db, BEGIN};
