@@ -5,6 +5,7 @@ mod checkin;
 mod common;
 mod concurrency;
 mod disk_full;
+mod feedback;
 mod jobs;
 mod lane_pause;
 mod linking;

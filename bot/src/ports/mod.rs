@@ -7,7 +7,9 @@
 //! methods.
 
 mod attempts;
+mod chart;
 mod clock;
+mod feedback;
 mod jobs;
 mod kv;
 mod members;
@@ -22,7 +24,9 @@ mod threads;
 mod web;
 
 pub use attempts::AttemptTx;
+pub use chart::{ChartRenderer, Charts, RegistrationChart};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use feedback::FeedbackTx;
 pub use jobs::{JobTx, SubscriberTx};
 pub use kv::Kv;
 pub use members::MemberTx;
@@ -79,6 +83,7 @@ pub trait Tx:
     + SpecTx
     + WebTx
     + SalonAdminTx
+    + FeedbackTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -103,6 +108,7 @@ pub trait Tx:
 /// Every transaction trait, for code that calls them on a concrete or associated type
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
+    pub use super::FeedbackTx;
     pub use super::SalonAdminTx;
     pub use super::{
         AttemptTx, JobTx, MemberTx, MetaTx, OutboxTx, RegistrationTx, SalonTx, SpecTx,
