@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn yunqi(dir: &Path, args: &[&str], stdin: &str) -> Output {
+pub(crate) fn yunqi(dir: &Path, args: &[&str], stdin: &str) -> Output {
     yunqi_bytes(dir, args, stdin.as_bytes())
 }
 
@@ -43,7 +43,7 @@ fn yunqi_bytes(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
-fn text(b: &[u8]) -> String {
+pub(crate) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 

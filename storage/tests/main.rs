@@ -19,5 +19,6 @@ mod salon_flow;
 mod salon_series;
 mod spec;
 mod spec_checklist;
+mod stats;
 mod threads;
 mod time_driven;
