@@ -96,6 +96,8 @@ pub enum Export {
     Salon { id: i64 },
     /// Every job with its client, status, tags, budget and assignee (operators).
     Jobs,
+    /// A salon's answered feedback: salon, user, platform, rating, comment, answered_at.
+    Feedback { id: i64 },
     /// One job's spec as Markdown: sections, acceptance checklist, changelog, Q&A.
     Spec {
         id: i64,

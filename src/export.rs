@@ -1,7 +1,7 @@
 //! `yunqi export salon <id>`: CSV with the pinned header.
 
 use std::io::Write;
-use yunqi_storage::{ExportRow, JobExportRow};
+use yunqi_storage::{ExportRow, FeedbackExportRow, JobExportRow};
 
 pub const SALON_HEADER: &str = "id,name,phone,position,years,status,platform,user,registered_at";
 
@@ -68,6 +68,24 @@ pub fn write_jobs(out: &mut impl Write, rows: &[JobExportRow]) -> std::io::Resul
     Ok(())
 }
 
+pub const FEEDBACK_HEADER: &str = "salon,user,platform,rating,comment,answered_at";
+
+pub fn write_feedback(out: &mut impl Write, rows: &[FeedbackExportRow]) -> std::io::Result<()> {
+    writeln!(out, "{FEEDBACK_HEADER}")?;
+    for r in rows {
+        let cols = [
+            r.salon.to_string(),
+            field(&r.user),
+            r.platform.clone(),
+            r.rating.to_string(),
+            field(&r.comment),
+            r.answered_at.to_rfc3339(),
+        ];
+        writeln!(out, "{}", cols.join(","))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +99,36 @@ mod tests {
         assert_eq!(field("-1+2"), "'-1+2");
         // E.164 phone numbers keep their plus.
         assert_eq!(field("+4915112345678"), "+4915112345678");
+    }
+
+    #[test]
+    fn feedback_rows_are_written_with_the_pinned_header_and_safe_cells() {
+        use chrono::TimeZone;
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 10, 5, 0)
+            .unwrap();
+        let row = |user: &str, rating, comment: &str| FeedbackExportRow {
+            salon: 1,
+            user: user.into(),
+            platform: "slack".into(),
+            rating,
+            comment: comment.into(),
+            answered_at: at,
+        };
+        let mut out = Vec::new();
+        write_feedback(
+            &mut out,
+            &[
+                row("U1", 5, "好，再办"),
+                row("U2", 2, "=cmd|' /C calc'!A0, \"x\""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "salon,user,platform,rating,comment,answered_at\n\
+             1,U1,slack,5,好，再办,2026-11-28T10:05:00+00:00\n\
+             1,U2,slack,2,\"'=cmd|' /C calc'!A0, \"\"x\"\"\",2026-11-28T10:05:00+00:00\n"
+        );
     }
 }

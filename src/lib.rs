@@ -2,6 +2,7 @@
 //! Only wiring lives here; behaviour lives in the `yunqi-bot` crate.
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod conn_registry;
 pub mod console;

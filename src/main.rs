@@ -40,6 +40,16 @@ async fn run(cli: Cli) -> Result<()> {
             export::write_salon(&mut out, &rows)?;
             Ok(())
         }
+        Command::Export {
+            what: Export::Feedback { id },
+        } => {
+            telemetry::init("warn");
+            let store = SqliteStore::open(&settings.storage.url).await?;
+            let rows = store.export_feedback(id).await?;
+            let mut out = std::io::stdout().lock();
+            export::write_feedback(&mut out, &rows)?;
+            Ok(())
+        }
         Command::Export { what: Export::Jobs } => {
             telemetry::init("warn");
             let store = yunqi::db::Db::open(&settings.storage.url).await?;

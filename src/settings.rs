@@ -360,6 +360,7 @@ impl Settings {
             },
             announce: self.announce.recipients(),
             announce_jobs: self.announce.jobs,
+            charts: crate::chart::charts(),
             ..EngineConfig::default()
         })
     }

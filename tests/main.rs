@@ -19,6 +19,7 @@ mod slack_e2e;
 mod slack_pacing_e2e;
 mod slack_socket_e2e;
 mod slack_support;
+mod stats_cli;
 mod telegram_e2e;
 mod telegram_support;
 mod tickets_cli;

@@ -142,6 +142,11 @@ pub enum Dialogue {
         draft: Box<crate::salon_form::SalonDraft>,
         asking: crate::salon_form::SalonField,
     },
+    /// An attendee's feedback after a salon (`crate::feedback::step`).
+    Feedback {
+        salon: SalonId,
+        asking: crate::feedback::FeedbackQ,
+    },
 }
 
 /// A job being written; each field validated as it comes.
@@ -272,6 +277,8 @@ pub enum Step {
     },
     /// Every `/newsalon` answer is in; the engine checks the whole and creates it.
     SalonDone(Box<crate::salon_form::SalonDraft>),
+    /// A feedback answer: ask again, store the rating, or store the suggestion and end.
+    Feedback(crate::feedback::FeedbackStep),
 }
 
 /// The first step of posting a job: inline fields applied, then the first open question.
@@ -412,6 +419,7 @@ pub fn step(state: Dialogue, input: &str, today: NaiveDate) -> Step {
         Dialogue::NewSalon { draft, asking } => {
             crate::salon_form::step(*draft, asking, input, today)
         }
+        Dialogue::Feedback { salon, asking } => crate::feedback::step(salon, asking, input),
     }
 }
 

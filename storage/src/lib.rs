@@ -23,7 +23,7 @@ mod url;
 pub use bench::DatasetSize;
 pub use pg::{PgStore, PgTx};
 pub use pool::PageLimit;
-pub use sqlite::{Backlog, ExportRow, JobExportRow, Purged, WebSession};
+pub use sqlite::{Backlog, ExportRow, FeedbackExportRow, JobExportRow, Purged, WebSession};
 pub use sqlite::{GuestRow, SalonSummary};
 pub use sqlite::{SqliteStore, SqliteTx};
 pub use url::Backend;

@@ -49,6 +49,8 @@ macro_rules! json_rows {
 mod console;
 #[path = "export.rs"]
 mod export;
+#[path = "export_feedback.rs"]
+mod export_feedback;
 #[path = "export_spec.rs"]
 mod export_spec;
 #[path = "ops.rs"]
@@ -65,7 +67,7 @@ pub(crate) mod tx;
 mod web;
 
 pub use console::{GuestRow, SalonSummary};
-pub use export::{ExportRow, JobExportRow};
+pub use export::{ExportRow, FeedbackExportRow, JobExportRow};
 pub use ops::{Backlog, Purged};
 pub use store::SqlStore as SqliteStore;
 pub use tx::SqlTx as SqliteTx;

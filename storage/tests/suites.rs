@@ -25,3 +25,7 @@ mod spec_checklist;
 mod ops;
 #[path = "tickets.rs"]
 mod tickets;
+#[path = "feedback.rs"]
+mod feedback;
+#[path = "stats.rs"]
+mod stats;

@@ -201,6 +201,12 @@ pub enum Command {
         role: crate::ports::GrantedRole,
         user: String,
     },
+    /// `/feedback <salon> [1-5]`: answer (a button carries the rating), or the summary.
+    Feedback {
+        salon: SalonId,
+        rating: Option<u8>,
+    },
+    Stats(SalonId),
 }
 
 /// Who may run a command, as the engine checks it.

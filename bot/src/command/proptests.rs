@@ -254,6 +254,10 @@ fn command() -> impl Strategy<Value = Command> {
             .prop_map(|(salon, all, text)| C::Announce { salon, all, text })
             .boxed(),
         Just(C::Mine).boxed(),
+        (salon(), proptest::option::of(1u8..=5))
+            .prop_map(|(salon, rating)| C::Feedback { salon, rating })
+            .boxed(),
+        salon().prop_map(C::Stats).boxed(),
         (role(), text())
             .prop_map(|(role, user)| C::Grant { role, user })
             .boxed(),

@@ -389,4 +389,21 @@ commands! {
             _ => None,
         };
         text Command::Revoke { role, user } => two(role.as_str(), word(user));
+    // Attendees answer; organizers see the summary (the handler checks that role).
+    Feedback "feedback" ["反馈"] Everyone
+        parse |a| match a.words() {
+            [_] => Some(Command::Feedback { salon: a.salon(0)?, rating: None }),
+            [_, r] => Some(Command::Feedback {
+                salon: a.salon(0)?,
+                rating: Some(crate::feedback::Rating::parse(r)?.get()),
+            }),
+            _ => None,
+        };
+        text Command::Feedback { salon, rating } => match rating {
+            Some(r) => two(salon, r),
+            None => one(salon),
+        };
+    Stats "stats" ["统计"] Organizer
+        parse |a| Some(Command::Stats(a.salon(0)?));
+        text Command::Stats(id) => one(id);
 }

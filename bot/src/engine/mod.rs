@@ -4,6 +4,7 @@
 mod account;
 mod checklist;
 mod failed_note;
+mod feedback;
 mod jobs;
 mod jobs_client;
 mod jobs_ops;
@@ -16,6 +17,7 @@ mod salon_chat;
 mod salon_member;
 mod spec_edit;
 mod spec_post;
+mod stats;
 mod threads;
 mod tick;
 mod ticket;
@@ -48,6 +50,8 @@ pub struct EngineConfig {
     pub announce: Vec<Recipient>,
     /// Newly published jobs are posted there too (`[announce] jobs`).
     pub announce_jobs: bool,
+    /// Draws `/stats`'s chart (the composition root's; none: text only).
+    pub charts: crate::ports::Charts,
 }
 
 /// The web console's sign-in links (`/dashboard`).
@@ -125,6 +129,7 @@ impl Default for EngineConfig {
             web: WebConfig::default(),
             announce: Vec::new(),
             announce_jobs: false,
+            charts: crate::ports::Charts::default(),
         }
     }
 }
@@ -375,6 +380,8 @@ impl Engine {
             Command::Mine => self.mine(tx, cx).await?,
             Command::Grant { role, user } => self.grant(tx, cx, role, &user, true).await?,
             Command::Revoke { role, user } => self.grant(tx, cx, role, &user, false).await?,
+            Command::Feedback { salon, rating } => self.feedback_cmd(tx, cx, salon, rating).await?,
+            Command::Stats(id) => self.stats(tx, cx, id).await?,
         }
         Ok(())
     }
@@ -471,6 +478,7 @@ impl Engine {
             s @ (Step::AskSalon { .. } | Step::SalonDone(_)) => {
                 self.apply_salon_step(tx, cx, s).await?
             }
+            Step::Feedback(s) => self.feedback_step(tx, cx, s).await?,
         }
         Ok(())
     }

@@ -13,7 +13,7 @@ impl Engine {
         let mut out = Vec::new();
         self.expire_offers(tx, now, &mut out).await?;
         self.remind(tx, now, &mut out).await?;
-        self.settle_ended(tx, now).await?;
+        self.settle_ended(tx, now, &mut out).await?;
         self.digest_if_due(tx, now, &mut out).await?;
         self.remind_questions(tx, now, &mut out).await?;
         self.note_failed_deliveries(tx, now, &mut out).await?;
@@ -107,8 +107,14 @@ impl Engine {
         Ok(())
     }
 
-    /// After a salon ends, approved people who never checked in are recorded as no-shows.
-    async fn settle_ended<T: Tx>(&self, tx: &mut T, now: DateTime<Utc>) -> StoreResult<()> {
+    /// After a salon ends, approved people who never checked in are recorded as no-shows,
+    /// and those who did are asked for feedback.
+    async fn settle_ended<T: Tx>(
+        &self,
+        tx: &mut T,
+        now: DateTime<Utc>,
+        out: &mut Vec<Outgoing>,
+    ) -> StoreResult<()> {
         for salon in tx.salons_ended_unsettled(now).await? {
             for row in tx
                 .registrations(salon.id, &[RegStatus::Approved, RegStatus::Offered])
@@ -132,6 +138,7 @@ impl Engine {
                 })
                 .await?;
             }
+            self.ask_feedback(tx, &salon, now, out).await?;
             tx.salon_mark_settled(salon.id).await?;
         }
         Ok(())

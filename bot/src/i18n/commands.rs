@@ -84,6 +84,8 @@ fn texts(n: Name) -> (&'static str, &'static str, &'static str, &'static str) {
         Name::Mine => ("", "", "我的报名和需求", "my registrations and jobs"),
         Name::Grant => (" <角色> <用户>", " <role> <user>", "授予 organizer/operator/client", "grant organizer/operator/client"),
         Name::Revoke => (" <角色> <用户>", " <role> <user>", "撤销角色", "revoke a role"),
+        Name::Feedback => (" <沙龙编号> [1-5]", " <salon id> [1-5]", "活动反馈（组织者：查看汇总）", "feedback (organizers: the summary)"),
+        Name::Stats => (SALON.0, SALON.1, "报名与签到统计及图表", "registration and attendance stats with a chart"),
     }
 }
 

@@ -528,6 +528,8 @@ fn join(accounts: &[UserRef], sep: &str) -> String {
 
 mod checklist;
 mod commands;
+mod feedback;
+pub use feedback::FeedbackMsg;
 // Refused input (control characters, unreadable lines).
 mod input;
 pub use input::InputMsg;
@@ -539,6 +541,8 @@ mod threads;
 pub use checklist::{checklist as checklist_text, CheckMsg};
 mod salon_admin;
 mod salon_fields;
+mod stats;
+pub use stats::StatsMsg;
 mod web;
 pub use commands::{help_line, help_parts, usage};
 pub use jobs::{status_name as job_status_name, JobButton, JobMsg};

@@ -7,7 +7,9 @@
 //! methods.
 
 mod attempts;
+mod chart;
 mod clock;
+mod feedback;
 mod jobs;
 mod kv;
 mod lease;
@@ -24,7 +26,9 @@ mod tickets;
 mod web;
 
 pub use attempts::AttemptTx;
+pub use chart::{ChartRenderer, Charts, RegistrationChart};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use feedback::FeedbackTx;
 pub use jobs::{JobTx, SubscriberTx};
 pub use kv::Kv;
 pub use lease::{LeaseHolder, Leases, LocalLeases, LocalOutboxClaims, OutboxClaims};
@@ -84,6 +88,7 @@ pub trait Tx:
     + WebTx
     + SalonAdminTx
     + TicketTx
+    + FeedbackTx
 {
     async fn commit(self) -> StoreResult<()>;
     async fn rollback(self) -> StoreResult<()>;
@@ -108,6 +113,7 @@ pub trait Tx:
 /// Every transaction trait, for code that calls them on a concrete or associated type
 /// (`S::Tx`), where a `T: Tx` bound does not bring the aggregate traits into scope.
 pub mod prelude {
+    pub use super::FeedbackTx;
     pub use super::SalonAdminTx;
     pub use super::TicketTx;
     pub use super::{

@@ -54,6 +54,8 @@ macro_rules! json_rows {
 mod console;
 #[path = "../export.rs"]
 mod export;
+#[path = "../export_feedback.rs"]
+mod export_feedback;
 #[path = "../export_spec.rs"]
 mod export_spec;
 #[path = "../ops.rs"]

@@ -120,3 +120,15 @@ impl From<JobsExportRow> for JobExportRow {
         }
     }
 }
+
+/// One line of `yunqi export feedback`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackExportRow {
+    pub salon: i64,
+    pub user: String,
+    pub platform: String,
+    pub rating: i64,
+    /// Empty when skipped or not given yet.
+    pub comment: String,
+    pub answered_at: DateTime<Utc>,
+}

@@ -9,6 +9,7 @@
 
 mod attempts;
 mod cache;
+mod feedback;
 mod flush;
 mod jobs;
 mod link;
