@@ -1,7 +1,7 @@
 //! `yunqi export feedback <salon>`: the answered feedback rows, oldest answer first.
 
-use crate::error::db_err;
 use super::store::SqlStore;
+use crate::error::db_err;
 use crate::rows::time;
 pub use crate::shapes::export::FeedbackExportRow;
 use yunqi_bot::ports::StoreResult;

@@ -7,6 +7,7 @@
 #![allow(clippy::duplicate_mod)]
 
 mod backup;
+mod batch;
 mod bench;
 pub mod copy;
 mod error;
@@ -15,7 +16,6 @@ pub mod lease_sql;
 mod pg;
 mod pool;
 mod rows;
-mod batch;
 mod shapes;
 mod sqlite;
 mod url;

@@ -99,10 +99,7 @@ async fn push_rows(
                 .push_bind(r.7);
         });
         q.push(" ON CONFLICT DO NOTHING");
-        q.build()
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+        q.build().execute(&mut **tx).await.map_err(db_err)?;
     }
     Ok(())
 }

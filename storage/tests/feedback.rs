@@ -5,8 +5,8 @@ use super::common::*;
 use chrono::Duration;
 
 /// a, b checked in; c a no-show; d rejected; e cancelled. The clock is during the salon.
-async fn held_salon() -> Harness {
-    let h = harness!(Harness::new(vec![salon(5, 0)]));
+async fn held_salon() -> Option<Harness> {
+    let h = Harness::new(vec![salon(5, 0)]).await?;
     for u in ["a", "b", "c", "d", "e"] {
         h.register(u, 5).await;
     }
@@ -20,7 +20,7 @@ async fn held_salon() -> Harness {
         assert!(!ok.is_empty(), "{ok}");
         assert_eq!(h.status(u).await, "checked_in");
     }
-    h
+    Some(h)
 }
 
 fn to(sent: &[Sent]) -> Vec<&str> {
@@ -31,7 +31,7 @@ fn to(sent: &[Sent]) -> Vec<&str> {
 
 #[tokio::test]
 async fn only_checked_in_people_are_asked_once_when_the_salon_ends() {
-    let h = held_salon().await;
+    let h = harness!(held_salon());
     assert!(h.tick().await.is_empty(), "not before the end");
     h.advance(Duration::hours(3));
     let sent = h.tick().await;
@@ -58,7 +58,7 @@ async fn only_checked_in_people_are_asked_once_when_the_salon_ends() {
 
 #[tokio::test]
 async fn answers_are_re_asked_when_bad_and_summed_up_for_organizers() {
-    let h = held_salon().await;
+    let h = harness!(held_salon());
     h.advance(Duration::hours(3));
     h.tick().await;
 
@@ -112,7 +112,7 @@ async fn answers_are_re_asked_when_bad_and_summed_up_for_organizers() {
 
 #[tokio::test]
 async fn a_half_answered_feedback_resumes_after_a_restart() {
-    let h = held_salon().await;
+    let h = harness!(held_salon());
     h.advance(Duration::hours(3));
     h.tick().await;
     assert!(h.ask("a", "3").await.contains("建议"));
@@ -144,7 +144,7 @@ async fn a_half_answered_feedback_resumes_after_a_restart() {
 
 #[tokio::test]
 async fn feedback_waits_for_the_end_and_spares_a_dialogue_in_progress() {
-    let h = held_salon().await;
+    let h = harness!(held_salon());
     let early = h.ask("a", "/feedback 1").await;
     assert!(early.contains("结束后"), "{early}");
     // b is in the middle of posting a job when the salon ends.

@@ -10,7 +10,6 @@ use crate::rows::{ms, tags_text};
 use sqlx::QueryBuilder;
 use yunqi_bot::ports::StoreResult;
 
-
 impl SqlTx {
     pub(crate) async fn flush(&mut self) -> StoreResult<()> {
         if self.c.w.is_empty() {
@@ -112,10 +111,7 @@ impl SqlTx {
                     .push_bind(super::tickets::code_hash(code))
                     .push_bind(*at);
             });
-            q.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
         for chunk in crate::batch::chunks(&w.seen) {
@@ -125,10 +121,7 @@ impl SqlTx {
                 b.push_bind(p.as_str()).push_bind(id.clone()).push_bind(*at);
             });
             q.push(" ON CONFLICT DO NOTHING");
-            q.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+            q.build().execute(&mut *conn).await.map_err(db_err)?;
         }
 
         for (u, (d, at)) in &w.dialogues {

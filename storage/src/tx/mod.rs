@@ -51,7 +51,6 @@ pub struct SqlTx {
 /// The backend's transaction manager: `BEGIN`/`COMMIT`/`ROLLBACK` and the depth count.
 type TxManager = <Db as Database>::TransactionManager;
 
-
 /// Tables whose ids the transaction hands out itself (rows are inserted at flush).
 #[derive(Clone, Copy)]
 enum IdTable {

@@ -10,7 +10,7 @@ use yunqi_bot::ports::{CheckinMethod, CheckinRecord, StoreResult, TicketTx};
 
 /// What the database keeps to find a ticket: SHA-256 of the normalized code.
 pub(crate) fn code_hash(code: &str) -> String {
-    crate::web::hash(code)
+    crate::shapes::web::hash(code)
 }
 
 impl TicketTx for SqlTx {
