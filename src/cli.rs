@@ -44,6 +44,15 @@ pub enum Command {
         /// Where to write the copy; an existing file is never overwritten.
         file: std::path::PathBuf,
     },
+    /// Copies an SQLite database into a new, empty PostgreSQL database, ids kept.
+    Copy {
+        /// The SQLite database: `sqlite://path` or a path. It must exist.
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database: `postgres://…`. It must have no rows yet.
+        #[arg(long)]
+        to: String,
+    },
     /// Messages that could not be delivered: list them, or queue them again.
     Outbox {
         #[command(subcommand)]

@@ -44,7 +44,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: Export::Feedback { id },
         } => {
             telemetry::init("warn");
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::Db::open(&settings.storage.url).await?;
             let rows = store.export_feedback(id).await?;
             let mut out = std::io::stdout().lock();
             export::write_feedback(&mut out, &rows)?;
@@ -100,6 +100,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Outbox { what } => {
             telemetry::init("warn");
             ops::outbox(&settings, what).await
+        }
+        Command::Copy { from, to } => {
+            telemetry::init("warn");
+            yunqi::db::copy(&from, &to).await
         }
         Command::Backup { file } => {
             telemetry::init("warn");

@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod copy_cli;
 mod discord_e2e;
 mod discord_support;
 mod fault_kill;
