@@ -27,7 +27,11 @@ async fn a_registered_member_arrives_in_postgresql_and_a_second_copy_is_refused(
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let out = yunqi_at(dir.path(), &pg, &["copy", "--from", "yunqi.db", "--to", &pg]);
+    let out = yunqi_at(
+        dir.path(),
+        &pg,
+        &["copy", "--from", "yunqi.db", "--to", &pg],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
     assert!(report.lines().any(|l| l == "members\t1"), "{report}");
@@ -39,9 +43,17 @@ async fn a_registered_member_arrives_in_postgresql_and_a_second_copy_is_refused(
     let csv = text(&out.stdout);
     assert!(csv.contains("张三") && csv.contains("alice"), "{csv}");
 
-    let out = yunqi_at(dir.path(), &pg, &["copy", "--from", "yunqi.db", "--to", &pg]);
+    let out = yunqi_at(
+        dir.path(),
+        &pg,
+        &["copy", "--from", "yunqi.db", "--to", &pg],
+    );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("not empty"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not empty"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // A missing source is an error, not a new empty database copied over.
     let out = yunqi_at(dir.path(), &pg, &["copy", "--from", "nope.db", "--to", &pg]);

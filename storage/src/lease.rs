@@ -1,34 +1,17 @@
-//! Leases and outbox row claims on SQLite (the statements are in `lease_sql`). With one
-//! serve per SQLite file a lease is always free: the point is that the same protocol runs
-//! here, tested, as on PostgreSQL.
+//! Leases and outbox row claims, compiled for both backends (the statements are in
+//! `lease_sql`; the row claim differs per backend: `claim_rows` / `unclaim_rows` beside
+//! each `Db`). With one serve per SQLite file a lease is always free there: the point is
+//! that the same protocol runs, tested, on both.
 
-use crate::error::{backend, db_err};
+use super::store::SqlStore;
+use crate::error::db_err;
 use crate::lease_sql as q;
 use crate::rows::{ms, time};
-use crate::SqliteStore;
 use chrono::{DateTime, Utc};
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::ports::{LeaseHolder, Leases, OutboxClaims, StoreResult};
 
-impl SqliteStore {
-    /// Drops every lease and row claim: for a process that knows it is the only one on
-    /// this file (the serve lock), so a crashed predecessor's leases do not make it wait.
-    pub async fn leases_void(&self) -> StoreResult<()> {
-        sqlx::query("DELETE FROM leases")
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        sqlx::query(
-            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by IS NOT NULL",
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-}
-
-impl Leases for SqliteStore {
+impl Leases for SqlStore {
     async fn lease_acquire(
         &self,
         name: &str,
@@ -75,11 +58,7 @@ impl Leases for SqliteStore {
     }
 }
 
-fn id_list(ids: &[OutboxId]) -> StoreResult<String> {
-    serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).map_err(backend)
-}
-
-impl OutboxClaims for SqliteStore {
+impl OutboxClaims for SqlStore {
     async fn outbox_claim(
         &self,
         platform: Platform,
@@ -91,15 +70,17 @@ impl OutboxClaims for SqliteStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut got: Vec<i64> = sqlx::query_scalar(q::CLAIM_SQLITE)
-            .bind(platform.as_str())
-            .bind(holder)
-            .bind(id_list(ids)?)
-            .bind(ms(now))
-            .bind(ms(until))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let mut got = super::claim_rows(
+            &self.pool,
+            platform.as_str(),
+            holder,
+            &ids,
+            ms(now),
+            ms(until),
+        )
+        .await
+        .map_err(db_err)?;
         got.sort_unstable();
         Ok(got.into_iter().map(OutboxId).collect())
     }
@@ -108,10 +89,8 @@ impl OutboxClaims for SqliteStore {
         if ids.is_empty() {
             return Ok(());
         }
-        sqlx::query(q::UNCLAIM_SQLITE)
-            .bind(holder)
-            .bind(id_list(ids)?)
-            .execute(&self.pool)
+        let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        super::unclaim_rows(&self.pool, holder, &ids)
             .await
             .map_err(db_err)?;
         Ok(())

@@ -11,7 +11,6 @@ mod batch;
 mod bench;
 pub mod copy;
 mod error;
-mod lease;
 pub mod lease_sql;
 mod pg;
 mod pool;

@@ -53,6 +53,8 @@ mod export;
 mod export_feedback;
 #[path = "export_spec.rs"]
 mod export_spec;
+#[path = "lease.rs"]
+mod lease;
 #[path = "ops.rs"]
 mod ops;
 #[path = "outbox.rs"]
@@ -93,5 +95,58 @@ impl SqliteStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db_err)
+    }
+}
+
+/// Claims outbox rows for `holder` (`lease_sql::CLAIM_SQLITE`; the ids as one JSON array).
+pub(crate) async fn claim_rows(
+    pool: &SqlitePool,
+    platform: &str,
+    holder: &str,
+    ids: &[i64],
+    now: i64,
+    until: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let json = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query_scalar(crate::lease_sql::CLAIM_SQLITE)
+        .bind(platform)
+        .bind(holder)
+        .bind(json)
+        .bind(now)
+        .bind(until)
+        .fetch_all(pool)
+        .await
+}
+
+/// Releases `holder`'s claims on `ids`.
+pub(crate) async fn unclaim_rows(
+    pool: &SqlitePool,
+    holder: &str,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(crate::lease_sql::UNCLAIM_SQLITE)
+        .bind(holder)
+        .bind(json)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Drops every lease and row claim: for a process that knows it is the only one on
+    /// this file (the serve lock), so a crashed predecessor's leases do not make it wait.
+    pub async fn leases_void(&self) -> StoreResult<()> {
+        sqlx::query("DELETE FROM leases")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by IS NOT NULL",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
     }
 }

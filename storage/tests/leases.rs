@@ -1,22 +1,21 @@
-//! Leases and outbox row claims on SQLite: the statements PostgreSQL runs too.
+//! Leases and outbox row claims through the ports, on both backends.
 
-use crate::on_sqlite::common::*;
+use super::common::*;
+use super::Store as Db;
 use chrono::Duration as Cd;
 use std::sync::Arc;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Reply};
 use yunqi_bot::ports::{Leases, OutboxClaims, OutboxTx, Store, Tx};
-use yunqi_storage::SqliteStore;
 
-async fn store() -> Arc<SqliteStore> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("y.db");
-    std::mem::forget(dir);
-    Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap())
+/// A fresh store, and what keeps its file alive; `None` when the backend is not here.
+async fn store() -> Option<(Arc<Db>, Option<tempfile::TempDir>)> {
+    let (url, dir) = super::fresh().await?;
+    Some((Arc::new(Db::open(&url).await.unwrap()), dir))
 }
 
 /// Queues one message per recipient in `to` (in that order); their ids.
-pub async fn queue(store: &SqliteStore, to: &[&str]) -> Vec<OutboxId> {
+pub async fn queue(store: &Db, to: &[&str]) -> Vec<OutboxId> {
     let msgs: Vec<_> = to
         .iter()
         .enumerate()
@@ -37,7 +36,9 @@ pub async fn queue(store: &SqliteStore, to: &[&str]) -> Vec<OutboxId> {
 
 #[tokio::test]
 async fn a_lease_is_held_by_one_holder_until_it_runs_out() {
-    let s = store().await;
+    let Some((s, _dir)) = store().await else {
+        return;
+    };
     let t = t0();
     let ttl = Cd::seconds(15);
     assert!(s.lease_acquire("leader", "a", t, t + ttl).await.unwrap());
@@ -67,7 +68,9 @@ async fn a_lease_is_held_by_one_holder_until_it_runs_out() {
 
 #[tokio::test]
 async fn claims_keep_a_recipient_with_one_holder_and_run_out() {
-    let s = store().await;
+    let Some((s, _dir)) = store().await else {
+        return;
+    };
     let ids = queue(&s, &["x", "x", "y", "z"]).await;
     let (t, until) = (t0(), t0() + Cd::seconds(15));
     let p = Platform::Console;

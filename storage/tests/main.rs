@@ -13,7 +13,6 @@ mod backup;
 mod copy_pg;
 mod disk_full;
 mod lane_pause;
-mod leases;
 mod leases_pg;
 mod open;
 mod outbox;

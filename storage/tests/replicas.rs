@@ -2,7 +2,7 @@
 //! them (its lane lease), rows are claimed, and when the lane's holder dies the other
 //! takes over within the ttl, re-sending only what the dead one had not settled.
 
-use crate::leases::queue;
+use crate::on_sqlite::leases::queue;
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

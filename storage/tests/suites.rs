@@ -29,3 +29,5 @@ mod tickets;
 mod feedback;
 #[path = "stats.rs"]
 mod stats;
+#[path = "leases.rs"]
+pub(crate) mod leases;

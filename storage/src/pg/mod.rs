@@ -58,6 +58,8 @@ mod export;
 mod export_feedback;
 #[path = "../export_spec.rs"]
 mod export_spec;
+#[path = "../lease.rs"]
+mod lease;
 #[path = "../ops.rs"]
 mod ops;
 #[path = "../outbox.rs"]
@@ -76,4 +78,46 @@ pub use tx::SqlTx as PgTx;
 
 async fn connect(url: &str) -> StoreResult<PgPool> {
     pool::connect(url).await
+}
+
+/// Claims outbox rows for `holder`: the platform's claims serialized by an advisory lock
+/// for the transaction (`lease_sql::CLAIM_LOCK_PG`), then `CLAIM_PG` with
+/// `FOR UPDATE SKIP LOCKED`.
+pub(crate) async fn claim_rows(
+    pool: &PgPool,
+    platform: &str,
+    holder: &str,
+    ids: &[i64],
+    now: i64,
+    until: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(crate::lease_sql::CLAIM_LOCK_PG)
+        .bind(platform)
+        .execute(&mut *tx)
+        .await?;
+    let got = sqlx::query_scalar(crate::lease_sql::CLAIM_PG)
+        .bind(platform)
+        .bind(holder)
+        .bind(ids)
+        .bind(now)
+        .bind(until)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(got)
+}
+
+/// Releases `holder`'s claims on `ids`.
+pub(crate) async fn unclaim_rows(
+    pool: &PgPool,
+    holder: &str,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(crate::lease_sql::UNCLAIM_PG)
+        .bind(holder)
+        .bind(ids)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
