@@ -18,5 +18,4 @@ mod open;
 mod outbox;
 mod pacing;
 mod parts;
-mod replicas;
 mod salon_channels;

@@ -1,8 +1,9 @@
-//! Two replicas on one database file in one process: each outbox lane runs on one of
+//! Two replicas on one database (a SQLite file, or a PostgreSQL database) in one process: each outbox lane runs on one of
 //! them (its lane lease), rows are claimed, and when the lane's holder dies the other
 //! takes over within the ttl, re-sending only what the dead one had not settled.
 
-use crate::on_sqlite::leases::queue;
+use super::leases::queue;
+use super::Store as Db;
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +15,6 @@ use yunqi_bot::ids::Platform;
 use yunqi_bot::ports::{Clock, Delivery, Outbound, SystemClock};
 use yunqi_bot::runtime::lease::{hold, while_held, LEADER};
 use yunqi_bot::runtime::{DeliveryLog, Dispatcher, LeaseTerms};
-use yunqi_storage::SqliteStore;
 
 const TTL: Duration = Duration::from_millis(900);
 
@@ -61,7 +61,7 @@ struct Replica {
 }
 
 async fn replica(path: &str, name: &'static str, log: &Log, rate: f64) -> Replica {
-    let store = Arc::new(SqliteStore::open(path).await.unwrap());
+    let store = Arc::new(Db::open(path).await.unwrap());
     let fake = Arc::new(Fake {
         replica: name,
         log: log.clone(),
@@ -90,11 +90,12 @@ async fn replica(path: &str, name: &'static str, log: &Log, rate: f64) -> Replic
     Replica { fake, stop, tasks }
 }
 
-fn db() -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("y.db");
+/// A fresh database's URL (its directory kept for the test's life); `None` when the
+/// backend is not here.
+async fn db() -> Option<String> {
+    let (url, dir) = super::fresh().await?;
     std::mem::forget(dir);
-    path.to_str().unwrap().to_string()
+    Some(url)
 }
 
 async fn until_delivered(log: &Log, n: usize, within: Duration) {
@@ -127,11 +128,13 @@ fn per_replica(log: &Log) -> HashMap<&'static str, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_replicas_deliver_each_message_once_through_one_lane() {
-    let path = db();
+    let Some(path) = db().await else {
+        return;
+    };
     let log: Log = Arc::default();
     let a = replica(&path, "a", &log, 2000.0).await;
     let b = replica(&path, "b", &log, 2000.0).await;
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = Db::open(&path).await.unwrap();
     let to: Vec<String> = (0..400).map(|i| format!("u{i}")).collect();
     let to: Vec<&str> = to.iter().map(|s| s.as_str()).collect();
     queue(&store, &to).await;
@@ -159,11 +162,13 @@ async fn two_replicas_deliver_each_message_once_through_one_lane() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn when_the_lanes_holder_dies_the_other_takes_over_within_the_ttl() {
-    let path = db();
+    let Some(path) = db().await else {
+        return;
+    };
     let log: Log = Arc::default();
     // 100/s: the first replica is mid-fan-out when it dies
     let a = replica(&path, "a", &log, 100.0).await;
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = Db::open(&path).await.unwrap();
     let to: Vec<String> = (0..300).map(|i| format!("u{i}")).collect();
     let to: Vec<&str> = to.iter().map(|s| s.as_str()).collect();
     queue(&store, &to).await;
@@ -202,11 +207,13 @@ async fn when_the_lanes_holder_dies_the_other_takes_over_within_the_ttl() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn leader_work_runs_on_one_replica_and_moves_when_it_stops() {
-    let path = db();
+    let Some(path) = db().await else {
+        return;
+    };
     let ticks: Arc<Mutex<Vec<&'static str>>> = Arc::default();
     let mut stops = Vec::new();
     for name in ["a", "b"] {
-        let store = Arc::new(SqliteStore::open(&path).await.unwrap());
+        let store = Arc::new(Db::open(&path).await.unwrap());
         let (stop, stopped) = watch::channel(false);
         let terms = LeaseTerms {
             holder: name.into(),

@@ -31,3 +31,5 @@ mod feedback;
 mod stats;
 #[path = "leases.rs"]
 pub(crate) mod leases;
+#[path = "replicas.rs"]
+mod replicas;
