@@ -90,7 +90,8 @@ pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fit
     for b in as_text {
         text.push_str(&format!("\n[{}] {}", b.label, b.command));
     }
-    let mut attachment = reply.attachment.clone();
+    // A pending QR code is drawn here, at delivery, never in the writer.
+    let mut attachment = reply.attachment.as_ref().and_then(Attachment::drawn);
     if attachment.is_some() && !caps.attachments {
         attachment = None;
     }

@@ -30,6 +30,10 @@ pub struct Attachment {
     pub content: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub base64: bool,
+    /// `content` is the text of a QR code still to be drawn (a PNG at delivery, by `fit`):
+    /// drawing it costs ~0.5 ms, too much for the writer's transaction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub qr: bool,
 }
 
 impl Attachment {
@@ -40,7 +44,29 @@ impl Attachment {
             mime: mime.into(),
             content: content.into(),
             base64: false,
+            qr: false,
         }
+    }
+
+    /// A QR code of `text`, drawn as a PNG when the message is delivered.
+    pub fn qr_png(filename: impl Into<String>, text: impl Into<String>) -> Attachment {
+        Attachment {
+            filename: filename.into(),
+            mime: "image/png".into(),
+            content: text.into(),
+            base64: false,
+            qr: true,
+        }
+    }
+
+    /// The attachment as sent: a pending QR code drawn as a PNG (`None` if it cannot be
+    /// encoded), anything else as it is.
+    pub fn drawn(&self) -> Option<Attachment> {
+        if !self.qr {
+            return Some(self.clone());
+        }
+        let png = crate::ticket::qr_png_of(&self.content)?;
+        Some(Attachment::png(self.filename.clone(), &png))
     }
 
     /// A PNG image.
@@ -51,6 +77,7 @@ impl Attachment {
             mime: "image/png".into(),
             content: base64::engine::general_purpose::STANDARD.encode(png),
             base64: true,
+            qr: false,
         }
     }
 

@@ -39,10 +39,15 @@ pub fn display(code: &str) -> String {
 const SCALE: usize = 8;
 const QUIET: usize = 4;
 
-/// The QR code of the displayed code, as a black-on-white 1-bit PNG (about 1 KB; made in
-/// the writer with every approval, so it is kept cheap: one bit per pixel, fast deflate).
+/// The QR code of the displayed code, as a black-on-white 1-bit PNG (about 1 KB).
 pub fn qr_png(code: &str) -> Option<Vec<u8>> {
-    let qr = qrcode::QrCode::new(display(code).as_bytes()).ok()?;
+    qr_png_of(&display(code))
+}
+
+/// The QR code of `text` as a 1-bit PNG: one bit per pixel, fast deflate. Drawn at delivery
+/// (`Attachment::drawn`), not in the writer.
+pub fn qr_png_of(text: &str) -> Option<Vec<u8>> {
+    let qr = qrcode::QrCode::new(text.as_bytes()).ok()?;
     let modules = qr.width();
     let dark: Vec<bool> = qr
         .to_colors()

@@ -27,7 +27,13 @@ async fn approve(h: &Harness, user: &str) -> String {
 fn assert_png(r: &yunqi_bot::message::Reply) {
     let a = r.attachment.as_ref().expect("the QR code is attached");
     assert!(a.is_image(), "{}", a.mime);
-    let bytes = a.bytes().expect("base64 decodes");
+    // Stored as the code to draw; drawn as a PNG at delivery.
+    assert!(a.qr, "drawn at delivery, not in the writer");
+    let bytes = a
+        .drawn()
+        .expect("the QR code encodes")
+        .bytes()
+        .expect("base64 decodes");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
 }
 

@@ -33,11 +33,12 @@ pub(crate) fn ticket_reply(salon: &Salon, code: &str, l: Locale) -> Reply {
         code: &shown,
     }
     .render(l);
-    let r = Reply::text(text).private();
-    match ticket::qr_png(code) {
-        Some(png) => r.with_attachment(Attachment::png(format!("ticket-{}.png", salon.id), &png)),
-        None => r,
-    }
+    Reply::text(text)
+        .private()
+        .with_attachment(Attachment::qr_png(
+            format!("ticket-{}.png", salon.id),
+            ticket::display(code),
+        ))
 }
 
 /// An approval (with its ticket code) and the ticket message after it.
