@@ -6,7 +6,7 @@ use super::{Ctx, Engine};
 use crate::command::Command;
 use crate::dialogue::{Dialogue, Step};
 use crate::feedback::{self, FeedbackQ, FeedbackStep, Summary};
-use crate::i18n::{FeedbackMsg, Msg};
+use crate::i18n::FeedbackMsg;
 use crate::ids::SalonId;
 use crate::message::{Button, ButtonStyle, Outgoing, Reply};
 use crate::model::{RegStatus, Salon, SalonStatus};
@@ -84,8 +84,7 @@ impl Engine {
         id: SalonId,
         rating: Option<u8>,
     ) -> StoreResult<()> {
-        let Some((salon, _)) = tx.salon_get(id).await? else {
-            cx.say(Msg::SalonNotFound(id.0));
+        let Some(salon) = self.salon_or_say(tx, cx, id).await? else {
             return Ok(());
         };
         let l = cx.locale();

@@ -12,7 +12,8 @@ use crate::ports::{StoreResult, Tx};
 use rand::Rng;
 
 impl Engine {
-    async fn salon_or_say<T: Tx>(
+    /// The salon, or `None` after telling the user it does not exist.
+    pub(crate) async fn salon_or_say<T: Tx>(
         &self,
         tx: &mut T,
         cx: &mut Ctx<'_>,

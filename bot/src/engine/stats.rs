@@ -3,7 +3,7 @@
 
 use super::{Ctx, Engine};
 use crate::feedback::Summary;
-use crate::i18n::{Msg, StatsMsg};
+use crate::i18n::StatsMsg;
 use crate::ids::SalonId;
 use crate::message::{Attachment, Reply};
 use crate::model::RegStatus;
@@ -17,8 +17,7 @@ impl Engine {
         cx: &mut Ctx<'_>,
         id: SalonId,
     ) -> StoreResult<()> {
-        let Some((salon, _)) = tx.salon_get(id).await? else {
-            cx.say(Msg::SalonNotFound(id.0));
+        let Some(salon) = self.salon_or_say(tx, cx, id).await? else {
             return Ok(());
         };
         let rows = tx.registrations(id, &RegStatus::ALL).await?;

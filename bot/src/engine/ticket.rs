@@ -74,8 +74,7 @@ impl Engine {
         cx: &mut Ctx<'_>,
         id: SalonId,
     ) -> StoreResult<()> {
-        let Some((salon, _)) = tx.salon_get(id).await? else {
-            cx.say(Msg::SalonNotFound(id.0));
+        let Some(salon) = self.salon_or_say(tx, cx, id).await? else {
             return Ok(());
         };
         let reg = tx.registration_latest(id, cx.member.id).await?;
