@@ -340,14 +340,9 @@ impl Engine {
         if let Some(ticket) = crate::ticket::normalize(code) {
             return self.check_in_ticket(tx, cx, &ticket).await;
         }
-        let subjects = checkin_subjects(cx);
-        let limit = checkin_limit();
-        if limit.locked(tx, &subjects, cx.now).await? {
-            cx.say(Msg::LinkTryLater {
-                minutes: limit.window.num_minutes(),
-            });
+        let Some((limit, subjects)) = checkin_gate(tx, cx).await? else {
             return Ok(());
-        }
+        };
         let Some(salon) = tx.salon_by_checkin_code(code.trim()).await? else {
             limit.failed(tx, &subjects, cx.now).await?;
             cx.say(Msg::CheckinBadCode);
@@ -494,7 +489,7 @@ pub(crate) const CHECKIN_OPENS_HOURS: i64 = 1;
 
 /// Wrong check-in codes allowed per member and account in a window: a 6-digit code
 /// cannot be guessed at 5 tries per 10 minutes.
-pub(crate) fn checkin_limit() -> super::limit::Limit {
+fn checkin_limit() -> super::limit::Limit {
     super::limit::Limit {
         kind: "checkin",
         max: 5,
@@ -502,7 +497,24 @@ pub(crate) fn checkin_limit() -> super::limit::Limit {
     }
 }
 
-pub(crate) fn checkin_subjects(cx: &Ctx<'_>) -> Vec<String> {
+/// The check-in guess limit and who it counts against, or `None` after telling a locked-out
+/// user to try later (shared code and ticket codes alike).
+pub(crate) async fn checkin_gate<T: Tx>(
+    tx: &mut T,
+    cx: &mut Ctx<'_>,
+) -> StoreResult<Option<(super::limit::Limit, Vec<String>)>> {
+    let subjects = checkin_subjects(cx);
+    let limit = checkin_limit();
+    if limit.locked(tx, &subjects, cx.now).await? {
+        cx.say(Msg::LinkTryLater {
+            minutes: limit.window.num_minutes(),
+        });
+        return Ok(None);
+    }
+    Ok(Some((limit, subjects)))
+}
+
+fn checkin_subjects(cx: &Ctx<'_>) -> Vec<String> {
     vec![
         format!("member:{}", cx.member.id.0),
         format!("account:{}", cx.ev.user),

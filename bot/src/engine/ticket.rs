@@ -1,7 +1,7 @@
 //! Personal tickets: issued with an approval, sent again by `/ticket`, and checked in by
 //! an organizer with `/checkin <ticket-code>` (typed, or scanned from the QR code).
 
-use super::salon::{checkin_limit, checkin_subjects, CHECKIN_OPENS_HOURS};
+use super::salon::{checkin_gate, CHECKIN_OPENS_HOURS};
 use super::{Ctx, Engine};
 use crate::i18n::{Locale, Msg, TicketMsg};
 use crate::ids::SalonId;
@@ -103,14 +103,9 @@ impl Engine {
             say(cx, TicketMsg::ShowAtDoor);
             return Ok(());
         }
-        let subjects = checkin_subjects(cx);
-        let limit = checkin_limit();
-        if limit.locked(tx, &subjects, cx.now).await? {
-            cx.say(Msg::LinkTryLater {
-                minutes: limit.window.num_minutes(),
-            });
+        let Some((limit, subjects)) = checkin_gate(tx, cx).await? else {
             return Ok(());
-        }
+        };
         let Some(row) = tx.ticket_find(code).await? else {
             limit.failed(tx, &subjects, cx.now).await?;
             say(cx, TicketMsg::Unknown);
