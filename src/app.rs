@@ -74,19 +74,23 @@ impl App {
         App::open(settings, table, Arc::new(SystemClock)).await
     }
 
+    fn dispatcher(&self) -> Dispatcher<SqliteStore> {
+        Dispatcher {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            changed: self.core.outbox_changed(),
+            idle_poll: Duration::from_secs(1),
+        }
+    }
+
     /// Delivers the outbox through `adapters` until `shutdown`.
     pub fn spawn_dispatcher(
         &self,
         adapters: Vec<Arc<dyn Outbound>>,
         shutdown: watch::Receiver<bool>,
     ) -> Vec<JoinHandle<()>> {
-        let d = Dispatcher {
-            store: self.store.clone(),
-            clock: self.clock.clone(),
-            changed: self.core.outbox_changed(),
-            idle_poll: Duration::from_secs(1),
-        };
-        d.spawn_observed(adapters, shutdown, self.deliveries.clone())
+        self.dispatcher()
+            .spawn_observed(adapters, shutdown, self.deliveries.clone())
     }
 
     /// `spawn_dispatcher` for one of several replicas: each platform's lane runs while
@@ -97,13 +101,8 @@ impl App {
         terms: LeaseTerms,
         shutdown: watch::Receiver<bool>,
     ) -> Vec<JoinHandle<()>> {
-        let d = Dispatcher {
-            store: self.store.clone(),
-            clock: self.clock.clone(),
-            changed: self.core.outbox_changed(),
-            idle_poll: Duration::from_secs(1),
-        };
-        d.spawn_leased(adapters, terms, shutdown, self.deliveries.clone())
+        self.dispatcher()
+            .spawn_leased(adapters, terms, shutdown, self.deliveries.clone())
     }
 
     /// The scheduler (tick and retention) while `leading` says this replica leads.
