@@ -10,13 +10,14 @@ use yunqi_bot::ports::{Clock, Outbound, SystemClock};
 use yunqi_bot::runtime::lease::while_held;
 use yunqi_bot::runtime::{Core, DeliveryLog, Dispatcher, LeaseTerms};
 use yunqi_bot::Engine;
-use yunqi_storage::SqliteStore;
+use yunqi_storage::{AppStore, SqliteStore};
 
-pub struct App {
+/// The running bot on one storage backend (`S`: SQLite by default, or PostgreSQL).
+pub struct App<S: AppStore = SqliteStore> {
     pub settings: Settings,
     pub table: toml::Table,
-    pub store: Arc<SqliteStore>,
-    pub core: Core<SqliteStore>,
+    pub store: Arc<S>,
+    pub core: Core<S>,
     pub clock: Arc<dyn Clock>,
     /// Each lane's latest delivery outcomes (`/readyz`).
     pub deliveries: Arc<DeliveryLog>,
@@ -35,19 +36,14 @@ pub fn configure(config: Option<&str>, db: Option<&str>) -> Result<(Settings, to
     Ok((settings, table))
 }
 
-impl App {
+impl<S: AppStore> App<S> {
     /// Opens the database (migrating it), starts the core and seeds configured salons.
     pub async fn open(
         settings: Settings,
         table: toml::Table,
         clock: Arc<dyn Clock>,
-    ) -> Result<App> {
-        crate::db::sqlite_only(&settings.storage.url, "serve / console / salon add")?;
-        let store = Arc::new(
-            SqliteStore::open(&settings.storage.url)
-                .await
-                .with_context(|| format!("opening database {}", settings.storage.url))?,
-        );
+    ) -> Result<App<S>> {
+        let store = Arc::new(crate::db::open::<S>(&settings.storage.url).await?);
         let engine = Engine::new(settings.engine_config()?);
         let (core, writer) = Core::start(store.clone(), engine, clock.clone());
         let salons = settings.seed_salons(clock.now())?;
@@ -70,11 +66,11 @@ impl App {
         })
     }
 
-    pub async fn open_default(settings: Settings, table: toml::Table) -> Result<App> {
+    pub async fn open_default(settings: Settings, table: toml::Table) -> Result<App<S>> {
         App::open(settings, table, Arc::new(SystemClock)).await
     }
 
-    fn dispatcher(&self) -> Dispatcher<SqliteStore> {
+    fn dispatcher(&self) -> Dispatcher<S> {
         Dispatcher {
             store: self.store.clone(),
             clock: self.clock.clone(),
@@ -141,10 +137,10 @@ impl App {
 }
 
 /// Ticks the core and runs the retention pass until `shutdown`.
-fn scheduler(
-    core: Core<SqliteStore>,
+fn scheduler<S: AppStore>(
+    core: Core<S>,
     every: Duration,
-    mut retention: crate::ops::Retention,
+    mut retention: crate::ops::Retention<S>,
     mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {

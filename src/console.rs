@@ -9,10 +9,9 @@ use tokio::sync::Notify;
 use yunqi_adapters::console::ConsoleOut;
 use yunqi_bot::i18n::InputMsg;
 use yunqi_bot::ids::Platform;
-use yunqi_bot::ports::Store;
 use yunqi_bot::runtime::Core;
 use yunqi_bot::{Inbound, UserRef};
-use yunqi_storage::SqliteStore;
+use yunqi_storage::AppStore;
 
 /// Longest wait for the replies to one line before reading the next.
 const DRAIN_LIMIT: Duration = Duration::from_secs(30);
@@ -26,7 +25,7 @@ pub fn adapter(user: &str, files_dir: &str) -> Arc<ConsoleOut> {
 }
 
 /// Waits until nothing is queued for the console user (everything printed).
-pub async fn drained(store: &SqliteStore, user: &str, delivered: &Notify) {
+pub async fn drained<S: AppStore>(store: &S, user: &str, delivered: &Notify) {
     let start = Instant::now();
     loop {
         let notified = delivered.notified();
@@ -69,11 +68,11 @@ pub async fn next_line<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Op
 
 /// Reads stdin line by line as `user` until EOF or `/quit`; each line's replies are printed
 /// before the next line is read. Piped input is echoed so transcripts read as a chat.
-pub async fn chat(core: &Core<SqliteStore>, user: &str, delivered: &Notify) -> Result<()> {
+pub async fn chat<S: AppStore>(core: &Core<S>, user: &str, delivered: &Notify) -> Result<()> {
     let echo = !std::io::stdin().is_terminal();
     let me = UserRef::new(Platform::Console, user);
     let mut input = BufReader::new(tokio::io::stdin());
-    drained(core.store(), user, delivered).await;
+    drained(core.store().as_ref(), user, delivered).await;
     while let Some(line) = next_line(&mut input).await? {
         let Line::Text(line) = line else {
             println!("{}", InputMsg::UnreadableLine.both());
@@ -92,9 +91,9 @@ pub async fn chat(core: &Core<SqliteStore>, user: &str, delivered: &Notify) -> R
         if let Err(e) = core.submit(Inbound::text(me.clone(), line)).await {
             tracing::error!(error = %e, "the line was not handled");
         }
-        drained(core.store(), user, delivered).await;
+        drained(core.store().as_ref(), user, delivered).await;
     }
-    drained(core.store(), user, delivered).await;
+    drained(core.store().as_ref(), user, delivered).await;
     Ok(())
 }
 

@@ -1,80 +1,29 @@
 //! `[storage] url` → the backend: `postgres://…` is PostgreSQL, `sqlite://…` or a path
-//! SQLite. `migrate` and the exports run on either; the commands that still need the
-//! SQLite store (serve, console, outbox, salon, backup) refuse PostgreSQL with one line
-//! saying so instead of treating the URL as a file name.
+//! SQLite. Every command runs on either (`main.rs` picks the store type once) except
+//! `backup`, which copies a SQLite file, and `copy`, which goes from one to the other.
 
 use anyhow::{bail, Context, Result};
-use yunqi_bot::i18n::Locale;
-use yunqi_storage::{Backend, ExportRow, FeedbackExportRow, JobExportRow, PgStore, SqliteStore};
+use yunqi_storage::{AppStore, Backend, PgStore, SqliteStore};
 
-pub enum Db {
-    Sqlite(SqliteStore),
-    Postgres(PgStore),
-}
-
-impl Db {
-    /// Opens the database `url` names and applies its backend's migrations.
-    pub async fn open(url: &str) -> Result<Db> {
-        Ok(match Backend::of(url) {
-            Backend::Sqlite => Db::Sqlite(
-                SqliteStore::open(url)
-                    .await
-                    .with_context(|| format!("opening database {url}"))?,
-            ),
-            // The URL may carry a password: not repeated in the error.
-            Backend::Postgres => Db::Postgres(
-                PgStore::open(url)
-                    .await
-                    .context("opening the PostgreSQL database")?,
-            ),
-        })
+/// Opens the database `url` names as backend `S` and applies that backend's migrations.
+pub async fn open<S: AppStore>(url: &str) -> Result<S> {
+    let backend = Backend::of(url);
+    let wanted = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    if wanted != S::BACKEND {
+        bail!("[storage] url names {wanted}, but this store is {}", S::BACKEND);
     }
-
-    pub async fn export_salon(&self, id: i64) -> Result<Vec<ExportRow>> {
-        Ok(match self {
-            Db::Sqlite(s) => s.export_salon(id).await?,
-            Db::Postgres(s) => s.export_salon(id).await?,
-        })
+    match backend {
+        Backend::Sqlite => S::open(url)
+            .await
+            .with_context(|| format!("opening database {url}")),
+        // The URL may carry a password: not repeated in the error.
+        Backend::Postgres => S::open(url)
+            .await
+            .context("opening the PostgreSQL database"),
     }
-
-    pub async fn export_feedback(&self, salon: i64) -> Result<Vec<FeedbackExportRow>> {
-        Ok(match self {
-            Db::Sqlite(s) => s.export_feedback(salon).await?,
-            Db::Postgres(s) => s.export_feedback(salon).await?,
-        })
-    }
-
-    pub async fn export_jobs(&self) -> Result<Vec<JobExportRow>> {
-        Ok(match self {
-            Db::Sqlite(s) => s.export_jobs().await?,
-            Db::Postgres(s) => s.export_jobs().await?,
-        })
-    }
-
-    pub async fn export_spec(&self, id: i64, l: Locale) -> Result<Option<String>> {
-        Ok(match self {
-            Db::Sqlite(s) => s.export_spec(id, l).await?,
-            Db::Postgres(s) => s.export_spec(id, l).await?,
-        })
-    }
-
-    pub async fn close(&self) {
-        match self {
-            Db::Sqlite(s) => s.close().await,
-            Db::Postgres(s) => s.close().await,
-        }
-    }
-}
-
-/// Refuses a PostgreSQL URL for a command that needs the SQLite store.
-pub fn sqlite_only(url: &str, command: &str) -> Result<()> {
-    if Backend::of(url) == Backend::Postgres {
-        bail!(
-            "`yunqi {command}` needs SQLite for now: on PostgreSQL only `yunqi migrate`, `yunqi export` and \
-             `yunqi copy` run yet (see README, \"Running on PostgreSQL\")"
-        );
-    }
-    Ok(())
 }
 
 /// `yunqi copy`: every table of an existing SQLite database into a new PostgreSQL one

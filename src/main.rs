@@ -9,7 +9,7 @@ use yunqi::server::{Options, Running};
 use yunqi::{console, export, ops, telemetry};
 use yunqi_bot::ports::Outbound;
 use yunqi_bot::{Locale, Platform, UserRef};
-use yunqi_storage::SqliteStore;
+use yunqi_storage::{AppStore, Backend, PgStore, SqliteStore};
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
@@ -22,19 +22,32 @@ fn main() -> Result<()> {
 async fn run(cli: Cli) -> Result<()> {
     let (settings, table) = configure(cli.config.as_deref(), cli.db.as_deref())?;
     telemetry::configure(settings.log.json()?, settings.warnings.clone());
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // One program, compiled for each backend; the URL picks which one runs.
+    match Backend::of(&settings.storage.url) {
+        Backend::Sqlite => run_on::<SqliteStore>(command, settings, table).await,
+        Backend::Postgres => run_on::<PgStore>(command, settings, table).await,
+    }
+}
+
+async fn run_on<S: AppStore>(
+    command: Command,
+    settings: yunqi::settings::Settings,
+    table: toml::Table,
+) -> Result<()> {
+    match command {
         Command::Migrate => {
             telemetry::init("info");
-            let store = yunqi::db::Db::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             store.close().await;
-            tracing::info!(backend = ?yunqi_storage::Backend::of(&settings.storage.url), "migrations applied");
+            tracing::info!(backend = S::BACKEND, "migrations applied");
             Ok(())
         }
         Command::Export {
             what: Export::Salon { id },
         } => {
             telemetry::init("warn");
-            let store = yunqi::db::Db::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             let rows = store.export_salon(id).await?;
             let mut out = std::io::stdout().lock();
             export::write_salon(&mut out, &rows)?;
@@ -44,7 +57,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: Export::Feedback { id },
         } => {
             telemetry::init("warn");
-            let store = yunqi::db::Db::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             let rows = store.export_feedback(id).await?;
             let mut out = std::io::stdout().lock();
             export::write_feedback(&mut out, &rows)?;
@@ -52,7 +65,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export { what: Export::Jobs } => {
             telemetry::init("warn");
-            let store = yunqi::db::Db::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             let rows = store.export_jobs().await?;
             let mut out = std::io::stdout().lock();
             export::write_jobs(&mut out, &rows)?;
@@ -62,7 +75,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: Export::Spec { id, locale },
         } => {
             telemetry::init("warn");
-            let store = yunqi::db::Db::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             let l = locale
                 .as_deref()
                 .and_then(Locale::parse)
@@ -77,7 +90,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Console { user, locale } => {
             telemetry::init("warn");
-            let app = App::open_default(settings, table).await?;
+            let app = App::<S>::open_default(settings, table).await?;
             if let Some(l) = locale.as_deref().and_then(Locale::parse) {
                 app.core
                     .set_locale(UserRef::new(Platform::Console, &user), l)
@@ -99,7 +112,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Outbox { what } => {
             telemetry::init("warn");
-            ops::outbox(&settings, what).await
+            ops::outbox::<S>(&settings, what).await
         }
         Command::Copy { from, to } => {
             telemetry::init("warn");
@@ -119,8 +132,7 @@ async fn run(cli: Cli) -> Result<()> {
             what: SalonCmd::List,
         } => {
             telemetry::init("warn");
-            yunqi::db::sqlite_only(&settings.storage.url, "salon list")?;
-            let store = SqliteStore::open(&settings.storage.url).await?;
+            let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             yunqi::salon_cli::list(&store).await?;
             store.close().await;
             Ok(())
@@ -129,21 +141,21 @@ async fn run(cli: Cli) -> Result<()> {
             what: SalonCmd::Add { file },
         } => {
             telemetry::init("warn");
-            let app = App::open_default(settings, table).await?;
+            let app = App::<S>::open_default(settings, table).await?;
             let done = yunqi::salon_cli::add(&app, &file).await;
             app.close().await;
             done
         }
-        Command::Serve => serve(settings, table).await,
+        Command::Serve => serve::<S>(settings, table).await,
     }
 }
 
-async fn serve(settings: yunqi::settings::Settings, table: toml::Table) -> Result<()> {
+async fn serve<S: AppStore>(settings: yunqi::settings::Settings, table: toml::Table) -> Result<()> {
     let attach = std::io::stdin().is_terminal();
     telemetry::init(if attach { "warn" } else { "info" });
     // Before anything opens the database: a second server would deliver everything twice.
     let _lock = yunqi::serve_lock::acquire(&settings.storage.url)?;
-    let app = App::open_default(settings, table).await?;
+    let app = App::<S>::open_default(settings, table).await?;
     let console_user = app.settings.console.user.clone();
     let console_out =
         attach.then(|| console::adapter(&console_user, &app.settings.console.files_dir));

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
-use yunqi_storage::SqliteStore;
+use yunqi_storage::AppStore;
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -42,7 +42,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
 }
 
 /// The exporter's text, with the outbox backlog gauge read now.
-pub async fn render(store: &SqliteStore) -> String {
+pub async fn render<S: AppStore>(store: &S) -> String {
     let Some(h) = handle() else {
         return String::new();
     };

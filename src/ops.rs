@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use yunqi_bot::ids::OutboxId;
 use yunqi_bot::ports::{Clock, FailedDelivery};
-use yunqi_storage::{Purged, SqliteStore};
+use yunqi_storage::{AppStore, Purged, SqliteStore};
 
 /// The database file of `[storage] url`, or `None` for an in-memory database.
 pub fn db_file(url: &str) -> Option<PathBuf> {
@@ -51,17 +51,14 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<()> {
 
 /// `yunqi outbox failed|retry`: beside a running server (its dispatcher picks re-queued
 /// messages up within a second).
-pub async fn outbox(settings: &Settings, what: crate::cli::Outbox) -> Result<()> {
-    crate::db::sqlite_only(&settings.storage.url, "outbox")?;
-    let store = SqliteStore::open(&settings.storage.url)
-        .await
-        .with_context(|| format!("opening database {}", settings.storage.url))?;
+pub async fn outbox<S: AppStore>(settings: &Settings, what: crate::cli::Outbox) -> Result<()> {
+    let store = crate::db::open::<S>(&settings.storage.url).await?;
     let done = outbox_command(&store, what).await;
     store.close().await;
     done
 }
 
-async fn outbox_command(store: &SqliteStore, what: crate::cli::Outbox) -> Result<()> {
+async fn outbox_command<S: AppStore>(store: &S, what: crate::cli::Outbox) -> Result<()> {
     use crate::cli::Outbox;
     match what {
         Outbox::Failed => {
@@ -126,9 +123,8 @@ pub fn write_failed(out: &mut impl std::io::Write, failed: &[FailedDelivery]) ->
 
 /// Retention, run by the scheduler once an hour: small batches with a pause between, so
 /// the writer is never held up for long.
-#[derive(Clone)]
-pub struct Retention {
-    store: std::sync::Arc<SqliteStore>,
+pub struct Retention<S> {
+    store: std::sync::Arc<S>,
     clock: std::sync::Arc<dyn Clock>,
     keep: chrono::Duration,
     last: Option<std::time::Instant>,
@@ -139,8 +135,19 @@ const BATCH: u32 = 500;
 const MAX_BATCHES: usize = 200;
 const EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-impl Retention {
-    pub fn new(app: &crate::app::App) -> Retention {
+impl<S> Clone for Retention<S> {
+    fn clone(&self) -> Self {
+        Retention {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            keep: self.keep,
+            last: self.last,
+        }
+    }
+}
+
+impl<S: AppStore> Retention<S> {
+    pub fn new(app: &crate::app::App<S>) -> Retention<S> {
         Retention {
             store: app.store.clone(),
             clock: app.clock.clone(),
@@ -153,14 +160,14 @@ impl Retention {
 
     /// Each tick: masks newly delivered messages; once an hour: deletes old rows.
     pub async fn run_if_due(&mut self) {
-        if let Err(e) = redact(&self.store).await {
+        if let Err(e) = redact(self.store.as_ref()).await {
             tracing::warn!(error = %e, "masking delivered messages failed; next tick again");
         }
         if self.last.is_some_and(|l| l.elapsed() < EVERY) {
             return;
         }
         self.last = Some(std::time::Instant::now());
-        match run_retention(&self.store, self.clock.now() - self.keep).await {
+        match run_retention(self.store.as_ref(), self.clock.now() - self.keep).await {
             Ok(p) if p.outbox + p.inbound + p.redacted > 0 => tracing::info!(
                 outbox = p.outbox,
                 inbound = p.inbound,
@@ -174,7 +181,7 @@ impl Retention {
 }
 
 /// Masks contact details in delivered messages until it has caught up (bounded).
-async fn redact(store: &SqliteStore) -> Result<()> {
+async fn redact<S: AppStore>(store: &S) -> Result<()> {
     for _ in 0..MAX_BATCHES {
         let (scanned, _) = store.redact_step(BATCH).await?;
         if scanned < BATCH as u64 {
@@ -186,7 +193,7 @@ async fn redact(store: &SqliteStore) -> Result<()> {
 }
 
 /// Deletes what is older than `before` and masks delivered messages, batch by batch.
-pub async fn run_retention(store: &SqliteStore, before: DateTime<Utc>) -> Result<Purged> {
+pub async fn run_retention<S: AppStore>(store: &S, before: DateTime<Utc>) -> Result<Purged> {
     let mut total = Purged::default();
     for _ in 0..MAX_BATCHES {
         let p = store.retention_step(before, BATCH).await?;

@@ -13,11 +13,10 @@ use yunqi_bot::health::WriteHealth;
 use yunqi_bot::ports::Clock;
 use yunqi_bot::runtime::DeliveryLog;
 use yunqi_bot::Platform;
-use yunqi_storage::SqliteStore;
+use yunqi_storage::AppStore;
 
-#[derive(Clone)]
-pub struct ReadyState {
-    pub store: Arc<SqliteStore>,
+pub struct ReadyState<S> {
+    pub store: Arc<S>,
     pub health: Arc<WriteHealth>,
     pub deliveries: Arc<DeliveryLog>,
     pub clock: Arc<dyn Clock>,
@@ -25,9 +24,21 @@ pub struct ReadyState {
     pub lanes: Vec<Platform>,
 }
 
-pub fn router(state: ReadyState) -> Router {
+impl<S> Clone for ReadyState<S> {
+    fn clone(&self) -> Self {
+        ReadyState {
+            store: self.store.clone(),
+            health: self.health.clone(),
+            deliveries: self.deliveries.clone(),
+            clock: self.clock.clone(),
+            lanes: self.lanes.clone(),
+        }
+    }
+}
+
+pub fn router<S: AppStore>(state: ReadyState<S>) -> Router {
     Router::new()
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(readyz::<S>))
         .with_state(state)
 }
 
@@ -41,7 +52,7 @@ fn age(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-async fn readyz(State(s): State<ReadyState>) -> (StatusCode, Json<Value>) {
+async fn readyz<S: AppStore>(State(s): State<ReadyState<S>>) -> (StatusCode, Json<Value>) {
     let now = s.clock.now();
     let writable = s.health.status();
     let backlog = s.store.outbox_backlog(now).await;

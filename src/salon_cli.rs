@@ -7,7 +7,7 @@ use crate::settings::SalonSeed;
 use anyhow::{Context, Result};
 use std::io::Write;
 use yunqi_bot::model::{Salon, SeatCounts};
-use yunqi_storage::SqliteStore;
+use yunqi_storage::AppStore;
 
 /// `id  start  status  held/capacity  waitlist  title`, one salon a line.
 pub fn write_list(out: &mut impl Write, salons: &[(Salon, SeatCounts)]) -> Result<()> {
@@ -32,7 +32,7 @@ pub fn write_list(out: &mut impl Write, salons: &[(Salon, SeatCounts)]) -> Resul
     Ok(())
 }
 
-pub async fn list(store: &SqliteStore) -> Result<()> {
+pub async fn list<S: AppStore>(store: &S) -> Result<()> {
     let salons = store.salon_list().await?;
     write_list(&mut std::io::stdout().lock(), &salons)
 }
@@ -52,7 +52,7 @@ pub fn read_seed(file: &str) -> Result<SalonSeed> {
 }
 
 /// Creates the salon in `file` unless its `key` exists; prints the result.
-pub async fn add(app: &App, file: &str) -> Result<()> {
+pub async fn add<S: AppStore>(app: &App<S>, file: &str) -> Result<()> {
     let seed = read_seed(file)?;
     let salon = seed.resolve(app.clock.now())?;
     let before = app.store.salon_list().await?.len();

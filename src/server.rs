@@ -2,6 +2,7 @@
 //! adapters. Used by `yunqi serve` and by the integration tests (`tests/common`).
 
 use crate::app::App;
+use yunqi_storage::AppStore;
 use crate::http;
 use anyhow::Result;
 use std::net::SocketAddr;
@@ -36,12 +37,13 @@ impl Default for Options {
 }
 
 impl Running {
-    pub async fn start(app: &App, listener: TcpListener, opts: Options) -> Result<Running> {
+    pub async fn start<S: AppStore>(app: &App<S>, listener: TcpListener, opts: Options) -> Result<Running> {
         let (stop, stopped) = watch::channel(false);
         crate::metrics::handle();
         // SQLite: the serve lock makes this the only server on the file, so leases a dead
-        // predecessor left are void and every lease below is taken at once.
-        app.store.leases_void().await?;
+        // predecessor left are void and every lease below is taken at once. PostgreSQL:
+        // other replicas' leases stand.
+        app.store.serving_alone().await?;
         let terms = app.settings.replicas.terms()?;
         let (leading, leader) = lease::hold(
             app.store.clone(),

@@ -2,6 +2,7 @@
 //! sending side for the outbox dispatcher, and any background task it needs.
 
 use crate::app::App;
+use yunqi_storage::AppStore;
 use anyhow::{Context, Result};
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -12,8 +13,8 @@ use yunqi_bot::ports::{EventSink, Kv};
 use yunqi_bot::{Platform, UserRef};
 
 /// A section of the merged configuration, deserialized into an adapter's config type.
-pub(crate) fn section<T: serde::de::DeserializeOwned + Default>(
-    app: &App,
+pub(crate) fn section<T: serde::de::DeserializeOwned + Default, S: AppStore>(
+    app: &App<S>,
     name: &str,
 ) -> Result<T> {
     match app.table.get(name) {
@@ -36,8 +37,8 @@ macro_rules! adapter {
 }
 
 /// `leader` is true while this replica holds the leader lease (polling, the gateway).
-pub async fn wire(
-    app: &App,
+pub async fn wire<S: AppStore>(
+    app: &App<S>,
     shutdown: watch::Receiver<bool>,
     leader: watch::Receiver<bool>,
 ) -> Result<Wired> {

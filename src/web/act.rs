@@ -17,6 +17,7 @@ use yunqi_bot::event::{EventKind, Inbound, WEB_EVENT_PREFIX};
 use yunqi_bot::i18n::WebText as T;
 use yunqi_bot::ids::SalonId;
 use yunqi_bot::job::JobId;
+use yunqi_storage::AppStore;
 
 type Fields = Vec<(String, String)>;
 
@@ -43,8 +44,8 @@ fn nonce(f: &Fields) -> String {
 }
 
 /// Submits the commands as the signed-in user; returns the engine's answers.
-pub(super) async fn submit(
-    s: &WebState,
+pub(super) async fn submit<S: AppStore>(
+    s: &WebState<S>,
     a: &Admin,
     f: &Fields,
     commands: Vec<Command>,
@@ -82,8 +83,8 @@ fn targets(f: &Fields) -> (Option<String>, Vec<String>) {
     (get(f, "action").map(str::to_string), users)
 }
 
-pub async fn salon(
-    State(s): State<WebState>,
+pub async fn salon<S: AppStore>(
+    State(s): State<WebState<S>>,
     a: Admin,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
@@ -144,7 +145,7 @@ pub async fn salon(
     }
 }
 
-pub async fn jobs(State(s): State<WebState>, a: Admin, Form(f): Form<Fields>) -> Response {
+pub async fn jobs<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Form(f): Form<Fields>) -> Response {
     if let Err(r) = a.check_csrf(&f) {
         return r.into_response();
     }

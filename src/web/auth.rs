@@ -17,8 +17,8 @@ use rand::RngCore;
 use serde::Deserialize;
 use yunqi_bot::command::Roles;
 use yunqi_bot::i18n::WebText as T;
-use yunqi_bot::ports::Store;
 use yunqi_bot::{Locale, UserRef};
+use yunqi_storage::AppStore;
 
 pub const SESSION_COOKIE: &str = "yunqi_admin";
 const SESSION_HOURS: i64 = 12;
@@ -99,10 +99,10 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty() && s.len() <= 128)
 }
 
-impl FromRequestParts<WebState> for Admin {
+impl<S: AppStore> FromRequestParts<WebState<S>> for Admin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, s: &WebState) -> Result<Admin, Response> {
+    async fn from_request_parts(parts: &mut Parts, s: &WebState<S>) -> Result<Admin, Response> {
         let lang = lang_param(parts);
         let l = lang.unwrap_or_default();
         let now = s.clock.now();
@@ -167,8 +167,8 @@ pub async fn login_page(Query(q): Query<TokenQuery>) -> Response {
 }
 
 /// Uses the token once; sets the session cookie and goes to `/admin`.
-pub async fn login(
-    State(s): State<WebState>,
+pub async fn login<S: AppStore>(
+    State(s): State<WebState<S>>,
     headers: HeaderMap,
     Form(q): Form<TokenQuery>,
 ) -> Response {
@@ -234,7 +234,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Ends the session (GET or POST) and clears the cookie.
-pub async fn logout(State(s): State<WebState>, headers: HeaderMap) -> Response {
+pub async fn logout<S: AppStore>(State(s): State<WebState<S>>, headers: HeaderMap) -> Response {
     if let Some(sid) = cookie(&headers) {
         if let Err(e) = s.store.web_sign_out(&sid).await {
             return server_error(e);

@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use yunqi_storage::ExportRow;
+use yunqi_storage::AppStore;
 
 const BOM: &str = "\u{feff}";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -47,12 +48,12 @@ fn attachment(kind: &'static str, name: String, body: impl IntoResponse) -> Resp
         .into_response()
 }
 
-async fn rows(s: &WebState, a: &Admin, id: i64) -> Result<Vec<ExportRow>, Response> {
+async fn rows<S: AppStore>(s: &WebState<S>, a: &Admin, id: i64) -> Result<Vec<ExportRow>, Response> {
     a.organizer().map_err(IntoResponse::into_response)?;
     s.store.export_salon(id).await.map_err(server_error)
 }
 
-pub async fn salon_csv(State(s): State<WebState>, a: Admin, Path(id): Path<i64>) -> Response {
+pub async fn salon_csv<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Path(id): Path<i64>) -> Response {
     match rows(&s, &a, id).await {
         Ok(r) => attachment(
             "text/csv; charset=utf-8",
@@ -95,7 +96,7 @@ pub fn salon_xlsx_bytes(rows: &[ExportRow]) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-pub async fn salon_xlsx(State(s): State<WebState>, a: Admin, Path(id): Path<i64>) -> Response {
+pub async fn salon_xlsx<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Path(id): Path<i64>) -> Response {
     let r = match rows(&s, &a, id).await {
         Ok(r) => r,
         Err(resp) => return resp,
@@ -107,7 +108,7 @@ pub async fn salon_xlsx(State(s): State<WebState>, a: Admin, Path(id): Path<i64>
 }
 
 /// Any signed-in user moderates jobs (organizers are operators too).
-pub async fn jobs_csv(State(s): State<WebState>, _a: Admin) -> Response {
+pub async fn jobs_csv<S: AppStore>(State(s): State<WebState<S>>, _a: Admin) -> Response {
     let rows = match s.store.export_jobs().await {
         Ok(r) => r,
         Err(e) => return server_error(e),

@@ -18,14 +18,13 @@ use std::sync::Arc;
 use yunqi_bot::ports::Clock;
 use yunqi_bot::runtime::Core;
 use yunqi_bot::Engine;
-use yunqi_storage::SqliteStore;
+use yunqi_storage::AppStore;
 
 pub use auth::{Admin, SESSION_COOKIE};
 
-#[derive(Clone)]
-pub struct WebState {
-    pub core: Core<SqliteStore>,
-    pub store: Arc<SqliteStore>,
+pub struct WebState<S: AppStore> {
+    pub core: Core<S>,
+    pub store: Arc<S>,
     /// Checks a signed-in user's roles on every request (the chat rules, not a copy).
     pub engine: Arc<Engine>,
     pub clock: Arc<dyn Clock>,
@@ -33,8 +32,21 @@ pub struct WebState {
     pub secure_cookie: bool,
 }
 
-impl WebState {
-    pub fn new(app: &App) -> anyhow::Result<WebState> {
+// By hand: a derive would ask for `S: Clone` where only the `Arc` is cloned.
+impl<S: AppStore> Clone for WebState<S> {
+    fn clone(&self) -> Self {
+        WebState {
+            core: self.core.clone(),
+            store: self.store.clone(),
+            engine: self.engine.clone(),
+            clock: self.clock.clone(),
+            secure_cookie: self.secure_cookie,
+        }
+    }
+}
+
+impl<S: AppStore> WebState<S> {
+    pub fn new(app: &App<S>) -> anyhow::Result<WebState<S>> {
         Ok(WebState {
             core: app.core.clone(),
             store: app.store.clone(),
@@ -46,28 +58,28 @@ impl WebState {
 }
 
 /// Every `/admin` route, each response carrying the console's security headers.
-pub fn router(state: WebState) -> Router {
+pub fn router<S: AppStore>(state: WebState<S>) -> Router {
     Router::new()
-        .route("/admin", get(pages::overview::page))
-        .route("/admin/login", get(auth::login_page).post(auth::login))
-        .route("/admin/logout", get(auth::logout).post(auth::logout))
+        .route("/admin", get(pages::overview::page::<S>))
+        .route("/admin/login", get(auth::login_page).post(auth::login::<S>))
+        .route("/admin/logout", get(auth::logout::<S>).post(auth::logout::<S>))
         .route("/admin/admin.css", get(css))
         .route(
             "/admin/salons/new",
-            get(pages::salon_form::new_page).post(pages::salon_form::create),
+            get(pages::salon_form::new_page).post(pages::salon_form::create::<S>),
         )
-        .route("/admin/salons/{id}", get(pages::salon::page))
+        .route("/admin/salons/{id}", get(pages::salon::page::<S>))
         .route(
             "/admin/salons/{id}/edit",
-            get(pages::salon_form::edit_page).post(pages::salon_form::edit),
+            get(pages::salon_form::edit_page).post(pages::salon_form::edit::<S>),
         )
-        .route("/admin/salons/{id}/act", axum::routing::post(act::salon))
-        .route("/admin/salons/{id}/door", get(pages::door::page))
-        .route("/admin/salons/{id}/export.csv", get(export::salon_csv))
-        .route("/admin/salons/{id}/export.xlsx", get(export::salon_xlsx))
-        .route("/admin/jobs", get(pages::jobs::page))
-        .route("/admin/jobs/act", axum::routing::post(act::jobs))
-        .route("/admin/jobs/export.csv", get(export::jobs_csv))
+        .route("/admin/salons/{id}/act", axum::routing::post(act::salon::<S>))
+        .route("/admin/salons/{id}/door", get(pages::door::page::<S>))
+        .route("/admin/salons/{id}/export.csv", get(export::salon_csv::<S>))
+        .route("/admin/salons/{id}/export.xlsx", get(export::salon_xlsx::<S>))
+        .route("/admin/jobs", get(pages::jobs::page::<S>))
+        .route("/admin/jobs/act", axum::routing::post(act::jobs::<S>))
+        .route("/admin/jobs/export.csv", get(export::jobs_csv::<S>))
         .route("/admin/{*rest}", get(pages::not_found))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

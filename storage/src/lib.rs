@@ -6,6 +6,7 @@
 // Deliberate: the shared store modules are compiled once per backend (sqlite.rs, pg/).
 #![allow(clippy::duplicate_mod)]
 
+mod app_store;
 mod backup;
 mod batch;
 mod bench;
@@ -19,6 +20,7 @@ mod shapes;
 mod sqlite;
 mod url;
 
+pub use app_store::{AppStore, LocalAppStore};
 pub use bench::DatasetSize;
 pub use pg::{PgStore, PgTx};
 pub use pool::PageLimit;

@@ -10,6 +10,8 @@ use yunqi_bot::ports::StoreResult;
 
 pub(crate) type Db = sqlx::Sqlite;
 
+pub(crate) const BACKEND: &str = "sqlite";
+
 /// Takes the write lock at once: two processes on one file serialize instead of failing
 /// to upgrade a read lock.
 pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
@@ -45,6 +47,8 @@ macro_rules! json_rows {
     };
 }
 
+#[path = "app_store_impl.rs"]
+mod app_store_impl;
 #[path = "console.rs"]
 mod console;
 #[path = "export.rs"]
@@ -149,4 +153,9 @@ impl SqliteStore {
         .map_err(db_err)?;
         Ok(())
     }
+}
+
+/// `AppStore::serving_alone`: the serve lock is held, so leases left behind are void.
+async fn serving_alone(store: &SqliteStore) -> StoreResult<()> {
+    store.leases_void().await
 }

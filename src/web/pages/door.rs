@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use yunqi_bot::i18n::WebText as T;
+use yunqi_storage::AppStore;
 
 /// Most people shown for one search: the door needs a short list.
 const SHOWN: usize = 8;
@@ -20,8 +21,8 @@ pub struct Find {
     find: Option<String>,
 }
 
-pub async fn page(
-    State(s): State<WebState>,
+pub async fn page<S: AppStore>(
+    State(s): State<WebState<S>>,
     a: Admin,
     Path(id): Path<i64>,
     Query(q): Query<Find>,
@@ -29,8 +30,8 @@ pub async fn page(
     render(&s, &a, id, q.find.as_deref(), &[]).await
 }
 
-pub async fn render(
-    s: &WebState,
+pub async fn render<S: AppStore>(
+    s: &WebState<S>,
     a: &Admin,
     id: i64,
     find: Option<&str>,

@@ -9,12 +9,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use yunqi_bot::i18n::WebText as T;
+use yunqi_storage::AppStore;
 
-pub async fn page(State(s): State<WebState>, a: Admin) -> Response {
+pub async fn page<S: AppStore>(State(s): State<WebState<S>>, a: Admin) -> Response {
     render(&s, &a, &[]).await
 }
 
-pub async fn render(s: &WebState, a: &Admin, results: &[String]) -> Response {
+pub async fn render<S: AppStore>(s: &WebState<S>, a: &Admin, results: &[String]) -> Response {
     let l = a.locale;
     if !a.roles.operator {
         return (

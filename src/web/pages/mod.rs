@@ -17,6 +17,7 @@ use maud::html;
 use yunqi_bot::i18n::WebText as T;
 use yunqi_bot::Locale;
 use yunqi_storage::SalonSummary;
+use yunqi_storage::AppStore;
 
 /// A page with one heading and one sentence (sign-in problems, refusals).
 pub fn message_page(l: Locale, title: T, text: T, with_logout: bool) -> Html<String> {
@@ -37,8 +38,8 @@ pub async fn not_found(admin: Admin) -> Response {
 }
 
 /// An organizer's salon and its guests, or the page that says why not (403, 404, 500).
-pub async fn salon_and_guests(
-    s: &crate::web::WebState,
+pub async fn salon_and_guests<S: AppStore>(
+    s: &crate::web::WebState<S>,
     a: &Admin,
     id: i64,
 ) -> Result<(SalonSummary, Vec<yunqi_storage::GuestRow>), Response> {

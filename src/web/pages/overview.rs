@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use yunqi_bot::i18n::WebText as T;
 use yunqi_storage::SalonSummary;
+use yunqi_storage::AppStore;
 
 /// Ended salons shown under "recent".
 const RECENT: usize = 5;
 
-pub async fn page(State(s): State<WebState>, a: Admin) -> Response {
+pub async fn page<S: AppStore>(State(s): State<WebState<S>>, a: Admin) -> Response {
     let now = s.clock.now();
     let salons = match s.store.console_salons().await {
         Ok(x) => x,

@@ -11,9 +11,10 @@ use maud::html;
 use std::collections::BTreeSet;
 use yunqi_bot::i18n::WebText as T;
 use yunqi_bot::model::RegStatus;
+use yunqi_storage::AppStore;
 
-pub async fn page(
-    State(s): State<WebState>,
+pub async fn page<S: AppStore>(
+    State(s): State<WebState<S>>,
     a: Admin,
     Path(id): Path<i64>,
     Query(f): Query<Filters>,
@@ -22,7 +23,7 @@ pub async fn page(
 }
 
 /// The page, with the answers of actions just taken on top.
-pub async fn render(s: &WebState, a: &Admin, id: i64, f: &Filters, results: &[String]) -> Response {
+pub async fn render<S: AppStore>(s: &WebState<S>, a: &Admin, id: i64, f: &Filters, results: &[String]) -> Response {
     let l = a.locale;
     let (salon, all) = match super::salon_and_guests(s, a, id).await {
         Ok(x) => x,

@@ -13,6 +13,7 @@ use yunqi_bot::command::Command;
 use yunqi_bot::i18n::{salon_field_name, WebText as T};
 use yunqi_bot::ids::SalonId;
 use yunqi_bot::salon_form::SalonField;
+use yunqi_storage::AppStore;
 
 type Fields = Vec<(String, String)>;
 
@@ -48,12 +49,12 @@ pub async fn edit_page(a: Admin, Path(id): Path<i64>) -> Response {
     render(&a, Some(id), &[], &[])
 }
 
-pub async fn create(State(s): State<WebState>, a: Admin, Form(f): Form<Fields>) -> Response {
+pub async fn create<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Form(f): Form<Fields>) -> Response {
     save(&s, &a, None, f).await
 }
 
-pub async fn edit(
-    State(s): State<WebState>,
+pub async fn edit<S: AppStore>(
+    State(s): State<WebState<S>>,
     a: Admin,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
@@ -61,7 +62,7 @@ pub async fn edit(
     save(&s, &a, Some(id), f).await
 }
 
-async fn save(s: &WebState, a: &Admin, id: Option<i64>, f: Fields) -> Response {
+async fn save<S: AppStore>(s: &WebState<S>, a: &Admin, id: Option<i64>, f: Fields) -> Response {
     if let Err(r) = a.check_csrf(&f) {
         return r.into_response();
     }

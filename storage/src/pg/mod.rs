@@ -10,6 +10,8 @@ use yunqi_bot::ports::StoreResult;
 
 pub(crate) type Db = sqlx::Postgres;
 
+pub(crate) const BACKEND: &str = "postgres";
+
 /// Domain transactions serialize on one advisory lock, taken in the same round trip as
 /// `BEGIN` and released at COMMIT/ROLLBACK: PostgreSQL's analogue of SQLite's
 /// `BEGIN IMMEDIATE` across replicas. What the writer caches, and ids handed out as
@@ -50,6 +52,8 @@ macro_rules! json_rows {
     };
 }
 
+#[path = "../app_store_impl.rs"]
+mod app_store_impl;
 #[path = "../console.rs"]
 mod console;
 #[path = "../export.rs"]
@@ -119,5 +123,11 @@ pub(crate) async fn unclaim_rows(
         .bind(ids)
         .execute(pool)
         .await?;
+    Ok(())
+}
+
+/// `AppStore::serving_alone`: replicas share the database and each holds its own leases,
+/// which expire by themselves when a replica dies; nothing is voided.
+async fn serving_alone(_store: &PgStore) -> StoreResult<()> {
     Ok(())
 }
