@@ -13,7 +13,10 @@ pub async fn open<S: AppStore>(url: &str) -> Result<S> {
         Backend::Postgres => "postgres",
     };
     if wanted != S::BACKEND {
-        bail!("[storage] url names {wanted}, but this store is {}", S::BACKEND);
+        bail!(
+            "[storage] url names {wanted}, but this store is {}",
+            S::BACKEND
+        );
     }
     match backend {
         Backend::Sqlite => S::open(url)

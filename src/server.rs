@@ -2,7 +2,6 @@
 //! adapters. Used by `yunqi serve` and by the integration tests (`tests/common`).
 
 use crate::app::App;
-use yunqi_storage::AppStore;
 use crate::http;
 use anyhow::Result;
 use std::net::SocketAddr;
@@ -12,6 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use yunqi_bot::ports::Outbound;
 use yunqi_bot::runtime::lease;
+use yunqi_storage::AppStore;
 
 pub struct Running {
     pub addr: SocketAddr,
@@ -37,7 +37,11 @@ impl Default for Options {
 }
 
 impl Running {
-    pub async fn start<S: AppStore>(app: &App<S>, listener: TcpListener, opts: Options) -> Result<Running> {
+    pub async fn start<S: AppStore>(
+        app: &App<S>,
+        listener: TcpListener,
+        opts: Options,
+    ) -> Result<Running> {
         let (stop, stopped) = watch::channel(false);
         crate::metrics::handle();
         // SQLite: the serve lock makes this the only server on the file, so leases a dead

@@ -14,6 +14,7 @@ mod metrics_e2e;
 mod ops_cli;
 mod proc_support;
 mod readyz;
+mod replicas_pg;
 mod salon_announce_e2e;
 mod salon_cli;
 mod slack_e2e;

@@ -2,7 +2,6 @@
 //! sending side for the outbox dispatcher, and any background task it needs.
 
 use crate::app::App;
-use yunqi_storage::AppStore;
 use anyhow::{Context, Result};
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -11,6 +10,7 @@ use yunqi_adapters::common::Wired;
 use yunqi_adapters::{discord, slack, telegram, wecom};
 use yunqi_bot::ports::{EventSink, Kv};
 use yunqi_bot::{Platform, UserRef};
+use yunqi_storage::AppStore;
 
 /// A section of the merged configuration, deserialized into an adapter's config type.
 pub(crate) fn section<T: serde::de::DeserializeOwned + Default, S: AppStore>(

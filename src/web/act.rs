@@ -145,7 +145,11 @@ pub async fn salon<S: AppStore>(
     }
 }
 
-pub async fn jobs<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Form(f): Form<Fields>) -> Response {
+pub async fn jobs<S: AppStore>(
+    State(s): State<WebState<S>>,
+    a: Admin,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = a.check_csrf(&f) {
         return r.into_response();
     }

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use yunqi_storage::ExportRow;
 use yunqi_storage::AppStore;
+use yunqi_storage::ExportRow;
 
 const BOM: &str = "\u{feff}";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -48,12 +48,20 @@ fn attachment(kind: &'static str, name: String, body: impl IntoResponse) -> Resp
         .into_response()
 }
 
-async fn rows<S: AppStore>(s: &WebState<S>, a: &Admin, id: i64) -> Result<Vec<ExportRow>, Response> {
+async fn rows<S: AppStore>(
+    s: &WebState<S>,
+    a: &Admin,
+    id: i64,
+) -> Result<Vec<ExportRow>, Response> {
     a.organizer().map_err(IntoResponse::into_response)?;
     s.store.export_salon(id).await.map_err(server_error)
 }
 
-pub async fn salon_csv<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Path(id): Path<i64>) -> Response {
+pub async fn salon_csv<S: AppStore>(
+    State(s): State<WebState<S>>,
+    a: Admin,
+    Path(id): Path<i64>,
+) -> Response {
     match rows(&s, &a, id).await {
         Ok(r) => attachment(
             "text/csv; charset=utf-8",
@@ -96,7 +104,11 @@ pub fn salon_xlsx_bytes(rows: &[ExportRow]) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-pub async fn salon_xlsx<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Path(id): Path<i64>) -> Response {
+pub async fn salon_xlsx<S: AppStore>(
+    State(s): State<WebState<S>>,
+    a: Admin,
+    Path(id): Path<i64>,
+) -> Response {
     let r = match rows(&s, &a, id).await {
         Ok(r) => r,
         Err(resp) => return resp,

@@ -62,7 +62,10 @@ pub fn router<S: AppStore>(state: WebState<S>) -> Router {
     Router::new()
         .route("/admin", get(pages::overview::page::<S>))
         .route("/admin/login", get(auth::login_page).post(auth::login::<S>))
-        .route("/admin/logout", get(auth::logout::<S>).post(auth::logout::<S>))
+        .route(
+            "/admin/logout",
+            get(auth::logout::<S>).post(auth::logout::<S>),
+        )
         .route("/admin/admin.css", get(css))
         .route(
             "/admin/salons/new",
@@ -73,10 +76,16 @@ pub fn router<S: AppStore>(state: WebState<S>) -> Router {
             "/admin/salons/{id}/edit",
             get(pages::salon_form::edit_page).post(pages::salon_form::edit::<S>),
         )
-        .route("/admin/salons/{id}/act", axum::routing::post(act::salon::<S>))
+        .route(
+            "/admin/salons/{id}/act",
+            axum::routing::post(act::salon::<S>),
+        )
         .route("/admin/salons/{id}/door", get(pages::door::page::<S>))
         .route("/admin/salons/{id}/export.csv", get(export::salon_csv::<S>))
-        .route("/admin/salons/{id}/export.xlsx", get(export::salon_xlsx::<S>))
+        .route(
+            "/admin/salons/{id}/export.xlsx",
+            get(export::salon_xlsx::<S>),
+        )
         .route("/admin/jobs", get(pages::jobs::page::<S>))
         .route("/admin/jobs/act", axum::routing::post(act::jobs::<S>))
         .route("/admin/jobs/export.csv", get(export::jobs_csv::<S>))

@@ -10,9 +10,9 @@ use crate::shapes::web::WebSession;
 use chrono::{DateTime, Duration, Utc};
 use yunqi_bot::i18n::Locale;
 use yunqi_bot::ids::OutboxId;
-use yunqi_bot::ports::{FailedDelivery, Kv, Leases, OutboxClaims, Store, StoreResult};
-use yunqi_bot::model::{Salon, SeatCounts};
 use yunqi_bot::ids::UserRef;
+use yunqi_bot::model::{Salon, SeatCounts};
+use yunqi_bot::ports::{FailedDelivery, Kv, Leases, OutboxClaims, Store, StoreResult};
 
 #[trait_variant::make(AppStore: Send)]
 pub trait LocalAppStore:

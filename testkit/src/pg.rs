@@ -57,3 +57,33 @@ fn with_database(url: &str, name: &str) -> String {
     };
     format!("{base}/{name}{query}")
 }
+
+/// One integer a query over `url` returns (counts in the multi-process tests).
+pub async fn scalar(url: &str, sql: &str) -> i64 {
+    let mut c = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to the test database");
+    let n: i64 = sqlx::query_scalar(sql)
+        .fetch_one(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    c.close().await.ok();
+    n
+}
+
+/// The holder of lease `name`, if one is running now (`host:pid:random`).
+pub async fn lease_holder(url: &str, name: &str) -> Option<String> {
+    let mut c = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to the test database");
+    let now = chrono::Utc::now().timestamp_millis();
+    let h: Option<String> =
+        sqlx::query_scalar("SELECT holder FROM leases WHERE name = $1 AND until_ms > $2")
+            .bind(name)
+            .bind(now)
+            .fetch_optional(&mut c)
+            .await
+            .expect("read leases");
+    c.close().await.ok();
+    h
+}

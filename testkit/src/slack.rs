@@ -26,6 +26,8 @@ pub struct Call {
     /// What the fake answered.
     pub status: u16,
     pub answer: String,
+    /// When the call arrived (rate checks).
+    pub at: std::time::Instant,
 }
 
 impl Call {
@@ -126,6 +128,7 @@ async fn api(
         body: text,
         status,
         answer: answer.clone(),
+        at: std::time::Instant::now(),
     });
     let mut r = (
         StatusCode::from_u16(status).unwrap(),
@@ -170,6 +173,7 @@ async fn upload(
         body: String::from_utf8_lossy(&body).into_owned(),
         status,
         answer: String::new(),
+        at: std::time::Instant::now(),
     });
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),

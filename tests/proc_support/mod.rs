@@ -24,9 +24,14 @@ pub struct Serve {
 
 /// `yunqi --db yunqi.db [--config cfg.toml] serve` in `dir`, on a free port.
 pub fn serve(dir: &Path, config: Option<&Path>) -> Serve {
+    serve_db(dir, "yunqi.db", config)
+}
+
+/// `serve` on the database `db` (a file in `dir`, or a `postgres://` URL).
+pub fn serve_db(dir: &Path, db: &str, config: Option<&Path>) -> Serve {
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_yunqi"));
-    cmd.current_dir(dir).args(["--db", "yunqi.db"]);
+    cmd.current_dir(dir).args(["--db", db]);
     if let Some(c) = config {
         cmd.arg("--config").arg(c);
     }
@@ -46,6 +51,10 @@ pub fn serve(dir: &Path, config: Option<&Path>) -> Serve {
 }
 
 impl Serve {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     fn wait_ready(&self) {
         let start = Instant::now();
         while !get(self.port, "/healthz").starts_with("HTTP/1.1 200") {

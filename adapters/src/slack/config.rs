@@ -7,8 +7,13 @@ use std::fmt;
 
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
 pub const DEFAULT_COMMAND: &str = "/yunqi";
+/// Messages a second the outbox lane sends in all (every channel together): Slack's
+/// workspace-wide limit on posting is not published; ten a second stays well inside it.
+pub const DEFAULT_RATE: f64 = 10.0;
+/// Above this a "rate" is a typo, not a plan Slack would allow.
+const MAX_RATE: f64 = 1000.0;
 
-#[derive(Deserialize, Clone, PartialEq, Eq)]
+#[derive(Deserialize, Clone, PartialEq)]
 #[serde(default)]
 pub struct SlackConfig {
     /// `xoxb-…`: every Web API call.
@@ -21,6 +26,8 @@ pub struct SlackConfig {
     pub api_base: String,
     /// The one slash command the app registers; `/yunqi register 1` = `/register 1`.
     pub command: String,
+    /// Messages a second in all, across channels and replicas (one replica sends at a time).
+    pub rate_per_second: f64,
 }
 
 // Written by hand rather than derived: a derived Default would leave api_base empty.
@@ -32,6 +39,7 @@ impl Default for SlackConfig {
             app_token: None,
             api_base: DEFAULT_API_BASE.to_string(),
             command: DEFAULT_COMMAND.to_string(),
+            rate_per_second: DEFAULT_RATE,
         }
     }
 }
@@ -64,6 +72,17 @@ impl SlackConfig {
             b
         }
     }
+    /// `rate_per_second` if it is a usable rate (more than 0, at most 1000).
+    pub fn rate(&self) -> Result<f64, String> {
+        let r = self.rate_per_second;
+        if r.is_finite() && r > 0.0 && r <= MAX_RATE {
+            Ok(r)
+        } else {
+            Err(format!(
+                "{r}: give messages per second, more than 0 and at most {MAX_RATE}"
+            ))
+        }
+    }
     /// The configured command with its leading `/`, lower-cased as Slack sends it.
     pub fn command_name(&self) -> String {
         let c = self.command.trim().trim_start_matches('/');
@@ -84,6 +103,7 @@ impl fmt::Debug for SlackConfig {
             .field("app_token", &redact(&self.app_token))
             .field("api_base", &self.api_base)
             .field("command", &self.command)
+            .field("rate_per_second", &self.rate_per_second)
             .finish()
     }
 }
@@ -149,5 +169,19 @@ mod tests {
         assert_eq!(c.api_base(), "http://127.0.0.1:9/api");
         assert_eq!(c.command_name(), "/yunqi");
         assert_eq!(SlackConfig::default().command_name(), "/yunqi");
+    }
+
+    #[test]
+    fn the_rate_must_be_a_usable_number_of_messages_a_second() {
+        let c: SlackConfig = serde_json::from_str(r#"{"rate_per_second": 50}"#).unwrap();
+        assert_eq!(c.rate(), Ok(50.0));
+        assert_eq!(SlackConfig::default().rate(), Ok(DEFAULT_RATE));
+        for bad in [0.0, -1.0, 1e9, f64::NAN, f64::INFINITY] {
+            let c = SlackConfig {
+                rate_per_second: bad,
+                ..SlackConfig::default()
+            };
+            assert!(c.rate().is_err(), "{bad} was accepted");
+        }
     }
 }

@@ -22,6 +22,8 @@ pub struct SlackOutbound {
     /// Part key → (channel, ts) of a text posted while its file was not uploaded yet, so
     /// the retry uploads the file without posting the text again.
     posted: std::sync::Mutex<HashMap<String, (String, String)>>,
+    /// Messages a second in all (`[slack] rate_per_second`).
+    rate: f64,
 }
 
 impl SlackOutbound {
@@ -29,7 +31,13 @@ impl SlackOutbound {
         SlackOutbound {
             api,
             posted: Default::default(),
+            rate: super::config::DEFAULT_RATE,
         }
+    }
+
+    pub fn with_rate(mut self, rate: f64) -> SlackOutbound {
+        self.rate = rate;
+        self
     }
 
     /// The text, then its file (the calendar invitation) in the same channel. A file
@@ -206,6 +214,10 @@ impl Outbound for SlackOutbound {
 
     fn capabilities(&self) -> Capabilities {
         render::capabilities()
+    }
+
+    fn rate_per_second(&self) -> f64 {
+        self.rate
     }
 
     /// About one message a second per channel (docs/platforms/slack.md §5.4); a DM is its

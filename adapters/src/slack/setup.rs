@@ -17,10 +17,14 @@ pub async fn build(cfg: &SlackConfig, deps: Deps) -> Result<Wired, SetupError> {
         platform: "slack",
         error: e.to_string(),
     })?);
+    let rate = cfg.rate().map_err(|error| SetupError::Invalid {
+        key: "slack.rate_per_second",
+        error,
+    })?;
     let mut wired = Wired::default();
     wired
         .outbounds
-        .push(Arc::new(SlackOutbound::new(api.clone())));
+        .push(Arc::new(SlackOutbound::new(api.clone()).with_rate(rate)));
     let state = SlackState::new(cfg, deps.sink, api, deps.clock);
     if let Err(e) = state.identify().await {
         // Slack may be briefly unreachable: keep asking in the background.

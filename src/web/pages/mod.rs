@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use maud::html;
 use yunqi_bot::i18n::WebText as T;
 use yunqi_bot::Locale;
-use yunqi_storage::SalonSummary;
 use yunqi_storage::AppStore;
+use yunqi_storage::SalonSummary;
 
 /// A page with one heading and one sentence (sign-in problems, refusals).
 pub fn message_page(l: Locale, title: T, text: T, with_logout: bool) -> Html<String> {

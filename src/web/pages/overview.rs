@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use yunqi_bot::i18n::WebText as T;
-use yunqi_storage::SalonSummary;
 use yunqi_storage::AppStore;
+use yunqi_storage::SalonSummary;
 
 /// Ended salons shown under "recent".
 const RECENT: usize = 5;

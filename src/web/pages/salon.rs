@@ -23,7 +23,13 @@ pub async fn page<S: AppStore>(
 }
 
 /// The page, with the answers of actions just taken on top.
-pub async fn render<S: AppStore>(s: &WebState<S>, a: &Admin, id: i64, f: &Filters, results: &[String]) -> Response {
+pub async fn render<S: AppStore>(
+    s: &WebState<S>,
+    a: &Admin,
+    id: i64,
+    f: &Filters,
+    results: &[String],
+) -> Response {
     let l = a.locale;
     let (salon, all) = match super::salon_and_guests(s, a, id).await {
         Ok(x) => x,

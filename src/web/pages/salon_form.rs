@@ -49,7 +49,11 @@ pub async fn edit_page(a: Admin, Path(id): Path<i64>) -> Response {
     render(&a, Some(id), &[], &[])
 }
 
-pub async fn create<S: AppStore>(State(s): State<WebState<S>>, a: Admin, Form(f): Form<Fields>) -> Response {
+pub async fn create<S: AppStore>(
+    State(s): State<WebState<S>>,
+    a: Admin,
+    Form(f): Form<Fields>,
+) -> Response {
     save(&s, &a, None, f).await
 }
 
