@@ -30,6 +30,8 @@ use yunqi_adapters::slack::signature::Verifier;
 
 #[path = "yunqi-load/ceiling.rs"]
 mod ceiling;
+#[path = "yunqi-load/replicas.rs"]
+mod replicas;
 
 const SECRET: &str = "load-signing-secret";
 const PATH: &str = "/webhooks/slack/commands";
@@ -58,6 +60,14 @@ struct Args {
     /// (signature, form, fixed JSON; no database) and print yunqi / ceiling.
     #[arg(long)]
     ceiling: bool,
+    /// Run on PostgreSQL: a server URL whose user may create databases (a fresh database
+    /// is made for the run and dropped after it).
+    #[arg(long)]
+    pg: Option<String>,
+    /// `yunqi serve` processes on the one database (needs --pg); connections alternate
+    /// between them.
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
 }
 
 fn main() -> Result<()> {
@@ -65,6 +75,10 @@ fn main() -> Result<()> {
     ensure!(
         args.requests > 0 && args.concurrency > 0,
         "--requests and --concurrency must be positive"
+    );
+    ensure!(
+        args.replicas >= 1 && (args.replicas == 1 || args.pg.is_some()),
+        "--replicas above 1 needs --pg (one serve per SQLite file)"
     );
     // One thread for the client: the two cores are for the server.
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -175,18 +189,19 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
 fn start_server(
     bin: &Path,
     dir: &Path,
+    db: &str,
     port: u16,
     api_base: &str,
     capacity: usize,
 ) -> Result<Child> {
     let config = dir.join("load.toml");
     std::fs::write(&config, config_toml(capacity))?;
-    let log = std::fs::File::create(dir.join("server.log"))?;
+    let log = std::fs::File::create(dir.join(format!("server-{port}.log")))?;
     Command::new(bin)
         .arg("--config")
         .arg(&config)
         .arg("--db")
-        .arg(dir.join("yunqi.db"))
+        .arg(db)
         .arg("serve")
         .env("YUNQI_SLACK__SIGNING_SECRET", SECRET)
         .env("YUNQI_SLACK__BOT_TOKEN", "xoxb-load")
@@ -387,28 +402,58 @@ async fn run(args: Args) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let calls = Arc::new(AtomicU64::new(0));
     let api_base = fake_slack(calls.clone()).await?;
-    let port = free_port()?;
-    let mut child = start_server(&bin, dir.path(), port, &api_base, args.requests + 1000)?;
-    let outcome = drive(&args, port, &mut child).await;
-    let _ = child.kill();
-    let _ = child.wait();
+    let pg = match &args.pg {
+        Some(server) => Some(replicas::FreshDb::create(server).await?),
+        None => None,
+    };
+    let db = match &pg {
+        Some(p) => p.url.clone(),
+        None => dir.path().join("yunqi.db").display().to_string(),
+    };
+    let capacity = args.requests + 1000;
+    let mut children = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..args.replicas {
+        let port = free_port()?;
+        let mut child = start_server(&bin, dir.path(), &db, port, &api_base, capacity)?;
+        // One at a time: the first creates the schema and seeds the salon.
+        let healthy = wait_healthy(port, &mut child).await;
+        children.push(child);
+        ports.push(port);
+        if let Err(e) = healthy {
+            for c in &mut children {
+                let _ = c.kill();
+            }
+            return Err(e);
+        }
+    }
+    let outcome = drive(&args, &ports, &mut children).await;
+    for c in &mut children {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
     let report = outcome?;
-    // SIGKILL, no graceful shutdown: what is in the file was committed before each 200.
-    let store =
-        yunqi_storage::SqliteStore::open(&dir.path().join("yunqi.db").display().to_string())
-            .await?;
-    let rows = store.export_salon(1).await?;
-    store.close().await;
-    let approved = rows
-        .iter()
-        .filter(|r| r.status == "approved" && r.user.starts_with("UL"))
-        .count();
+    // SIGKILL, no graceful shutdown: what is in the database was committed before each 200.
+    let approved = match &pg {
+        Some(p) => p.approved().await?,
+        None => {
+            let store = yunqi_storage::SqliteStore::open(&db).await?;
+            let rows = store.export_salon(1).await?;
+            store.close().await;
+            rows.iter()
+                .filter(|r| r.status == "approved" && r.user.starts_with("UL"))
+                .count()
+        }
+    };
+    if let Some(p) = pg {
+        p.drop_db().await;
+    }
     // Right after yunqi, its server gone: the same requests against the ceiling.
     let ceiling = match args.ceiling {
         true => {
             let server = ceiling::Ceiling::start(SECRET)?;
             let reqs = requests(args.requests, server.port);
-            Some(load(server.port, reqs, args.concurrency).await?)
+            Some(load(&[server.port], reqs, args.concurrency).await?)
         }
         false => None,
     };
@@ -418,6 +463,16 @@ async fn run(args: Args) -> Result<()> {
     println!(
         "yunqi-load: signed Slack slash commands → `yunqi serve` ({}) over loopback",
         bin.display()
+    );
+    println!(
+        "storage             {}",
+        match &args.pg {
+            Some(_) => format!(
+                "PostgreSQL, {} replica(s), connections round robin",
+                args.replicas
+            ),
+            None => "SQLite file, one serve".into(),
+        }
     );
     println!(
         "requests            {} ({} ok, {} errors), concurrency {} keep-alive connections",
@@ -436,7 +491,7 @@ async fn run(args: Args) -> Result<()> {
     );
     match report.peak_kib {
         Some(k) => println!(
-            "server peak RSS     {:.1} MiB (VmHWM; {:.1} MiB before the load; after it {:.1} MiB anon + {:.1} MiB file)",
+            "server peak RSS     {:.1} MiB (VmHWM, largest replica; {:.1} MiB before the load; after it {:.1} MiB anon + {:.1} MiB file)",
             k as f64 / 1024.0,
             report.idle_kib.unwrap_or(0) as f64 / 1024.0,
             report.now_kib[0] as f64 / 1024.0,
@@ -445,7 +500,7 @@ async fn run(args: Args) -> Result<()> {
         None => println!("server peak RSS     unknown (no /proc)"),
     }
     println!(
-        "in SQLite           {approved} approved registrations after SIGKILL (expected {})",
+        "in the database     {approved} approved registrations after SIGKILL (expected {})",
         args.requests
     );
     println!("fake Slack calls    {}", calls.load(Ordering::Relaxed));
@@ -465,7 +520,7 @@ async fn run(args: Args) -> Result<()> {
     }
     ensure!(
         approved == args.requests,
-        "only {approved} of {} registrations are in SQLite",
+        "only {approved} of {} registrations are in the database",
         args.requests
     );
     Ok(())
@@ -508,11 +563,15 @@ struct Report {
     peak_kib: Option<u64>,
 }
 
-async fn drive(args: &Args, port: u16, child: &mut Child) -> Result<Report> {
-    wait_healthy(port, child).await?;
-    let idle_kib = vm_hwm_kib(child.id());
-    let l = load(port, requests(args.requests, port), args.concurrency).await?;
-    let pid = child.id();
+/// The load over `ports` (servers already healthy); memory of the largest replica.
+async fn drive(args: &Args, ports: &[u16], children: &mut [Child]) -> Result<Report> {
+    let idle_kib = children.iter().filter_map(|c| vm_hwm_kib(c.id())).max();
+    let l = load(ports, requests(args.requests, ports[0]), args.concurrency).await?;
+    let pid = children
+        .iter()
+        .max_by_key(|c| vm_hwm_kib(c.id()).unwrap_or(0))
+        .map(Child::id)
+        .context("no server")?;
     if let Ok(to) = std::env::var("YUNQI_LOAD_SMAPS") {
         let _ = std::fs::copy(format!("/proc/{pid}/smaps"), to);
     }
@@ -537,14 +596,17 @@ struct Load {
     elapsed: Duration,
 }
 
-/// Must run inside a `LocalSet`.
-async fn load(port: u16, reqs: Vec<Vec<u8>>, concurrency: usize) -> Result<Load> {
+/// Must run inside a `LocalSet`. Connection `k` goes to `ports[k % ports.len()]`.
+async fn load(ports: &[u16], reqs: Vec<Vec<u8>>, concurrency: usize) -> Result<Load> {
     let n = reqs.len();
     let reqs = Rc::new(reqs);
     let next = Rc::new(std::cell::Cell::new(0));
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| tokio::task::spawn_local(fire(port, reqs.clone(), next.clone())))
+        .map(|k| {
+            let port = ports[k % ports.len()];
+            tokio::task::spawn_local(fire(port, reqs.clone(), next.clone()))
+        })
         .collect();
     let mut lat = Vec::with_capacity(n);
     let (mut errors, mut first_error) = (0, None);
