@@ -2,6 +2,7 @@
 //! platform end to end against the test kit's fakes.
 
 mod cli;
+mod cli_pg;
 mod common;
 mod copy_cli;
 mod discord_e2e;

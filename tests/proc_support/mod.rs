@@ -119,9 +119,14 @@ pub fn get(port: u16, path: &str) -> String {
 
 /// `yunqi --db yunqi.db <args>` in `dir` with `stdin`, bounded to 60 s.
 pub fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    run_db(dir, "yunqi.db", args, stdin)
+}
+
+/// `run` on the database `db` (a file in `dir`, or a `postgres://` URL).
+pub fn run_db(dir: &Path, db: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_yunqi"))
         .current_dir(dir)
-        .args(["--db", "yunqi.db"])
+        .args(["--db", db])
         .args(args)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
