@@ -172,7 +172,11 @@ mod tests {
             .expect("rt");
         let reqs = super::super::requests(3, c.port);
         let r = rt
-            .block_on(tokio::task::LocalSet::new().run_until(super::super::load(c.port, reqs, 2)))
+            .block_on(tokio::task::LocalSet::new().run_until(super::super::load(
+                &[c.port],
+                reqs,
+                2,
+            )))
             .expect("load");
         assert_eq!((r.lat.len(), r.errors), (3, 0));
     }
