@@ -3,7 +3,9 @@
 //! database is created for the run and dropped after it.
 
 use anyhow::{ensure, Context, Result};
-use sqlx::Connection;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::str::FromStr;
 
 /// A database made for one run on the server `server` (a `postgres://` URL whose user
 /// may create databases); dropped by `drop_db`.
@@ -31,9 +33,13 @@ impl FreshDb {
             .await
             .context("creating the load database (the --pg user must be allowed to)")?;
         admin.close().await.ok();
+        let url = PgConnectOptions::from_str(server)?
+            .database(&name)
+            .to_url_lossy()
+            .to_string();
         Ok(FreshDb {
             server: server.to_string(),
-            url: with_database(server, &name),
+            url,
             name,
         })
     }
@@ -60,33 +66,5 @@ impl FreshDb {
             .await;
             admin.close().await.ok();
         }
-    }
-}
-
-/// `url` with its database replaced by `name` (query string kept).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn the_database_is_swapped_and_the_rest_kept() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "x"),
-            "postgres://u:p@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
 }
