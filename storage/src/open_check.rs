@@ -15,6 +15,9 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use yunqi_bot::ports::StoreResult;
 
+/// How long a close waits for the last connection to remove the WAL.
+const WAL_GONE_WITHIN_MS: u64 = 500;
+
 fn stamp_file(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push("-clean");
@@ -53,11 +56,20 @@ pub(crate) fn closed_cleanly(db: &Path) -> bool {
 }
 
 /// After the pool closed: stamps the file if this process was the last one on it (SQLite
-/// then checkpointed and removed the WAL). A failure only costs the next open its check.
-pub(crate) fn stamp_clean_close(pool: &SqlitePool) {
+/// then checkpoints and removes the WAL, on sqlx's worker threads, shortly after
+/// `close` returns). A failure only costs the next open its check.
+pub(crate) async fn stamp_clean_close(pool: &SqlitePool) {
     let db = pool.connect_options().get_filename().to_path_buf();
-    if db.as_os_str().is_empty() || db.to_string_lossy().contains(":memory:") || !no_wal(&db) {
+    if db.as_os_str().is_empty() || db.to_string_lossy().contains(":memory:") {
         return;
+    }
+    let mut waited = 0;
+    while !no_wal(&db) {
+        if waited >= WAL_GONE_WITHIN_MS {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        waited += 5;
     }
     if let Some(s) = stamp_of(&db) {
         if let Err(e) = std::fs::write(stamp_file(&db), s) {
@@ -80,4 +92,49 @@ pub(crate) async fn quick_check(pool: &SqlitePool, file: &Path) -> StoreResult<(
         "database {} is corrupt (PRAGMA quick_check): {problems}; restore it from a backup",
         file.display()
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SqliteStore;
+
+    #[tokio::test]
+    async fn a_clean_close_lets_the_next_open_skip_the_check_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        store.close().await;
+        assert!(stamp_file(&db).exists(), "a clean close leaves a stamp");
+        assert!(closed_cleanly(&db));
+        // Used up: a crash from here on leaves nothing to trust.
+        assert!(!stamp_file(&db).exists());
+        assert!(!closed_cleanly(&db));
+    }
+
+    #[tokio::test]
+    async fn a_file_changed_since_the_clean_close_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        store.close().await;
+        // Another writer (or a copy put in its place) changes size or mtime.
+        let mut bytes = std::fs::read(&db).unwrap();
+        bytes.extend_from_slice(&[0u8; 4096]);
+        std::fs::write(&db, &bytes).unwrap();
+        assert!(!closed_cleanly(&db));
+    }
+
+    #[tokio::test]
+    async fn a_process_still_on_the_file_leaves_no_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let url = db.to_str().unwrap();
+        let first = SqliteStore::open(url).await.unwrap();
+        let second = SqliteStore::open(url).await.unwrap();
+        second.close().await;
+        assert!(!closed_cleanly(&db), "the WAL is still there: no stamp");
+        first.close().await;
+        assert!(closed_cleanly(&db));
+    }
 }

@@ -83,8 +83,8 @@ async fn connect(url: &str) -> StoreResult<SqlitePool> {
 }
 
 /// After a clean close: lets the next open skip the damage check (`open_check.rs`).
-fn closed(pool: &SqlitePool) {
-    crate::open_check::stamp_clean_close(pool);
+async fn closed(pool: &SqlitePool) {
+    crate::open_check::stamp_clean_close(pool).await;
 }
 
 impl SqliteStore {

@@ -46,7 +46,7 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
-        super::closed(&self.pool);
+        super::closed(&self.pool).await;
     }
 
     pub fn pool(&self) -> &Pool<Db> {

@@ -84,7 +84,7 @@ async fn connect(url: &str) -> StoreResult<PgPool> {
 }
 
 /// Nothing to leave behind: PostgreSQL has no open-time check to skip.
-fn closed(_pool: &PgPool) {}
+async fn closed(_pool: &PgPool) {}
 
 /// Claims outbox rows for `holder`: the platform's claims serialized by an advisory lock
 /// for the transaction (`lease_sql::CLAIM_LOCK_PG`), then `CLAIM_PG` with
