@@ -18,6 +18,8 @@ use yunqi_storage::SqliteStore;
 mod dataset;
 #[path = "yunqi-bench/fanout.rs"]
 mod fanout;
+#[path = "yunqi-bench/startup.rs"]
+mod startup;
 
 #[derive(Parser)]
 struct Args {
@@ -46,6 +48,16 @@ struct Args {
     /// With --dataset: calls per read.
     #[arg(long, default_value_t = 500)]
     calls: usize,
+    /// Instead: time `yunqi serve` from spawn to its first 200 on /healthz, on the
+    /// --dataset database (built into --db first if it is not there).
+    #[arg(long)]
+    startup: bool,
+    /// With --startup: the server binary (default: `yunqi` next to this one).
+    #[arg(long)]
+    server: Option<std::path::PathBuf>,
+    /// With --startup: starts to time (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
 }
 
 fn proc_kib(field: &str) -> Option<u64> {
@@ -73,6 +85,9 @@ async fn main() -> Result<()> {
     let store = Arc::new(SqliteStore::open(&path).await?);
     if args.dataset {
         return dataset::run(&store, &path, args.calls).await;
+    }
+    if args.startup {
+        return startup::run(&store, &path, args.server.as_deref(), args.runs).await;
     }
     let mut cfg = EngineConfig::default();
     cfg.organizers

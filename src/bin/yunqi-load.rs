@@ -141,23 +141,39 @@ auto_approve = true
     )
 }
 
-/// A tiny Slack Web API: every method answers `ok`, so any outbox delivery succeeds.
-async fn fake_slack(calls: Arc<AtomicU64>) -> Result<String> {
+/// A tiny Slack Web API answering each method the lane calls in the shape the adapter
+/// reads, so queued messages (the tickets with their QR codes: a post and a three-call
+/// file upload) are really delivered. `calls` counts every call, `files` the completed
+/// uploads.
+async fn fake_slack(calls: Arc<AtomicU64>, files: Arc<AtomicU64>) -> Result<String> {
+    use axum::extract::Path;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}/api", listener.local_addr()?);
-    let answer = move || {
-        let calls = calls.clone();
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}/api");
+    let upload = format!("http://{addr}/upload");
+    let api = move |Path(method): Path<String>| {
+        let (calls, files, upload) = (calls.clone(), files.clone(), upload.clone());
         async move {
             let n = calls.fetch_add(1, Ordering::Relaxed);
-            (
-                [("content-type", "application/json")],
-                format!(
-                    r#"{{"ok":true,"user_id":"UBOT","bot_id":"BBOT","channel":{{"id":"DLOAD"}},"ts":"1700000000.{n:06}"}}"#
+            let body = match method.as_str() {
+                "conversations.open" => format!(r#"{{"ok":true,"channel":{{"id":"D{n:08}"}}}}"#),
+                "files.getUploadURLExternal" => {
+                    format!(r#"{{"ok":true,"upload_url":"{upload}/F{n:08}","file_id":"F{n:08}"}}"#)
+                }
+                "files.completeUploadExternal" => {
+                    files.fetch_add(1, Ordering::Relaxed);
+                    r#"{"ok":true,"files":[]}"#.to_string()
+                }
+                _ => format!(
+                    r#"{{"ok":true,"user_id":"UBOT","bot_id":"BBOT","channel":"DLOAD","ts":"1700000000.{n:06}","message_ts":"1700000000.{n:06}"}}"#
                 ),
-            )
+            };
+            ([("content-type", "application/json")], body)
         }
     };
-    let app = axum::Router::new().route("/api/{method}", post(answer));
+    let app = axum::Router::new()
+        .route("/api/{method}", post(api))
+        .route("/upload/{id}", post(|| async { "OK" }));
     tokio::task::spawn_local(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -401,7 +417,8 @@ async fn run(args: Args) -> Result<()> {
     let bin = server_binary(&args)?;
     let dir = tempfile::tempdir()?;
     let calls = Arc::new(AtomicU64::new(0));
-    let api_base = fake_slack(calls.clone()).await?;
+    let files = Arc::new(AtomicU64::new(0));
+    let api_base = fake_slack(calls.clone(), files.clone()).await?;
     let pg = match &args.pg {
         Some(server) => Some(replicas::FreshDb::create(server).await?),
         None => None,
@@ -503,7 +520,11 @@ async fn run(args: Args) -> Result<()> {
         "in the database     {approved} approved registrations after SIGKILL (expected {})",
         args.requests
     );
-    println!("fake Slack calls    {}", calls.load(Ordering::Relaxed));
+    println!(
+        "fake Slack calls    {} ({} files uploaded: tickets delivered)",
+        calls.load(Ordering::Relaxed),
+        files.load(Ordering::Relaxed)
+    );
     if let Some(e) = &report.first_error {
         println!("first error         {e}");
     }

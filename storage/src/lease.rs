@@ -19,6 +19,7 @@ impl Leases for SqlStore {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        let _pass = self.gate.enter().await;
         let got: Option<String> = sqlx::query_scalar(q::ACQUIRE)
             .bind(name)
             .bind(holder)
@@ -31,6 +32,7 @@ impl Leases for SqlStore {
     }
 
     async fn lease_release(&self, name: &str, holder: &str) -> StoreResult<()> {
+        let _pass = self.gate.enter().await;
         sqlx::query(q::RELEASE)
             .bind(name)
             .bind(holder)
@@ -71,6 +73,7 @@ impl OutboxClaims for SqlStore {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let _pass = self.gate.enter().await;
         let mut got = super::claim_rows(
             &self.pool,
             platform.as_str(),
@@ -90,6 +93,7 @@ impl OutboxClaims for SqlStore {
             return Ok(());
         }
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let _pass = self.gate.enter().await;
         super::unclaim_rows(&self.pool, holder, &ids)
             .await
             .map_err(db_err)?;
@@ -102,6 +106,7 @@ impl OutboxClaims for SqlStore {
         holder: &str,
         until: DateTime<Utc>,
     ) -> StoreResult<u64> {
+        let _pass = self.gate.enter().await;
         let r = sqlx::query(q::RENEW_CLAIMS)
             .bind(platform.as_str())
             .bind(holder)

@@ -19,12 +19,15 @@ pub const RELEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2";
 pub const HOLDER: &str = "SELECT holder, until_ms FROM leases WHERE name = $1 AND until_ms > $2";
 
 /// SQLite: claims due rows by id (a JSON array). A recipient with a running claim by
-/// another holder is left out whole, so one holder at a time sends to a chat.
+/// another holder is left out whole, so one holder at a time sends to a chat. The check
+/// walks the recipient's own pending rows (`INDEXED BY`): left to itself SQLite walked
+/// `outbox_claimed`, every claimed row of the platform for each id (120 ms for 64 ids
+/// with 3,000 rows claimed, against 1 ms).
 /// $1 platform, $2 holder, $3 ids (JSON), $4 now, $5 until.
 pub const CLAIM_SQLITE: &str = "UPDATE outbox SET claimed_by = $2, lease_until = $5
  WHERE id IN (SELECT value FROM json_each($3)) AND status = 'pending' AND platform = $1
    AND (claimed_by IS NULL OR claimed_by = $2 OR lease_until <= $4)
-   AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.status = 'pending' AND c.platform = outbox.platform
+   AND NOT EXISTS (SELECT 1 FROM outbox c INDEXED BY outbox_pending_recipient WHERE c.status = 'pending' AND c.platform = outbox.platform
                    AND c.recipient = outbox.recipient AND c.claimed_by IS NOT NULL
                    AND c.claimed_by <> $2 AND c.lease_until > $4)
  RETURNING id";

@@ -149,7 +149,7 @@ impl Store for SqlStore {
     type Tx = SqlTx;
 
     async fn begin(&self) -> StoreResult<SqlTx> {
-        SqlTx::begin(&self.pool).await
+        SqlTx::begin(&self.pool, &self.gate).await
     }
 
     async fn outbox_due(
@@ -195,11 +195,14 @@ impl Store for SqlStore {
         if settled.is_empty() {
             return Ok(());
         }
-        // One transaction: one fsync for a group of deliveries, not one each.
+        // One transaction: one fsync for a group of deliveries, not one each. A row done
+        // for good drops its claim here too (claims only count on pending rows), so the
+        // lane's separate unclaim is left with the retries only.
+        let _pass = self.gate.enter().await;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         for s in settled {
             let q = match &s.outcome {
-                Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, platform_msg_id = $4 WHERE id = $1")
+                Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, platform_msg_id = $4, claimed_by = NULL, lease_until = NULL WHERE id = $1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(ms(s.at))
@@ -211,7 +214,7 @@ impl Store for SqlStore {
                     .bind(error.clone())
                     .bind(s.progress.parts_done as i64)
                     .bind(serde_json::to_string(&s.progress.part_ids).map_err(backend)?),
-                Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1")
+                Delivery::Failed { error } => sqlx::query("UPDATE outbox SET status = 'failed', attempts = $2, last_error = $3, claimed_by = NULL, lease_until = NULL WHERE id = $1")
                     .bind(s.id.0)
                     .bind(s.attempts as i64)
                     .bind(error.clone()),

@@ -1,7 +1,7 @@
 //! Opening the database: connection options and the pool.
 
 use crate::error::{backend_in, db_err};
-use crate::rows::corrupt;
+use crate::open_check::{closed_cleanly, quick_check};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
     SqliteTransactionManager,
@@ -82,22 +82,6 @@ fn owner_only(file: &Path, create: bool) -> StoreResult<()> {
     Ok(())
 }
 
-/// Refuses a damaged file before anything reads or migrates it.
-async fn quick_check(pool: &SqlitePool, file: &Path) -> StoreResult<()> {
-    let found: Result<Vec<String>, _> = sqlx::query_scalar("PRAGMA quick_check(5)")
-        .fetch_all(pool)
-        .await;
-    let problems = match found {
-        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => return Ok(()),
-        Ok(rows) => rows.join("; "),
-        Err(e) => e.to_string(),
-    };
-    Err(corrupt(format!(
-        "database {} is corrupt (PRAGMA quick_check): {problems}; restore it from a backup",
-        file.display()
-    )))
-}
-
 pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<SqlitePool> {
     let (url, memory) = normalize(url);
     let file = file_of(&url, memory);
@@ -110,6 +94,7 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
         }
         owner_only(file, true)?;
     }
+    let checked_before = file.as_deref().is_some_and(closed_cleanly);
     let opts = SqliteConnectOptions::from_str(&url)
         .map_err(db_err)?
         .create_if_missing(true)
@@ -159,7 +144,9 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
         .connect_with(opts)
         .await
         .map_err(|e| backend_in(format!("opening database {}", file.display()), e))?;
-    quick_check(&pool, &file).await?;
+    if !checked_before {
+        quick_check(&pool, &file).await?;
+    }
     owner_only(&file, false)?;
     Ok(pool)
 }

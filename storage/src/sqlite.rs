@@ -16,6 +16,9 @@ pub(crate) const BACKEND: &str = "sqlite";
 /// to upgrade a read lock.
 pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
 
+/// In-process writers queue for the one write lock (`gate.rs`).
+pub(crate) const GATED: bool = true;
+
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// A fan-out's outbox rows as two JSON parameters: the rows (`$1`, each an array whose
@@ -81,6 +84,11 @@ pub use web::WebSession;
 
 async fn connect(url: &str) -> StoreResult<SqlitePool> {
     crate::pool::connect(url, None).await
+}
+
+/// After a clean close: lets the next open skip the damage check (`open_check.rs`).
+async fn closed(pool: &SqlitePool) {
+    crate::open_check::stamp_clean_close(pool).await;
 }
 
 impl SqliteStore {

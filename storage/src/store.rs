@@ -1,8 +1,9 @@
 //! The store outside domain transactions, shared by both backends (compiled once per
 //! backend with its `Db`, see `sqlite.rs` and `pg/mod.rs`).
 
-use super::{connect, Db, MIGRATOR};
+use super::{connect, Db, GATED, MIGRATOR};
 use crate::error::{backend_in, db_err};
+use crate::gate::WriteGate;
 use crate::rows::ms;
 use chrono::Utc;
 use futures::future::BoxFuture;
@@ -13,6 +14,8 @@ use yunqi_bot::ports::{Kv, StoreResult};
 #[derive(Clone)]
 pub struct SqlStore {
     pub(crate) pool: Pool<Db>,
+    /// Taken by every write transaction of the writer and the outbox lanes.
+    pub(crate) gate: WriteGate,
 }
 
 impl SqlStore {
@@ -20,6 +23,7 @@ impl SqlStore {
     pub async fn open(url: &str) -> StoreResult<SqlStore> {
         let store = SqlStore {
             pool: connect(url).await?,
+            gate: WriteGate::new(GATED),
         };
         store.migrate().await?;
         Ok(store)
@@ -27,7 +31,10 @@ impl SqlStore {
 
     #[allow(dead_code)] // only SQLite's `open_limited` opens its own pool
     pub(crate) fn from_pool(pool: Pool<Db>) -> SqlStore {
-        SqlStore { pool }
+        SqlStore {
+            pool,
+            gate: WriteGate::new(GATED),
+        }
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
@@ -39,6 +46,7 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        super::closed(&self.pool).await;
     }
 
     pub fn pool(&self) -> &Pool<Db> {

@@ -3,7 +3,7 @@
 //! with row claims, so the dispatcher itself is unchanged.
 
 use crate::ids::Platform;
-use crate::ports::{Clock, OutboxClaims, OutboxRow, Settlement, Store, StoreResult};
+use crate::ports::{Clock, Delivery, OutboxClaims, OutboxRow, Settlement, Store, StoreResult};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -55,7 +55,13 @@ impl<S: Store + OutboxClaims> Store for Claimed<S> {
 
     async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()> {
         self.inner.outbox_settle(settled).await?;
-        let ids: Vec<_> = settled.iter().map(|s| s.id).collect();
+        // A claim counts only on a pending row: one sent or failed for good needs no
+        // second write (the SQL store clears it while settling), a retry's is cleared.
+        let ids: Vec<_> = settled
+            .iter()
+            .filter(|s| matches!(s.outcome, Delivery::Retry { .. }))
+            .map(|s| s.id)
+            .collect();
         // A claim left behind runs out on its own; the settlement is what counts.
         if let Err(e) = self.inner.outbox_unclaim(&self.holder, &ids).await {
             tracing::warn!(error = %e, "could not clear outbox claims; they run out");

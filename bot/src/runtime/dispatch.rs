@@ -6,7 +6,8 @@
 use super::outcomes::DeliveryLog;
 use super::pacing::{Deferred, Pacing};
 use super::pause::{jittered, split_expired, LanePause};
-use crate::capability::{fit, FitError};
+use crate::capability::{fit, Capabilities, FitError};
+use crate::message::Recipient;
 use crate::metrics::{Metrics, METRICS};
 use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Progress, Settlement, Store};
 use chrono::{DateTime, Utc};
@@ -89,6 +90,7 @@ impl<S: Store> Lane<S> {
         let gap = Duration::from_secs_f64(1.0 / self.adapter.rate_per_second().max(0.01));
         let mut last_send = Instant::now() - gap;
         let max_batch = self.adapter.max_batch().max(1);
+        let caps = self.adapter.capabilities();
         let mut pacing = Pacing::default();
         let mut paused = LanePause::default();
         self.changed.mark_changed();
@@ -151,7 +153,7 @@ impl<S: Store> Lane<S> {
                 if *self.shutdown.borrow() {
                     break;
                 }
-                if !pacing.may_send(&row.to, &mut deferred, Instant::now()) {
+                if !pacing.may_send(&landing(&row, &caps), &mut deferred, Instant::now()) {
                     continue;
                 }
                 // Same message to several people in a row: one batch call where the
@@ -161,7 +163,11 @@ impl<S: Store> Lane<S> {
                     match rows.peek() {
                         Some(next)
                             if batchable(&group[0], next)
-                                && pacing.may_send(&next.to, &mut deferred, Instant::now()) =>
+                                && pacing.may_send(
+                                    &landing(next, &caps),
+                                    &mut deferred,
+                                    Instant::now(),
+                                ) =>
                         {
                             group.extend(rows.next())
                         }
@@ -170,13 +176,13 @@ impl<S: Store> Lane<S> {
                 }
                 let outcomes = if group.len() == 1 {
                     let (outcome, sends) = self.deliver(&group[0], gap, &mut last_send).await;
-                    let to = &group[0].to;
+                    let to = &landing(&group[0], &caps);
                     pacing.sent(to, self.adapter.recipient_gap(to), sends, Instant::now());
                     vec![outcome]
                 } else {
                     let out = self.deliver_batch(&group, gap, &mut last_send).await;
                     for row in &group {
-                        let to = &row.to;
+                        let to = &landing(row, &caps);
                         pacing.sent(to, self.adapter.recipient_gap(to), 1, Instant::now());
                     }
                     out
@@ -342,6 +348,17 @@ fn single_part(d: Delivery) -> (Delivery, Progress) {
     (d, progress)
 }
 
+/// Where a row lands once fitted: a private reply addressed in a group goes to the
+/// user's direct chat (`capability::fit`), so it is paced as that chat, not as the group
+/// (20,000 tickets from one channel's slash commands were paced at one per second).
+fn landing(row: &OutboxRow, caps: &Capabilities) -> Recipient {
+    let mut to = row.to.clone();
+    if row.reply.private && caps.direct_messages {
+        to.conversation = None;
+    }
+    to
+}
+
 /// Two messages may share a batch call: same direct message, nothing per-recipient.
 fn batchable(a: &OutboxRow, b: &OutboxRow) -> bool {
     let simple = |r: &OutboxRow| {
@@ -364,6 +381,7 @@ fn retry_time(now: DateTime<Utc>, attempts: u32, outcome: &Delivery) -> DateTime
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::Reply;
 
     #[test]
     fn backoff_doubles_and_is_capped() {
@@ -388,6 +406,38 @@ mod tests {
         };
         let wait = retry_time(now, 3, &d) - now;
         assert!(wait >= chrono::Duration::seconds(4) && wait <= chrono::Duration::seconds(8));
+    }
+
+    fn row(reply: Reply) -> OutboxRow {
+        OutboxRow {
+            id: crate::ids::OutboxId(1),
+            to: Recipient {
+                user: crate::ids::UserRef::new(crate::ids::Platform::Slack, "U1"),
+                conversation: Some("C1".into()),
+            },
+            reply,
+            attempts: 0,
+            expires_at: None,
+            progress: Progress::default(),
+        }
+    }
+
+    /// Issue 15: a ticket asked for in a channel goes to the user's DM and is paced as
+    /// that DM; a public reply stays paced as the channel.
+    #[test]
+    fn a_private_reply_is_paced_where_it_lands() {
+        let caps = Capabilities::PLAIN;
+        let private = landing(&row(Reply::text("ticket").private()), &caps);
+        assert_eq!(private.conversation, None);
+        assert_eq!(private.user.id, "U1");
+        let public = landing(&row(Reply::text("hello")), &caps);
+        assert_eq!(public.conversation.as_deref(), Some("C1"));
+        let no_dm = Capabilities {
+            direct_messages: false,
+            ..Capabilities::PLAIN
+        };
+        let kept = landing(&row(Reply::text("ticket").private()), &no_dm);
+        assert_eq!(kept.conversation.as_deref(), Some("C1"));
     }
 
     /// Issue 14 item 8: messages failing together must not retry in lockstep.

@@ -19,6 +19,9 @@ pub(crate) const BACKEND: &str = "postgres";
 /// every transaction that committed before the lock was granted.)
 pub(crate) const BEGIN: &str = "BEGIN; SELECT pg_advisory_xact_lock(7960616001)";
 
+/// Row locks and the advisory lock order writers: no in-process queue (`gate.rs`).
+pub(crate) const GATED: bool = false;
+
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// `outbox::push`'s fan-out statement (see `sqlite.rs`).
@@ -83,6 +86,9 @@ pub use tx::SqlTx as PgTx;
 async fn connect(url: &str) -> StoreResult<PgPool> {
     pool::connect(url).await
 }
+
+/// Nothing to leave behind: PostgreSQL has no open-time check to skip.
+async fn closed(_pool: &PgPool) {}
 
 /// Claims outbox rows for `holder`: the platform's claims serialized by an advisory lock
 /// for the transaction (`lease_sql::CLAIM_LOCK_PG`), then `CLAIM_PG` with

@@ -27,6 +27,7 @@ mod web;
 
 use super::{Db, BEGIN};
 use crate::error::db_err;
+use crate::gate::{GatePass, WriteGate};
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
 use cache::Cache;
 use chrono::{DateTime, Utc};
@@ -43,6 +44,9 @@ use yunqi_bot::ports::{StoreResult, Tx};
 /// failed ("begin_with at non-zero transaction depth").
 pub struct SqlTx {
     pub(crate) tx: PoolConnection<Db>,
+    /// This process's write queue, held until COMMIT or ROLLBACK (`gate.rs`); declared
+    /// after `tx`, so a dropped transaction queues its ROLLBACK before the next writer.
+    _pass: GatePass,
     /// Begun and not yet committed or rolled back.
     open: bool,
     c: Cache,
@@ -62,7 +66,8 @@ impl SqlTx {
     /// `BEGIN IMMEDIATE` on a pooled connection. The pool never hands out a connection
     /// still inside a transaction (`pool::connect`); one that cannot begin is closed, and a
     /// stale transaction state is retried once on a fresh connection.
-    pub(crate) async fn begin(pool: &Pool<Db>) -> StoreResult<SqlTx> {
+    pub(crate) async fn begin(pool: &Pool<Db>, gate: &WriteGate) -> StoreResult<SqlTx> {
+        let pass = gate.enter().await;
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -72,6 +77,7 @@ impl SqlTx {
                 Ok(()) => {
                     return Ok(SqlTx {
                         tx: conn,
+                        _pass: pass,
                         open: true,
                         c: Cache::default(),
                     })
