@@ -88,6 +88,8 @@ pub async fn run(
     sqlx_mark_sent(&store).await?;
 
     let rss_before = super::proc_kib("VmRSS:").unwrap_or(0);
+    // The setup's own peak, so the publishing transaction's is told apart from it.
+    let peak_before = super::peak_rss_kib().unwrap_or(0);
     let client = UserRef::new(Platform::Console, "client");
     let post = r#"/post title="Rust CLI tool" description="Benchmark job" tags=rust,cli budget=5000-8000 deadline=365天 acceptance="it runs""#;
     let t = Instant::now();
@@ -105,7 +107,7 @@ pub async fn run(
         total
     };
     println!("fan-out committed   {:.1} ms ({} messages queued in the publishing transaction, {pending} pending in the outbox)", commit.as_secs_f64() * 1000.0, handled.queued);
-    println!("memory              RSS {:.1} MiB before, {:.1} MiB after publishing (+{:.1} MiB); peak {:.1} MiB", rss_before as f64 / 1024.0, rss_after as f64 / 1024.0, (rss_after as f64 - rss_before as f64) / 1024.0, super::peak_rss_kib().unwrap_or(0) as f64 / 1024.0);
+    println!("memory              RSS {:.1} MiB before, {:.1} MiB after publishing (+{:.1} MiB); peak {:.1} MiB ({:.1} MiB before publishing)", rss_before as f64 / 1024.0, rss_after as f64 / 1024.0, (rss_after as f64 - rss_before as f64) / 1024.0, super::peak_rss_kib().unwrap_or(0) as f64 / 1024.0, peak_before as f64 / 1024.0);
 
     let fakes: Vec<Arc<Fake>> = PLATFORMS
         .iter()
