@@ -57,9 +57,9 @@ pub enum FitError {
     PrivateWithoutDm,
 }
 
-/// Fits `reply` for `to` on a platform with `caps`: buttons become command lines, a thread
-/// becomes a quote, long text is split at line ends, a private reply goes to a DM.
-pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fitted>, FitError> {
+/// Where `reply` to `to` lands on a platform with `caps`: a private reply addressed in a
+/// group goes to the user's direct chat (the outbox lane paces it there too).
+pub fn landing(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Recipient, FitError> {
     let mut to = to.clone();
     if reply.private && to.conversation.is_some() {
         if !caps.direct_messages {
@@ -67,6 +67,13 @@ pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fit
         }
         to.conversation = None;
     }
+    Ok(to)
+}
+
+/// Fits `reply` for `to` on a platform with `caps`: buttons become command lines, a thread
+/// becomes a quote, long text is split at line ends, a private reply goes to a DM.
+pub fn fit(reply: &Reply, to: &Recipient, caps: &Capabilities) -> Result<Vec<Fitted>, FitError> {
+    let to = landing(reply, to, caps)?;
     let mut text = String::new();
     let mut thread = None;
     if let Some(t) = &reply.reply_to {

@@ -6,7 +6,7 @@
 use super::outcomes::DeliveryLog;
 use super::pacing::{Deferred, Pacing};
 use super::pause::{jittered, split_expired, LanePause};
-use crate::capability::{fit, Capabilities, FitError};
+use crate::capability::{self, fit, Capabilities, FitError};
 use crate::message::Recipient;
 use crate::metrics::{Metrics, METRICS};
 use crate::ports::{Clock, Delivery, Outbound, OutboxRow, Progress, Settlement, Store};
@@ -348,15 +348,11 @@ fn single_part(d: Delivery) -> (Delivery, Progress) {
     (d, progress)
 }
 
-/// Where a row lands once fitted: a private reply addressed in a group goes to the
-/// user's direct chat (`capability::fit`), so it is paced as that chat, not as the group
-/// (20,000 tickets from one channel's slash commands were paced at one per second).
+/// The chat a row is paced as: where it lands once fitted (`capability::landing`), not
+/// the group it was asked in (20,000 tickets from one channel's slash commands were paced
+/// at one per second). A row that cannot be fitted is paced as addressed; `fit` fails it.
 fn landing(row: &OutboxRow, caps: &Capabilities) -> Recipient {
-    let mut to = row.to.clone();
-    if row.reply.private && caps.direct_messages {
-        to.conversation = None;
-    }
-    to
+    capability::landing(&row.reply, &row.to, caps).unwrap_or_else(|_| row.to.clone())
 }
 
 /// Two messages may share a batch call: same direct message, nothing per-recipient.
