@@ -8,25 +8,17 @@ use yunqi_storage::{AppStore, Backend, PgStore, SqliteStore};
 /// Opens the database `url` names as backend `S` and applies that backend's migrations.
 pub async fn open<S: AppStore>(url: &str) -> Result<S> {
     let backend = Backend::of(url);
-    let wanted = match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    };
-    if wanted != S::BACKEND {
+    if backend != S::BACKEND {
         bail!(
-            "[storage] url names {wanted}, but this store is {}",
+            "[storage] url names {backend:?}, but this store is {:?}",
             S::BACKEND
         );
     }
-    match backend {
-        Backend::Sqlite => S::open(url)
-            .await
-            .with_context(|| format!("opening database {url}")),
+    S::open(url).await.with_context(|| match backend {
+        Backend::Sqlite => format!("opening database {url}"),
         // The URL may carry a password: not repeated in the error.
-        Backend::Postgres => S::open(url)
-            .await
-            .context("opening the PostgreSQL database"),
-    }
+        Backend::Postgres => "opening the PostgreSQL database".to_string(),
+    })
 }
 
 /// `yunqi copy`: every table of an existing SQLite database into a new PostgreSQL one

@@ -9,19 +9,11 @@ use std::sync::Arc;
 use yunqi_bot::health::WriteHealth;
 use yunqi_storage::AppStore;
 
+#[derive(Clone)]
 pub struct HttpState<S> {
     pub store: Arc<S>,
     /// The writer's last write outcome (`Core::health`).
     pub health: Arc<WriteHealth>,
-}
-
-impl<S> Clone for HttpState<S> {
-    fn clone(&self) -> Self {
-        HttpState {
-            store: self.store.clone(),
-            health: self.health.clone(),
-        }
-    }
 }
 
 /// Health and metrics, merged with the adapters' webhook routes.

@@ -40,7 +40,7 @@ async fn run_on<S: AppStore>(
             telemetry::init("info");
             let store = yunqi::db::open::<S>(&settings.storage.url).await?;
             store.close().await;
-            tracing::info!(backend = S::BACKEND, "migrations applied");
+            tracing::info!(backend = ?S::BACKEND, "migrations applied");
             Ok(())
         }
         Command::Export {

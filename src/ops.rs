@@ -123,6 +123,7 @@ pub fn write_failed(out: &mut impl std::io::Write, failed: &[FailedDelivery]) ->
 
 /// Retention, run by the scheduler once an hour: small batches with a pause between, so
 /// the writer is never held up for long.
+#[derive(Clone)]
 pub struct Retention<S> {
     store: std::sync::Arc<S>,
     clock: std::sync::Arc<dyn Clock>,
@@ -134,17 +135,6 @@ pub struct Retention<S> {
 const BATCH: u32 = 500;
 const MAX_BATCHES: usize = 200;
 const EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
-
-impl<S> Clone for Retention<S> {
-    fn clone(&self) -> Self {
-        Retention {
-            store: self.store.clone(),
-            clock: self.clock.clone(),
-            keep: self.keep,
-            last: self.last,
-        }
-    }
-}
 
 impl<S: AppStore> Retention<S> {
     pub fn new(app: &crate::app::App<S>) -> Retention<S> {

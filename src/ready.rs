@@ -15,6 +15,7 @@ use yunqi_bot::runtime::DeliveryLog;
 use yunqi_bot::Platform;
 use yunqi_storage::AppStore;
 
+#[derive(Clone)]
 pub struct ReadyState<S> {
     pub store: Arc<S>,
     pub health: Arc<WriteHealth>,
@@ -22,18 +23,6 @@ pub struct ReadyState<S> {
     pub clock: Arc<dyn Clock>,
     /// The platforms with a sending lane (configured adapters, the attached console).
     pub lanes: Vec<Platform>,
-}
-
-impl<S> Clone for ReadyState<S> {
-    fn clone(&self) -> Self {
-        ReadyState {
-            store: self.store.clone(),
-            health: self.health.clone(),
-            deliveries: self.deliveries.clone(),
-            clock: self.clock.clone(),
-            lanes: self.lanes.clone(),
-        }
-    }
 }
 
 pub fn router<S: AppStore>(state: ReadyState<S>) -> Router {

@@ -22,6 +22,7 @@ use yunqi_storage::AppStore;
 
 pub use auth::{Admin, SESSION_COOKIE};
 
+#[derive(Clone)]
 pub struct WebState<S: AppStore> {
     pub core: Core<S>,
     pub store: Arc<S>,
@@ -30,19 +31,6 @@ pub struct WebState<S: AppStore> {
     pub clock: Arc<dyn Clock>,
     /// `public_url` is https: the session cookie is `Secure`.
     pub secure_cookie: bool,
-}
-
-// By hand: a derive would ask for `S: Clone` where only the `Arc` is cloned.
-impl<S: AppStore> Clone for WebState<S> {
-    fn clone(&self) -> Self {
-        WebState {
-            core: self.core.clone(),
-            store: self.store.clone(),
-            engine: self.engine.clone(),
-            clock: self.clock.clone(),
-            secure_cookie: self.secure_cookie,
-        }
-    }
 }
 
 impl<S: AppStore> WebState<S> {

@@ -16,10 +16,10 @@ use yunqi_bot::ports::{FailedDelivery, Kv, Leases, OutboxClaims, Store, StoreRes
 
 #[trait_variant::make(AppStore: Send)]
 pub trait LocalAppStore:
-    Store + Leases + OutboxClaims + Kv + Clone + Sized + Send + Sync + 'static
+    Store + Leases + OutboxClaims + Kv + Clone + Send + Sync + 'static
 {
-    /// "sqlite" or "postgres", for logs and `/readyz`.
-    const BACKEND: &'static str;
+    /// The backend this store is, matched against a URL's (`Backend::of`).
+    const BACKEND: crate::Backend;
     /// Opens the database at `url` and applies this backend's migrations.
     async fn open(url: &str) -> StoreResult<Self>;
     async fn close(&self);

@@ -14,7 +14,7 @@ use yunqi_bot::model::{Salon, SeatCounts};
 use yunqi_bot::ports::{FailedDelivery, StoreResult};
 
 impl AppStore for SqlStore {
-    const BACKEND: &'static str = super::BACKEND;
+    const BACKEND: crate::Backend = super::BACKEND;
 
     async fn open(url: &str) -> StoreResult<Self> {
         SqlStore::open(url).await

@@ -10,7 +10,7 @@ use yunqi_bot::ports::StoreResult;
 
 pub(crate) type Db = sqlx::Sqlite;
 
-pub(crate) const BACKEND: &str = "sqlite";
+pub(crate) const BACKEND: crate::Backend = crate::Backend::Sqlite;
 
 /// Takes the write lock at once: two processes on one file serialize instead of failing
 /// to upgrade a read lock.

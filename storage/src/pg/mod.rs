@@ -10,7 +10,7 @@ use yunqi_bot::ports::StoreResult;
 
 pub(crate) type Db = sqlx::Postgres;
 
-pub(crate) const BACKEND: &str = "postgres";
+pub(crate) const BACKEND: crate::Backend = crate::Backend::Postgres;
 
 /// Domain transactions serialize on one advisory lock, taken in the same round trip as
 /// `BEGIN` and released at COMMIT/ROLLBACK: PostgreSQL's analogue of SQLite's
