@@ -14,10 +14,9 @@ use yunqi_bot::ids::UserRef;
 use yunqi_bot::model::{Salon, SeatCounts};
 use yunqi_bot::ports::{FailedDelivery, Kv, Leases, OutboxClaims, Store, StoreResult};
 
-#[trait_variant::make(AppStore: Send)]
-pub trait LocalAppStore:
-    Store + Leases + OutboxClaims + Kv + Clone + Send + Sync + 'static
-{
+// Only the Send variant: the composition root spawns these futures on tokio.
+#[trait_variant::make(Send)]
+pub trait AppStore: Store + Leases + OutboxClaims + Kv + Clone + Send + Sync + 'static {
     /// The backend this store is, matched against a URL's (`Backend::of`).
     const BACKEND: crate::Backend;
     /// Opens the database at `url` and applies this backend's migrations.

@@ -22,7 +22,7 @@ mod shapes;
 mod sqlite;
 mod url;
 
-pub use app_store::{AppStore, LocalAppStore};
+pub use app_store::AppStore;
 pub use bench::DatasetSize;
 pub use pg::{PgStore, PgTx};
 pub use pool::PageLimit;
