@@ -18,6 +18,8 @@ use yunqi_storage::SqliteStore;
 mod dataset;
 #[path = "yunqi-bench/fanout.rs"]
 mod fanout;
+#[path = "yunqi-bench/floor.rs"]
+mod floor;
 #[path = "yunqi-bench/startup.rs"]
 mod startup;
 
@@ -55,6 +57,10 @@ struct Args {
     /// With --startup: the server binary (default: `yunqi` next to this one).
     #[arg(long)]
     server: Option<std::path::PathBuf>,
+    /// After the registrations: SQLite alone storing the same rows in as many
+    /// transactions, with the same durability (the most this schema and disk allow).
+    #[arg(long)]
+    floor: bool,
     /// With --startup: starts to time (the median is reported).
     #[arg(long, default_value_t = 3)]
     runs: usize,
@@ -77,6 +83,8 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    // Quiet unless RUST_LOG asks (e.g. `sqlx::query=debug` to count statements per group).
+    yunqi::telemetry::init("warn");
     let dir = tempfile::tempdir()?;
     let path = args
         .db
@@ -199,5 +207,21 @@ async fn main() -> Result<()> {
         "only {done} of {} registrations are in the database",
         args.registrations
     );
+    if args.floor {
+        store.close().await;
+        let rate = lat.len() as f64 / secs;
+        for sync in [true, false] {
+            let f = floor::run(&path, batches as usize, sync).await?;
+            let floor_rate = lat.len() as f64 / f.seconds;
+            println!(
+                "SQLite floor        {floor_rate:.0} registrations/s ({:.2} s: the same {} rows in {} transactions, INSERT … SELECT, WAL, synchronous={}): yunqi {:.2} of it",
+                f.seconds,
+                f.rows,
+                f.transactions,
+                if sync { "FULL" } else { "OFF" },
+                rate / floor_rate
+            );
+        }
+    }
     Ok(())
 }
