@@ -30,6 +30,8 @@ use yunqi_adapters::slack::signature::Verifier;
 
 #[path = "yunqi-load/ceiling.rs"]
 mod ceiling;
+#[path = "yunqi-bench/floor.rs"]
+mod floor;
 #[path = "yunqi-load/replicas.rs"]
 mod replicas;
 
@@ -68,6 +70,10 @@ struct Args {
     /// between them.
     #[arg(long, default_value_t = 1)]
     replicas: usize,
+    /// After the kill (SQLite): the rows the run committed, copied by SQLite alone in as
+    /// many transactions as the server's writer used, and yunqi / that floor.
+    #[arg(long)]
+    floor: bool,
 }
 
 fn main() -> Result<()> {
@@ -465,6 +471,13 @@ async fn run(args: Args) -> Result<()> {
     if let Some(p) = pg {
         p.drop_db().await;
     }
+    let mut floors = Vec::new();
+    if args.floor {
+        ensure!(args.pg.is_none(), "--floor is for the SQLite file");
+        for sync in [true, false] {
+            floors.push((sync, floor::run(&db, report.groups as usize, sync).await?));
+        }
+    }
     // Right after yunqi, its server gone: the same requests against the ceiling.
     let ceiling = match args.ceiling {
         true => {
@@ -528,6 +541,22 @@ async fn run(args: Args) -> Result<()> {
     if let Some(e) = &report.first_error {
         println!("first error         {e}");
     }
+    println!(
+        "write transactions  {} ({:.1} requests each)",
+        report.groups,
+        args.requests as f64 / report.groups.max(1) as f64
+    );
+    for (sync, f) in &floors {
+        let rate = args.requests as f64 / f.seconds;
+        println!(
+            "SQLite floor        {rate:.0} registrations/s ({:.2} s: the same {} rows in {} transactions, INSERT … SELECT, WAL, synchronous={}): yunqi {:.2} of it",
+            f.seconds,
+            f.rows,
+            f.transactions,
+            if *sync { "FULL" } else { "OFF" },
+            (args.requests as f64 / secs) / rate
+        );
+    }
     if let Some(c) = &ceiling {
         print_ceiling(&report, secs, c, args.requests);
     }
@@ -582,6 +611,8 @@ struct Report {
     /// RssAnon and RssFile after the load.
     now_kib: [u64; 2],
     peak_kib: Option<u64>,
+    /// The servers' write transactions (`yunqi_write_batches_total`), summed.
+    groups: u64,
 }
 
 /// The load over `ports` (servers already healthy); memory of the largest replica.
@@ -597,7 +628,12 @@ async fn drive(args: &Args, ports: &[u16], children: &mut [Child]) -> Result<Rep
         let _ = std::fs::copy(format!("/proc/{pid}/smaps"), to);
     }
     let now_kib = ["RssAnon", "RssFile"].map(|f| status_kib(pid, f).unwrap_or(0));
+    let mut groups = 0;
+    for port in ports {
+        groups += write_groups(*port).await?;
+    }
     Ok(Report {
+        groups,
         lat: l.lat,
         errors: l.errors,
         first_error: l.first_error,
@@ -606,6 +642,19 @@ async fn drive(args: &Args, ports: &[u16], children: &mut [Child]) -> Result<Rep
         now_kib,
         peak_kib: vm_hwm_kib(pid),
     })
+}
+
+/// A server's write transactions so far, from its `/metrics`.
+async fn write_groups(port: u16) -> Result<u64> {
+    let mut c = Conn::open(port).await?;
+    let get = format!("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    let a = c.roundtrip(get.as_bytes()).await?;
+    ensure!(a.status == 200, "/metrics answered {}", a.status);
+    String::from_utf8_lossy(&a.body)
+        .lines()
+        .find_map(|l| l.strip_prefix("yunqi_write_batches_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no yunqi_write_batches_total in /metrics")
 }
 
 /// One load: the prepared requests over `concurrency` keep-alive connections.
