@@ -3,6 +3,7 @@
 
 use super::store::SqlStore;
 use crate::error::db_err;
+use crate::rows::corrupt;
 pub use crate::shapes::console::*;
 use yunqi_bot::ports::StoreResult;
 
@@ -28,22 +29,27 @@ impl SqlStore {
             .map_err(db_err)
     }
 
-    /// Each member's latest registration for the salon, oldest first.
+    /// Each member's latest registration for the salon, oldest first. One row holding a
+    /// JSON array (`GuestRow`'s fields in order): one hand-off, not one per guest.
     pub async fn console_guests(&self, salon: i64) -> StoreResult<Vec<GuestRow>> {
-        sqlx::query_as(
-            "SELECT r.id AS registration, r.platform AS platform, r.user_id AS user_id,
-                    m.name AS name, m.phone AS phone, m.position AS position, m.years AS years,
-                    r.status AS status, r.created_at AS created_at,
-                    (SELECT COUNT(*) FROM registrations x WHERE x.member_id = r.member_id
-                       AND x.status = 'no_show' AND x.salon_id <> r.salon_id) AS no_shows
-             FROM registrations r JOIN members m ON m.id = r.member_id
-             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE salon_id = $1 GROUP BY member_id)
-             ORDER BY r.id",
-        )
-        .bind(salon)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)
+        let sql = format!(
+            "SELECT {} FROM registrations r JOIN members m ON m.id = r.member_id
+             WHERE r.id IN (SELECT MAX(id) FROM registrations WHERE salon_id = $1 GROUP BY member_id)",
+            super::json_rows_of(
+                "r.id, r.platform, r.user_id, m.name, m.phone, m.position, m.years, r.status, r.created_at,
+                 (SELECT COUNT(*) FROM registrations x WHERE x.member_id = r.member_id
+                    AND x.status = 'no_show' AND x.salon_id <> r.salon_id)"
+            )
+        );
+        let json: Option<String> = sqlx::query_scalar(&sql)
+            .bind(salon)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut rows: Vec<GuestRow> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| corrupt(format!("guests of salon {salon}: {e}")))?;
+        rows.sort_unstable_by_key(|g| g.registration);
+        Ok(rows)
     }
 
     /// Messages the dispatcher gave up on.

@@ -43,6 +43,14 @@ macro_rules! indexed_by {
     };
 }
 
+/// `json_rows!` for a column list known at run time.
+pub(crate) fn json_rows_of(cols: &str) -> String {
+    format!("json_group_array({JSON_ARRAY}({cols}))")
+}
+
+/// A JSON array of the given values.
+pub(crate) const JSON_ARRAY: &str = "json_array";
+
 /// A JSON array of arrays aggregated over rows, as TEXT.
 macro_rules! json_rows {
     ($cols:literal) => {

@@ -27,6 +27,8 @@ mod ops;
 mod tickets;
 #[path = "feedback.rs"]
 mod feedback;
+#[path = "guest_lists.rs"]
+mod guest_lists;
 #[path = "stats.rs"]
 mod stats;
 #[path = "leases.rs"]

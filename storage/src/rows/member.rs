@@ -9,7 +9,7 @@ use yunqi_bot::validate::{PersonName, Phone, Position, Years};
 use yunqi_bot::Locale;
 
 /// `COLS` over `members m`; prefixed so it can be flattened into joined rows.
-#[derive(FromRow)]
+#[derive(FromRow, serde::Deserialize)]
 pub struct MemberRow {
     m_id: i64,
     m_name: Option<String>,

@@ -17,6 +17,15 @@ use yunqi_bot::ids::{Platform, UserRef};
 use yunqi_bot::job::Tag;
 use yunqi_bot::ports::StoreError;
 
+/// A `COLS` list without its `AS` aliases: the expressions alone, for `json_array(…)`,
+/// whose elements a shape's serde `Deserialize` reads in field order.
+pub fn plain(cols: &str) -> String {
+    cols.split(',')
+        .map(|c| c.split(" AS ").next().unwrap_or(c).trim())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }

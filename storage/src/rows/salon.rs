@@ -92,7 +92,7 @@ impl SalonRow {
 }
 
 /// `COLS` over `registrations r`.
-#[derive(FromRow)]
+#[derive(FromRow, serde::Deserialize)]
 pub struct RegRow {
     id: i64,
     salon_id: i64,
@@ -135,6 +135,25 @@ pub struct RegMemberRow {
 }
 
 impl RegMemberRow {
+    /// The registration and member columns as one JSON row `[[reg…], [member…]]`, given
+    /// the backend's JSON array function.
+    pub fn json_cols(array: &str) -> String {
+        format!(
+            "{array}({}), {array}({})",
+            super::plain(RegRow::COLS),
+            super::plain(MemberRow::COLS)
+        )
+    }
+
+    /// A row of `json_cols`.
+    pub fn from_json((reg, member): (RegRow, MemberRow)) -> RegMemberRow {
+        RegMemberRow { reg, member }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.reg.id
+    }
+
     pub fn into_row(self) -> StoreResult<RegistrationRow> {
         Ok(RegistrationRow {
             reg: self.reg.into_registration()?,

@@ -31,8 +31,9 @@ impl SalonSummary {
     }
 }
 
-/// One person on a salon's guest list (their latest registration).
-#[derive(Debug, Clone, FromRow)]
+/// One person on a salon's guest list (their latest registration). Read as a JSON row
+/// (`console_guests`): the fields in this order.
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct GuestRow {
     pub registration: i64,
     pub platform: String,

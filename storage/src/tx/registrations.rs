@@ -147,17 +147,22 @@ impl RegistrationTx for SqlTx {
             .map(|st| format!("'{}'", st.as_str()))
             .collect::<Vec<_>>()
             .join(",");
+        // One row holding a JSON array: a guest list is one hand-off from the database
+        // instead of one per guest (each costs a copy of every value on SQLite's side).
         let sql = format!(
-            "SELECT {}, {} FROM registrations r JOIN members m ON m.id = r.member_id
-             WHERE r.salon_id = $1 AND r.status IN ({list}) ORDER BY r.id",
-            RegRow::COLS,
-            MemberRow::COLS
+            "SELECT {} FROM registrations r JOIN members m ON m.id = r.member_id
+             WHERE r.salon_id = $1 AND r.status IN ({list})",
+            super::super::json_rows_of(&RegMemberRow::json_cols(super::super::JSON_ARRAY)),
         );
-        let rows: Vec<RegMemberRow> = sqlx::query_as(&sql)
+        let json: Option<String> = sqlx::query_scalar(&sql)
             .bind(s.0)
-            .fetch_all(&mut *self.tx)
+            .fetch_one(&mut *self.tx)
             .await
             .map_err(db_err)?;
+        let rows: Vec<(RegRow, MemberRow)> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| corrupt(format!("registrations of salon {}: {e}", s.0)))?;
+        let mut rows: Vec<RegMemberRow> = rows.into_iter().map(RegMemberRow::from_json).collect();
+        rows.sort_unstable_by_key(RegMemberRow::id);
         rows.into_iter().map(RegMemberRow::into_row).collect()
     }
 
