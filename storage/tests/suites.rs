@@ -33,3 +33,5 @@ mod stats;
 pub(crate) mod leases;
 #[path = "replicas.rs"]
 mod replicas;
+#[path = "fanout_rows.rs"]
+mod fanout_rows;
