@@ -51,15 +51,20 @@ pub(crate) async fn push(
         });
         rows.push((m.to.user.id.as_str(), m.dedupe_key.as_deref(), i));
     }
-    sqlx::query(super::OUTBOX_FROM_JSON)
-        .bind(serde_json::to_string(&rows).map_err(backend)?)
-        .bind(serde_json::to_string(&variants).map_err(backend)?)
-        .bind(serde_json::to_string(&payloads).map_err(backend)?)
+    let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let variants = serde_json::to_string(&variants).map_err(backend)?;
+    let payloads = serde_json::to_string(&payloads).map_err(backend)?;
+    let cache = super::fanout_cache(tx, msgs.len()).await?;
+    let done = sqlx::query(super::OUTBOX_FROM_JSON)
+        .bind(rows)
+        .bind(variants)
+        .bind(payloads)
         .bind(now)
         .execute(&mut **tx)
         .await
-        .map_err(db_err)?;
-    Ok(())
+        .map_err(db_err);
+    super::fanout_cache_restore(tx, cache).await?;
+    done.map(|_| ())
 }
 
 /// What the rows of a fan-out share: platform, conversation, payload (index), next

@@ -72,3 +72,32 @@ async fn a_fan_out_keeps_every_field_the_order_and_one_row_per_key() {
     .unwrap();
     assert_eq!(got, want);
 }
+
+#[tokio::test]
+async fn a_large_fan_out_writes_every_row_once() {
+    let Some((url, _dir)) = super::fresh().await else {
+        return;
+    };
+    let store = Db::open(&url).await.unwrap();
+    let reply = Arc::new(Reply::text("new job"));
+    let msgs = |n: usize| -> Vec<Outgoing> {
+        (0..n)
+            .map(|i| {
+                let mut o = Outgoing::shared(Recipient::direct(console(&format!("u{i}"))), reply.clone());
+                o.dedupe_key = Some(format!("k{i}"));
+                o
+            })
+            .collect()
+    };
+    // Large enough for SQLite's bigger page cache; the second time, one row per key.
+    for n in [6_000, 6_001] {
+        let mut tx = store.begin().await.unwrap();
+        tx.outbox_push(msgs(n), t0()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 6_001);
+}

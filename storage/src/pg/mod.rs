@@ -35,6 +35,21 @@ pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT n - 1 
      ORDER BY r.n
      ON CONFLICT DO NOTHING";
 
+/// PostgreSQL's buffers are the server's: nothing to size per statement (`sqlite.rs`).
+pub(crate) async fn fanout_cache(
+    _: &mut sqlx::pool::PoolConnection<Db>,
+    _: usize,
+) -> StoreResult<Option<i64>> {
+    Ok(None)
+}
+
+pub(crate) async fn fanout_cache_restore(
+    _: &mut sqlx::pool::PoolConnection<Db>,
+    _: Option<i64>,
+) -> StoreResult<()> {
+    Ok(())
+}
+
 macro_rules! json_texts {
     ($p:literal) => {
         concat!(
