@@ -19,7 +19,7 @@ async fn queue(t: &common::TestApp, channel: &str, texts: Vec<String>) {
         .map(|s| Outgoing::new(to.clone(), Reply::text(s)))
         .collect();
     let mut tx = t.app.store.begin().await.expect("begin");
-    tx.outbox_push(&msgs, chrono::Utc::now())
+    tx.outbox_push(msgs, chrono::Utc::now())
         .await
         .expect("push");
     tx.commit().await.expect("commit");

@@ -72,7 +72,10 @@ pub async fn say(t: &TestApp, who: &str, text: &str) -> Vec<String> {
     let mut ev = Inbound::text(console(who), text);
     ev.reply_inline = true;
     let done = t.app.core.submit(ev).await.unwrap();
-    done.inline.into_iter().map(|o| o.reply.text).collect()
+    done.inline
+        .into_iter()
+        .map(|o| std::sync::Arc::unwrap_or_clone(o.reply).text)
+        .collect()
 }
 
 /// `/dashboard` as `who`; the token from the link in the answer.

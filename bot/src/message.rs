@@ -2,6 +2,7 @@
 
 use crate::ids::{RegistrationId, SalonId, UserRef};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A button; pressing it is the same as sending `command` as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +146,10 @@ impl Reply {
         self.private = true;
         self
     }
+    pub fn private_if(mut self, private: bool) -> Reply {
+        self.private = private;
+        self
+    }
     pub fn with_buttons(mut self, buttons: Vec<Button>) -> Reply {
         self.buttons = buttons;
         self
@@ -177,7 +182,8 @@ impl Recipient {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     pub to: Recipient,
-    pub reply: Reply,
+    /// Shared: a fan-out sends one reply to thousands, held once (`Outgoing::shared`).
+    pub reply: Arc<Reply>,
     /// Messages with the same key are written once (reminders across restarts).
     pub dedupe_key: Option<String>,
     /// Not delivered before this time (quiet hours).
@@ -191,6 +197,10 @@ pub struct Outgoing {
 
 impl Outgoing {
     pub fn new(to: Recipient, reply: Reply) -> Outgoing {
+        Outgoing::shared(to, Arc::new(reply))
+    }
+    /// A reply held once for many recipients.
+    pub fn shared(to: Recipient, reply: Arc<Reply>) -> Outgoing {
         Outgoing {
             to,
             reply,

@@ -69,7 +69,11 @@ pub(super) async fn submit<S: AppStore>(
         if done.duplicate {
             out.push(T::AlreadyDone.render(a.locale).to_string());
         }
-        out.extend(done.inline.into_iter().map(|o| o.reply.text));
+        out.extend(
+            done.inline
+                .into_iter()
+                .map(|o| std::sync::Arc::unwrap_or_clone(o.reply).text),
+        );
     }
     Ok(out)
 }

@@ -13,11 +13,13 @@ use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
 use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreResult};
 
-/// Writes messages. A fan-out repeats one payload thousands of times: then rows and their
-/// few distinct payloads go in as two JSON parameters to one statement (one round trip to
-/// SQLite's worker thread). Mostly distinct payloads (a group of registrations) go in as
-/// multi-row INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would
-/// parse every payload per row.
+/// Writes messages. A fan-out repeats one payload thousands of times: then the rows go in
+/// as JSON parameters to one statement (one round trip to SQLite's worker thread), each
+/// row only `[recipient, dedupe_key, variant]`, the fields a fan-out shares (platform,
+/// conversation, payload, times, ref_key) once per variant, each distinct payload
+/// serialized once. Mostly distinct payloads (a group of registrations) go in as multi-row
+/// INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would parse
+/// every payload per row.
 pub(crate) async fn push(
     tx: &mut PoolConnection<Db>,
     msgs: &[Outgoing],
@@ -27,76 +29,107 @@ pub(crate) async fn push(
         return Ok(());
     }
     let now = ms(at);
-    let mut payloads: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let (payloads, of) = payloads(msgs)?;
+    if payloads.len() * 4 > msgs.len() {
+        return push_rows(tx, msgs, &of, &payloads, now).await;
+    }
+    let mut variants: Vec<Variant> = Vec::new();
+    let mut index: HashMap<Variant, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(msgs.len());
-    for m in msgs {
-        let payload = serde_json::to_string(&m.reply).map_err(backend)?;
-        let i = match index.get(&payload) {
-            Some(i) => *i,
-            None => {
-                payloads.push(payload.clone());
-                index.insert(payload, payloads.len() - 1);
-                payloads.len() - 1
-            }
-        };
-        rows.push((
+    for (m, &p) in msgs.iter().zip(&of) {
+        let v = (
             m.to.user.platform.as_str(),
-            m.to.user.id.as_str(),
             m.to.conversation.as_deref(),
-            i,
+            p,
             m.not_before.map(ms).unwrap_or(now),
-            m.dedupe_key.as_deref(),
             m.ref_key.as_deref(),
             m.expires_at.map(ms),
-        ));
-    }
-    if payloads.len() * 4 > msgs.len() {
-        return push_rows(tx, &rows, &payloads, now).await;
+        );
+        let i = *index.entry(v).or_insert_with(|| {
+            variants.push(v);
+            variants.len() - 1
+        });
+        rows.push((m.to.user.id.as_str(), m.dedupe_key.as_deref(), i));
     }
     let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let variants = serde_json::to_string(&variants).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
-    sqlx::query(super::OUTBOX_FROM_JSON)
+    let cache = super::fanout_cache(tx, msgs.len()).await?;
+    let done = sqlx::query(super::OUTBOX_FROM_JSON)
         .bind(rows)
+        .bind(variants)
         .bind(payloads)
         .bind(now)
         .execute(&mut **tx)
         .await
-        .map_err(db_err)?;
-    Ok(())
+        .map_err(db_err);
+    super::fanout_cache_restore(tx, cache).await?;
+    done.map(|_| ())
 }
 
-type Row<'a> = (
-    &'a str,
+/// What the rows of a fan-out share: platform, conversation, payload (index), next
+/// attempt, ref_key, expiry.
+type Variant<'a> = (
     &'a str,
     Option<&'a str>,
     usize,
     i64,
     Option<&'a str>,
-    Option<&'a str>,
     Option<i64>,
 );
 
+/// The distinct payloads as JSON, and each message's index into them. A reply shared by
+/// many messages (one `Arc`) is serialized once.
+fn payloads(msgs: &[Outgoing]) -> StoreResult<(Vec<String>, Vec<usize>)> {
+    let mut payloads: Vec<String> = Vec::new();
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut by_ptr: HashMap<*const Reply, usize> = HashMap::new();
+    let mut of = Vec::with_capacity(msgs.len());
+    for m in msgs {
+        let ptr = std::sync::Arc::as_ptr(&m.reply);
+        let i = match by_ptr.get(&ptr) {
+            Some(i) => *i,
+            None => {
+                let payload = serde_json::to_string(&*m.reply).map_err(backend)?;
+                let i = match by_text.get(&payload) {
+                    Some(i) => *i,
+                    None => {
+                        payloads.push(payload.clone());
+                        by_text.insert(payload, payloads.len() - 1);
+                        payloads.len() - 1
+                    }
+                };
+                by_ptr.insert(ptr, i);
+                i
+            }
+        };
+        of.push(i);
+    }
+    Ok((payloads, of))
+}
+
 async fn push_rows(
     tx: &mut PoolConnection<Db>,
-    rows: &[Row<'_>],
+    msgs: &[Outgoing],
+    of: &[usize],
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
-    for chunk in crate::batch::chunks(rows) {
+    let rows: Vec<(&Outgoing, usize)> = msgs.iter().zip(of.iter().copied()).collect();
+    for chunk in crate::batch::chunks(&rows) {
         let mut q = QueryBuilder::<Db>::new(
             "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
         );
-        q.push_values(chunk, |mut b, r| {
-            b.push_bind(r.0)
-                .push_bind(r.1)
-                .push_bind(r.2)
-                .push_bind(payloads[r.3].as_str())
-                .push_bind(r.4)
+        q.push_values(chunk, |mut b, (m, p)| {
+            b.push_bind(m.to.user.platform.as_str())
+                .push_bind(m.to.user.id.as_str())
+                .push_bind(m.to.conversation.as_deref())
+                .push_bind(payloads[*p].as_str())
+                .push_bind(m.not_before.map(ms).unwrap_or(now))
                 .push_bind(now)
-                .push_bind(r.5)
-                .push_bind(r.6)
-                .push_bind(r.7);
+                .push_bind(m.dedupe_key.as_deref())
+                .push_bind(m.ref_key.as_deref())
+                .push_bind(m.expires_at.map(ms));
         });
         q.push(" ON CONFLICT DO NOTHING");
         q.build().execute(&mut **tx).await.map_err(db_err)?;

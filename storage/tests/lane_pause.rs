@@ -101,7 +101,7 @@ async fn a_429_without_a_chat_scope_pauses_the_whole_lane() {
         })
         .collect();
     let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(&msgs, Utc::now()).await.unwrap();
+    tx.outbox_push(msgs, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
 
     let pause = Duration::from_secs(2);

@@ -22,7 +22,7 @@ pub async fn queue(store: &Db, to: &[&str]) -> Vec<OutboxId> {
         .map(|(i, u)| Outgoing::direct(&console(u), Reply::text(format!("m{i}"))))
         .collect();
     let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(&msgs, t0()).await.unwrap();
+    tx.outbox_push(msgs, t0()).await.unwrap();
     tx.commit().await.unwrap();
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
         .fetch_all(store.pool())

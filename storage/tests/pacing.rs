@@ -137,7 +137,7 @@ async fn queue(store: &SqliteStore, user: &str, texts: impl Iterator<Item = Stri
         .map(|t| Outgoing::new(to.clone(), Reply::text(t)))
         .collect();
     let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(&msgs, Utc::now()).await.unwrap();
+    tx.outbox_push(msgs, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
 }
 

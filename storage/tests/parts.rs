@@ -66,7 +66,7 @@ async fn a_retried_later_part_does_not_resend_the_earlier_ones_and_every_part_is
     let mut msg = Outgoing::new(to, Reply::text(text));
     msg.ref_key = Some("q:7".into());
     let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(&[msg], Utc::now()).await.unwrap();
+    tx.outbox_push(vec![msg], Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
 
     let out = Arc::new(Flaky {

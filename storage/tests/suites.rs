@@ -35,3 +35,5 @@ mod stats;
 pub(crate) mod leases;
 #[path = "replicas.rs"]
 mod replicas;
+#[path = "fanout_rows.rs"]
+mod fanout_rows;

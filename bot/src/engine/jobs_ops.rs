@@ -5,10 +5,11 @@ use crate::command::Command;
 use crate::i18n::{JobButton, JobMsg, Locale};
 use crate::ids::UserRef;
 use crate::job::{DigestMode, Job, JobId, JobStatus, Quiet};
-use crate::message::{Button, ButtonStyle, Outgoing, Reply};
+use crate::message::{Button, ButtonStyle, Outgoing, Recipient, Reply};
 use crate::ports::{StoreResult, Tx};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const DIGEST_KEY: &str = "jobs.digest.last_run";
 
@@ -161,9 +162,10 @@ impl Engine {
             .await?;
         let spec = self.current_spec(tx, job.id).await?;
         let job = &self.public_view(job);
-        let mut texts: HashMap<Locale, Reply> = HashMap::new();
+        // One reply per locale, shared by its subscribers (not a copy each).
+        let mut texts: HashMap<Locale, Arc<Reply>> = HashMap::new();
         let mut out = Vec::with_capacity(subs.len());
-        for s in subs.iter().filter(|s| s.member != job.owner) {
+        for s in subs.into_iter().filter(|s| s.member != job.owner) {
             let l = s.locale;
             let reply = texts
                 .entry(l)
@@ -178,10 +180,10 @@ impl Engine {
                         text.push('\n');
                         text += &Engine::readiness_lines(spec, l);
                     }
-                    Reply::text(text).with_buttons(vec![details])
+                    Arc::new(Reply::text(text).with_buttons(vec![details]))
                 })
                 .clone();
-            let mut o = Outgoing::direct(&s.account, reply);
+            let mut o = Outgoing::shared(Recipient::direct(s.account), reply);
             o.dedupe_key = Some(format!("job{}:notify:m{}", job.id, s.member));
             o.not_before = self.after_quiet(s.quiet, now);
             out.push(o);

@@ -124,9 +124,9 @@ impl Engine {
                 }
                 .render(l),
             )
-            .with_buttons(vec![answer]),
+            .with_buttons(vec![answer])
+            .private_if(private),
         );
-        relay.reply.private = private;
         relay.ref_key = Some(question_ref(q.id));
         cx.out.push(relay);
         cx.say_thread(ThreadMsg::Asked { q: &q });

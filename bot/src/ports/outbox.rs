@@ -9,8 +9,8 @@ use std::time::Duration;
 
 #[trait_variant::make(Send)]
 pub trait OutboxTx {
-    /// Queues messages in this transaction.
-    async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Queues messages in this transaction (taken, not copied: a fan-out is 100,000).
+    async fn outbox_push(&mut self, msgs: Vec<Outgoing>, at: DateTime<Utc>) -> StoreResult<()>;
     /// Messages that failed for good with an id above `after`, oldest first.
     async fn outbox_failed_after(
         &mut self,

@@ -311,7 +311,7 @@ impl<S: Store> Writer<S> {
             outbox.extend(queued);
         }
         if !outbox.is_empty() {
-            tx.outbox_push(&outbox, now).await?;
+            tx.outbox_push(outbox, now).await?;
         }
         let committing = Instant::now();
         if let Err(e) = tx.commit().await {
@@ -390,8 +390,11 @@ impl<S: Store> Writer<S> {
                 user: ev.user.clone(),
                 conversation: ev.conversation.clone(),
             };
-            tx.outbox_push(&[Outgoing::new(to, crate::message::Reply::text(text))], now)
-                .await?;
+            tx.outbox_push(
+                vec![Outgoing::new(to, crate::message::Reply::text(text))],
+                now,
+            )
+            .await?;
             tx.commit().await
         }
         .await;

@@ -25,12 +25,30 @@ pub(crate) const GATED: bool = false;
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// `outbox::push`'s fan-out statement (see `sqlite.rs`).
-pub(crate) const OUTBOX_FROM_JSON: &str = "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
-     SELECT r.v->>0, r.v->>1, r.v->>2, p.v, CAST(r.v->>4 AS BIGINT), $3, r.v->>5, r.v->>6, CAST(r.v->>7 AS BIGINT)
-     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n)
-     JOIN jsonb_array_elements_text(CAST($2 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n) ON p.n - 1 = CAST(r.v->>3 AS BIGINT)
+pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT n - 1 AS k, v AS payload FROM jsonb_array_elements_text(CAST($3 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n)),
+     v AS MATERIALIZED (SELECT x.n - 1 AS k, x.v->>0 AS platform, x.v->>1 AS conversation, p.payload,
+            CAST(x.v->>3 AS BIGINT) AS next_at, x.v->>4 AS ref_key, CAST(x.v->>5 AS BIGINT) AS expires_at
+        FROM jsonb_array_elements(CAST($2 AS TEXT)::jsonb) WITH ORDINALITY AS x(v, n) JOIN p ON p.k = CAST(x.v->>2 AS BIGINT))
+     INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
+     SELECT v.platform, r.v->>0, v.conversation, v.payload, v.next_at, $4, r.v->>1, v.ref_key, v.expires_at
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) JOIN v ON v.k = CAST(r.v->>2 AS BIGINT)
      ORDER BY r.n
      ON CONFLICT DO NOTHING";
+
+/// PostgreSQL's buffers are the server's: nothing to size per statement (`sqlite.rs`).
+pub(crate) async fn fanout_cache(
+    _: &mut sqlx::pool::PoolConnection<Db>,
+    _: usize,
+) -> StoreResult<Option<i64>> {
+    Ok(None)
+}
+
+pub(crate) async fn fanout_cache_restore(
+    _: &mut sqlx::pool::PoolConnection<Db>,
+    _: Option<i64>,
+) -> StoreResult<()> {
+    Ok(())
+}
 
 macro_rules! json_texts {
     ($p:literal) => {

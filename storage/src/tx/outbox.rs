@@ -7,8 +7,12 @@ use yunqi_bot::message::Outgoing;
 use yunqi_bot::ports::{FailedDelivery, OutboxTx, StoreResult};
 
 impl OutboxTx for SqlTx {
-    async fn outbox_push(&mut self, msgs: &[Outgoing], at: DateTime<Utc>) -> StoreResult<()> {
-        self.c.w.outbox.extend_from_slice(msgs);
+    async fn outbox_push(&mut self, msgs: Vec<Outgoing>, at: DateTime<Utc>) -> StoreResult<()> {
+        if self.c.w.outbox.is_empty() {
+            self.c.w.outbox = msgs;
+        } else {
+            self.c.w.outbox.extend(msgs);
+        }
         self.c.w.outbox_at.get_or_insert(at);
         Ok(())
     }
