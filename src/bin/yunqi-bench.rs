@@ -210,18 +210,7 @@ async fn main() -> Result<()> {
     if args.floor {
         store.close().await;
         let rate = lat.len() as f64 / secs;
-        for sync in [true, false] {
-            let f = floor::run(&path, batches as usize, sync).await?;
-            let floor_rate = lat.len() as f64 / f.seconds;
-            println!(
-                "SQLite floor        {floor_rate:.0} registrations/s ({:.2} s: the same {} rows in {} transactions, INSERT … SELECT, WAL, synchronous={}): yunqi {:.2} of it",
-                f.seconds,
-                f.rows,
-                f.transactions,
-                if sync { "FULL" } else { "OFF" },
-                rate / floor_rate
-            );
-        }
+        floor::report(&path, lat.len(), rate, batches as usize, args.concurrency).await?;
     }
     Ok(())
 }

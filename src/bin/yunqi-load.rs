@@ -471,13 +471,6 @@ async fn run(args: Args) -> Result<()> {
     if let Some(p) = pg {
         p.drop_db().await;
     }
-    let mut floors = Vec::new();
-    if args.floor {
-        ensure!(args.pg.is_none(), "--floor is for the SQLite file");
-        for sync in [true, false] {
-            floors.push((sync, floor::run(&db, report.groups as usize, sync).await?));
-        }
-    }
     // Right after yunqi, its server gone: the same requests against the ceiling.
     let ceiling = match args.ceiling {
         true => {
@@ -546,16 +539,17 @@ async fn run(args: Args) -> Result<()> {
         report.groups,
         args.requests as f64 / report.groups.max(1) as f64
     );
-    for (sync, f) in &floors {
-        let rate = args.requests as f64 / f.seconds;
-        println!(
-            "SQLite floor        {rate:.0} registrations/s ({:.2} s: the same {} rows in {} transactions, INSERT … SELECT, WAL, synchronous={}): yunqi {:.2} of it",
-            f.seconds,
-            f.rows,
-            f.transactions,
-            if *sync { "FULL" } else { "OFF" },
-            (args.requests as f64 / secs) / rate
-        );
+    if args.floor {
+        ensure!(args.pg.is_none(), "--floor is for the SQLite file");
+        let rate = args.requests as f64 / secs;
+        floor::report(
+            &db,
+            args.requests,
+            rate,
+            report.groups as usize,
+            args.concurrency,
+        )
+        .await?;
     }
     if let Some(c) = &ceiling {
         print_ceiling(&report, secs, c, args.requests);

@@ -166,3 +166,30 @@ async fn order_of(conn: &mut SqliteConnection, table: &str) -> Result<String> {
     order.extend(key.into_iter().map(|(_, c)| c));
     Ok(order.join(", "))
 }
+
+/// The floors for a run of `n` registrations at `rate`/s in `groups` write transactions
+/// with `concurrency` in flight, printed beside yunqi's rate: with yunqi's transactions
+/// (FULL), with every in-flight request in each transaction (`n / concurrency`, the fewest
+/// flushes any group commit could do; FULL), and the latter without flushes (OFF).
+pub async fn report(
+    src: &str,
+    n: usize,
+    rate: f64,
+    groups: usize,
+    concurrency: usize,
+) -> Result<()> {
+    let fewest = n.div_ceil(concurrency.max(1));
+    for (groups, sync) in [(groups, true), (fewest, true), (fewest, false)] {
+        let f = run(src, groups, sync).await?;
+        let floor = n as f64 / f.seconds;
+        println!(
+            "SQLite floor        {floor:.0} registrations/s ({:.2} s: the same {} rows in {} transactions, INSERT … SELECT, WAL, synchronous={}): yunqi {:.2} of it",
+            f.seconds,
+            f.rows,
+            f.transactions,
+            if sync { "FULL" } else { "OFF" },
+            rate / floor
+        );
+    }
+    Ok(())
+}
