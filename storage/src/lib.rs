@@ -20,6 +20,7 @@ mod pool;
 mod rows;
 mod shapes;
 mod sqlite;
+mod trim;
 mod url;
 
 pub use app_store::AppStore;

@@ -226,6 +226,7 @@ fn push_pairs<'a>(q: &mut QueryBuilder<'_, Db>, pairs: impl Iterator<Item = (Pla
 
 impl Tx for SqlTx {
     async fn commit(mut self) -> StoreResult<()> {
+        let rows = self.c.w.outbox.len();
         let done = match self.flush().await {
             Ok(()) => TxManager::commit(&mut self.tx).await.map_err(db_err),
             Err(e) => Err(e),
@@ -233,6 +234,11 @@ impl Tx for SqlTx {
         match done {
             Ok(()) => self.open = false,
             Err(_) => self.abandon().await,
+        }
+        if done.is_ok() && rows > 0 {
+            // The buffers go first, so the trim can hand their memory back too.
+            self.c = Default::default();
+            crate::trim::after_commit(rows);
         }
         done
     }
