@@ -35,9 +35,6 @@ pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT key AS
      SELECT v.platform, r.value ->> 0, v.conversation, v.payload, v.next_at, ?4, r.value ->> 1, v.ref_key, v.expires_at
      FROM json_each(?1) r CROSS JOIN v ON v.k = r.value ->> 2";
 
-/// Rows of a fan-out above which its pages are kept in memory until the commit.
-const FANOUT_CACHE_ROWS: usize = 5_000;
-
 /// Before a large fan-out: lets the connection's page cache hold what the statement
 /// touches (≈ 0.5 KiB per row: the row and its five index entries), so the pages do not
 /// spill to the WAL mid-statement and get read back for the next index entry. Returns
@@ -47,7 +44,7 @@ pub(crate) async fn fanout_cache(
     tx: &mut sqlx::pool::PoolConnection<Db>,
     rows: usize,
 ) -> StoreResult<Option<i64>> {
-    if rows < FANOUT_CACHE_ROWS {
+    if rows < crate::trim::LARGE {
         return Ok(None);
     }
     let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
@@ -92,20 +89,14 @@ macro_rules! indexed_by {
     };
 }
 
-/// `json_rows!` for a column list known at run time.
+/// A JSON array of arrays (`cols` each) aggregated over rows, as TEXT: a list read as one
+/// row, one hand-off from SQLite's worker thread instead of one per row.
 pub(crate) fn json_rows_of(cols: &str) -> String {
     format!("json_group_array({JSON_ARRAY}({cols}))")
 }
 
 /// A JSON array of the given values.
 pub(crate) const JSON_ARRAY: &str = "json_array";
-
-/// A JSON array of arrays aggregated over rows, as TEXT.
-macro_rules! json_rows {
-    ($cols:literal) => {
-        concat!("json_group_array(json_array(", $cols, "))")
-    };
-}
 
 #[path = "app_store_impl.rs"]
 mod app_store_impl;

@@ -2,14 +2,13 @@
 //! SQLite's enlarged page cache). glibc keeps freed heap memory for reuse, so without this
 //! a server kept its peak (≈ 120 MiB after 100,000 rows, against ≈ 20 MiB before) for good.
 
-/// Rows in one commit from which it is worth a trim (a trim walks the heap: ≈ 1 ms).
-const LARGE: usize = 5_000;
+/// Outbox rows in one write from which it is a large fan-out: SQLite's page cache is
+/// raised for its statement (`sqlite.rs`) and the memory trimmed after its commit (a
+/// trim walks the whole heap, so not after every commit).
+pub(crate) const LARGE: usize = 5_000;
 
-/// After a commit that wrote `rows` outbox rows, their buffers already dropped.
-pub(crate) fn after_commit(rows: usize) {
-    if rows < LARGE {
-        return;
-    }
+/// After a large fan-out committed, its buffers already dropped.
+pub(crate) fn after_commit() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory to the system; it is thread-safe.
     unsafe {

@@ -67,19 +67,13 @@ macro_rules! indexed_by {
     };
 }
 
-/// `json_rows!` for a column list known at run time.
+/// `sqlite.rs`'s `json_rows_of`: the rows as one JSON text.
 pub(crate) fn json_rows_of(cols: &str) -> String {
     format!("CAST(json_agg({JSON_ARRAY}({cols})) AS TEXT)")
 }
 
 /// A JSON array of the given values.
 pub(crate) const JSON_ARRAY: &str = "json_build_array";
-
-macro_rules! json_rows {
-    ($cols:literal) => {
-        concat!("CAST(json_agg(json_build_array(", $cols, ")) AS TEXT)")
-    };
-}
 
 #[path = "../app_store_impl.rs"]
 mod app_store_impl;

@@ -235,10 +235,10 @@ impl Tx for SqlTx {
             Ok(()) => self.open = false,
             Err(_) => self.abandon().await,
         }
-        if done.is_ok() && rows > 0 {
+        if done.is_ok() && rows >= crate::trim::LARGE {
             // The buffers go first, so the trim can hand their memory back too.
             self.c = Default::default();
-            crate::trim::after_commit(rows);
+            crate::trim::after_commit();
         }
         done
     }

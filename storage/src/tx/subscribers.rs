@@ -85,15 +85,18 @@ impl SubscriberTx for SqlTx {
         self.flush().await?;
         let tag_json = serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>())
             .map_err(backend)?;
-        let sql = concat!(
-            "SELECT ",
-            json_rows!("s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end"),
-            " FROM subscribers s JOIN members m ON m.id = s.member_id
-             WHERE s.digest = $1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN (",
-            json_texts!("$2"),
-            "))"
+        let sql = format!(
+            concat!(
+                "SELECT {} FROM subscribers s JOIN members m ON m.id = s.member_id
+                 WHERE s.digest = $1 AND s.member_id IN (SELECT member_id FROM subscriptions WHERE tag IN (",
+                json_texts!("$2"),
+                "))"
+            ),
+            super::super::json_rows_of(
+                "s.member_id, m.locale, s.platform, s.user_id, s.quiet_start, s.quiet_end"
+            )
         );
-        let json: Option<String> = sqlx::query_scalar(sql)
+        let json: Option<String> = sqlx::query_scalar(&sql)
             .bind(digest_text(mode))
             .bind(tag_json)
             .fetch_one(&mut *self.tx)
