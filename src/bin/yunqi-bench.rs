@@ -20,6 +20,8 @@ mod dataset;
 mod fanout;
 #[path = "yunqi-bench/floor.rs"]
 mod floor;
+#[path = "yunqi-bench/serve_cmd.rs"]
+mod serve_cmd;
 #[path = "yunqi-bench/startup.rs"]
 mod startup;
 

@@ -19,7 +19,7 @@ use anyhow::{anyhow, bail, ensure, Context, Result};
 use axum::routing::post;
 use clap::Parser;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,6 +34,8 @@ mod ceiling;
 mod floor;
 #[path = "yunqi-load/replicas.rs"]
 mod replicas;
+#[path = "yunqi-bench/serve_cmd.rs"]
+mod serve_cmd;
 
 const SECRET: &str = "load-signing-secret";
 const PATH: &str = "/webhooks/slack/commands";
@@ -219,23 +221,10 @@ fn start_server(
     let config = dir.join("load.toml");
     std::fs::write(&config, config_toml(capacity))?;
     let log = std::fs::File::create(dir.join(format!("server-{port}.log")))?;
-    Command::new(bin)
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(db)
-        .arg("serve")
+    serve_cmd::serve(bin, &config, db, port, log, "warn")
         .env("YUNQI_SLACK__SIGNING_SECRET", SECRET)
         .env("YUNQI_SLACK__BOT_TOKEN", "xoxb-load")
         .env("YUNQI_SLACK__API_BASE", api_base)
-        .env("YUNQI_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "RUST_LOG",
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
         .spawn()
         .with_context(|| format!("starting {}", bin.display()))
 }

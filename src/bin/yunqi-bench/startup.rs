@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use yunqi_storage::SqliteStore;
 
@@ -56,20 +56,7 @@ fn spawn(bin: &Path, db: &str, dir: &Path, port: u16) -> Result<Child> {
     let config = dir.join("startup.toml");
     std::fs::write(&config, "[roles]\norganizers = []\n")?;
     let log = std::fs::File::create(dir.join("server.log"))?;
-    Command::new(bin)
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(db)
-        .arg("serve")
-        .env("YUNQI_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "RUST_LOG",
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
+    crate::serve_cmd::serve(bin, &config, db, port, log, "info")
         .spawn()
         .with_context(|| format!("starting {}", bin.display()))
 }
