@@ -65,12 +65,18 @@ pub(crate) async fn failed_after(
 }
 
 impl SqlStore {
-    /// Pending messages per platform, with how many are due and the oldest due time.
+    /// Pending messages per platform, with how many are due and the oldest due time. A
+    /// staged fan-out's messages count as pending, not as due: they join the outbox as
+    /// the lane gets through it.
     pub async fn outbox_backlog(&self, now: DateTime<Utc>) -> StoreResult<Vec<Backlog>> {
         let rows: Vec<(String, i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT platform, COUNT(*), CAST(COALESCE(SUM(CASE WHEN next_attempt_at <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                    MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END)
-             FROM outbox WHERE status = 'pending' GROUP BY platform ORDER BY platform",
+            "SELECT platform, CAST(SUM(n) AS BIGINT), CAST(SUM(due) AS BIGINT), MIN(oldest) FROM (
+               SELECT platform, COUNT(*) AS n, COALESCE(SUM(CASE WHEN next_attempt_at <= $1 THEN 1 ELSE 0 END), 0) AS due,
+                      MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) AS oldest
+               FROM outbox WHERE status = 'pending' GROUP BY platform
+               UNION ALL
+               SELECT platform, COUNT(*), 0, NULL FROM outbox_staged GROUP BY platform) b
+             GROUP BY platform ORDER BY platform",
         )
         .bind(ms(now))
         .fetch_all(self.pool())

@@ -19,7 +19,7 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreRe
 /// conversation, payload, times, ref_key) once per variant, each distinct payload
 /// serialized once. Mostly distinct payloads (a group of registrations) go in as multi-row
 /// INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would parse
-/// every payload per row.
+/// every payload per row. A fan-out of `STAGE_FROM` messages or more is staged instead.
 pub(crate) async fn push(
     tx: &mut PoolConnection<Db>,
     msgs: &[Outgoing],
@@ -51,15 +51,62 @@ pub(crate) async fn push(
         });
         rows.push((m.to.user.id.as_str(), m.dedupe_key.as_deref(), i));
     }
+    if msgs.len() >= STAGE_FROM {
+        return stage(tx, &rows, &variants, &payloads, now).await;
+    }
     let rows = serde_json::to_string(&rows).map_err(backend)?;
     let variants = serde_json::to_string(&variants).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
-    let cache = super::fanout_cache(tx, msgs.len()).await?;
-    let done = sqlx::query(super::OUTBOX_FROM_JSON)
+    sqlx::query(super::OUTBOX_FROM_JSON)
         .bind(rows)
         .bind(variants)
         .bind(payloads)
         .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Messages in one push from which a fan-out is staged (`outbox_staged`) instead of
+/// written to the outbox: its publishing transaction then writes one narrow row per
+/// recipient (≈ 50 bytes, one index) instead of a full outbox row (≈ 360 bytes with its
+/// five index entries), and the lanes move it into the outbox a window at a time.
+pub(crate) const STAGE_FROM: usize = crate::trim::LARGE;
+
+/// A large fan-out into the staging tables: its variants (each distinct message once)
+/// and one row per recipient in push order, under a batch number above every staged one.
+async fn stage(
+    tx: &mut PoolConnection<Db>,
+    rows: &[(&str, Option<&str>, usize)],
+    variants: &[Variant<'_>],
+    payloads: &[String],
+    now: i64,
+) -> StoreResult<()> {
+    let batch: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(batch), 0) + 1 FROM outbox_staged_variants")
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|&(recipient, key, k)| (recipient, key, k, variants[k].0))
+        .collect();
+    sqlx::query(super::STAGE_VARIANTS_FROM_JSON)
+        .bind(serde_json::to_string(variants).map_err(backend)?)
+        .bind(batch)
+        .bind(serde_json::to_string(payloads).map_err(backend)?)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    // ≈ 64 bytes a row in the page cache: the row is its key's b-tree entry.
+    let kib = rows.len() / 16;
+    let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let cache = super::fanout_cache(tx, kib).await?;
+    let done = sqlx::query(super::STAGE_FROM_JSON)
+        .bind(rows)
+        .bind(batch)
         .execute(&mut **tx)
         .await
         .map_err(db_err);
@@ -272,12 +319,88 @@ impl Store for SqlStore {
         tx.commit().await.map_err(db_err)
     }
 
+    async fn outbox_expand(&self, platform: Platform, window: u32) -> StoreResult<u64> {
+        let staged: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM outbox_staged WHERE platform = $1 LIMIT 1")
+                .bind(platform.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        if staged.is_none() {
+            return Ok(0);
+        }
+        let _pass = self.gate.enter().await;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        if super::BACKEND == crate::Backend::Postgres {
+            // One expander per platform at a time, as for claims: two replicas moving the
+            // same rows would queue messages without a dedupe key twice.
+            sqlx::query(crate::lease_sql::CLAIM_LOCK_PG)
+                .bind(platform.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        // Counted up to the window only: a retry backlog can be long.
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE status = 'pending' AND platform = $1 LIMIT $2) w",
+        )
+        .bind(platform.as_str())
+        .bind(window as i64)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let room = window as i64 - pending;
+        if room <= 0 {
+            return Ok(0);
+        }
+        // The first `room` staged rows, in push order (the key's order); the INSERT and
+        // the DELETE see the same rows in the same transaction. A row whose dedupe key is
+        // in the outbox already is dropped, as the direct write would have.
+        let moved = sqlx::query(
+            "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
+             SELECT s.platform, s.recipient, v.conversation, v.payload, v.next_attempt_at, v.created_at, s.dedupe_key, v.ref_key, v.expires_at
+             FROM outbox_staged s JOIN outbox_staged_variants v ON v.batch = s.batch AND v.k = s.k
+             WHERE s.platform = $1
+             ORDER BY s.batch, s.idx LIMIT $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(platform.as_str())
+        .bind(room)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        let taken = sqlx::query(
+            "DELETE FROM outbox_staged WHERE platform = $1 AND (batch, idx) IN
+               (SELECT batch, idx FROM outbox_staged WHERE platform = $1 ORDER BY batch, idx LIMIT $2)",
+        )
+        .bind(platform.as_str())
+        .bind(room)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        // A batch's variants go with its last staged row on the platform.
+        sqlx::query(
+            "DELETE FROM outbox_staged_variants WHERE platform = $1
+               AND batch < COALESCE((SELECT MIN(batch) FROM outbox_staged WHERE platform = $1), 9223372036854775807)",
+        )
+        .bind(platform.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        tracing::debug!(%platform, taken, moved, "staged fan-out rows moved into the outbox");
+        Ok(moved)
+    }
+
     async fn outbox_pending(
         &self,
         platform: Platform,
         recipient: Option<&str>,
     ) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = $1 AND ($2 IS NULL OR recipient = $2)")
+        sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = $1 AND ($2 IS NULL OR recipient = $2))
+             + (SELECT COUNT(*) FROM outbox_staged WHERE platform = $1 AND ($2 IS NULL OR recipient = $2))")
             .bind(platform.as_str())
             .bind(recipient)
             .fetch_one(&self.pool)

@@ -35,24 +35,30 @@ pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT key AS
      SELECT v.platform, r.value ->> 0, v.conversation, v.payload, v.next_at, ?4, r.value ->> 1, v.ref_key, v.expires_at
      FROM json_each(?1) r CROSS JOIN v ON v.k = r.value ->> 2";
 
-/// Before a large fan-out: lets the connection's page cache hold what the statement
-/// touches (≈ 0.5 KiB per row: the row and its five index entries), so the pages do not
-/// spill to the WAL mid-statement and get read back for the next index entry. Returns
-/// the cache size to restore (`fanout_cache_restore`); the pages are freed as the
-/// commit makes them clean.
+/// A large fan-out staged (`outbox::stage`): its variants `$1` (as in `OUTBOX_FROM_JSON`)
+/// under batch `$2`, the payloads `$3`, the time `$4`.
+pub(crate) const STAGE_VARIANTS_FROM_JSON: &str = "INSERT INTO outbox_staged_variants (batch, k, platform, conversation, payload, next_attempt_at, created_at, ref_key, expires_at)
+     SELECT ?2, x.key, x.value ->> 0, x.value ->> 1, p.value, x.value ->> 3, ?4, x.value ->> 4, x.value ->> 5
+     FROM json_each(?1) x JOIN json_each(?3) p ON p.key = x.value ->> 2";
+
+/// Its rows `$1`, each `[recipient, dedupe_key, variant, platform]`, under batch `$2`.
+pub(crate) const STAGE_FROM_JSON: &str = "INSERT INTO outbox_staged (platform, batch, idx, k, recipient, dedupe_key)
+     SELECT r.value ->> 3, ?2, r.key, r.value ->> 2, r.value ->> 0, r.value ->> 1 FROM json_each(?1) r";
+
+/// Before a large staged fan-out: lets the connection's page cache hold what the
+/// statement touches (`kib`), so the pages do not spill to the WAL mid-statement and get
+/// read back. Returns the cache size to restore (`fanout_cache_restore`); the pages are
+/// freed as the commit makes them clean.
 pub(crate) async fn fanout_cache(
     tx: &mut sqlx::pool::PoolConnection<Db>,
-    rows: usize,
+    kib: usize,
 ) -> StoreResult<Option<i64>> {
-    if rows < crate::trim::LARGE {
-        return Ok(None);
-    }
     let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
         .fetch_one(&mut **tx)
         .await
         .map_err(db_err)?;
-    let kib = (rows / 2) as i64;
-    if was < 0 && -was >= kib {
+    let kib = kib as i64;
+    if was < 0 && -was >= kib || was >= 0 && was * 4 >= kib {
         return Ok(None);
     }
     sqlx::query(&format!("PRAGMA cache_size = -{kib}"))

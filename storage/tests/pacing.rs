@@ -103,6 +103,10 @@ impl Store for Counting {
     async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()> {
         self.inner.outbox_settle(settled).await
     }
+    async fn outbox_expand(&self, platform: Platform, window: u32) -> StoreResult<u64> {
+        self.inner.outbox_expand(platform, window).await
+    }
+
     async fn outbox_pending(
         &self,
         platform: Platform,
@@ -212,4 +216,90 @@ async fn a_recipient_waiting_behind_a_retry_does_not_make_the_lane_poll() {
         reads <= 20,
         "{reads} store reads in 2 s while nothing can go"
     );
+}
+
+/// A platform taking 500 messages a second, whoever they are for.
+struct Steady {
+    got: Mutex<Vec<String>>,
+}
+
+impl Outbound for Steady {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::PLAIN
+    }
+    fn rate_per_second(&self) -> f64 {
+        500.0
+    }
+    fn deliver<'a>(&'a self, msg: &'a Fitted) -> BoxFuture<'a, Delivery> {
+        Box::pin(async move {
+            self.got.lock().unwrap().push(msg.to.user.id.clone());
+            Delivery::Sent { message_id: None }
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_reply_queued_after_a_large_fan_out_waits_behind_a_window_of_it_not_all_of_it() {
+    let store = store().await;
+    // 6,000 subscribers: staged, 12 s of sending at 500/s; the lane's window is 2 s of it.
+    let notice = Arc::new(Reply::text("new job"));
+    let msgs: Vec<Outgoing> = (0..6_000)
+        .map(|i| {
+            let to = Recipient::direct(UserRef::new(Platform::Console, format!("f{i}")));
+            Outgoing::shared(to, notice.clone())
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(msgs, Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let out = Arc::new(Steady {
+        got: Mutex::new(Vec::new()),
+    });
+    let (stop, stopped) = watch::channel(false);
+    let (changed, changes) = watch::channel(0u64);
+    Dispatcher {
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+        changed: changes,
+        idle_poll: Duration::from_millis(200),
+    }
+    .spawn(vec![out.clone() as Arc<dyn Outbound>], stopped);
+    while out.got.lock().unwrap().len() < 100 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    queue(
+        &store,
+        "late",
+        std::iter::once("your registration".to_string()),
+    )
+    .await;
+    changed.send_modify(|n| *n += 1);
+    let arrived = tokio::time::timeout(Duration::from_secs(8), async {
+        loop {
+            if let Some(at) = out.got.lock().unwrap().iter().position(|u| u == "late") {
+                return at;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the reply waited behind the whole fan-out");
+    let _ = stop.send(true);
+    assert!(
+        arrived <= 1_000 + 100,
+        "{arrived} fan-out messages went first"
+    );
+    // The fan-out goes out in push order, each subscriber once so far.
+    let got = out.got.lock().unwrap().clone();
+    let fans: Vec<&String> = got.iter().filter(|u| *u != "late").collect();
+    for (i, u) in fans.iter().enumerate() {
+        assert_eq!(**u, format!("f{i}"), "in push order");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let delivered = out.got.lock().unwrap().len() as i64;
+    let left = store.outbox_pending(Platform::Console, None).await.unwrap();
+    assert_eq!(delivered + left, 6_001, "nothing lost or doubled");
 }

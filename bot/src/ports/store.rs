@@ -21,7 +21,12 @@ pub trait LocalStore: Sync + 'static {
     ) -> StoreResult<Vec<OutboxRow>>;
     /// Records what became of delivery attempts, in one transaction.
     async fn outbox_settle(&self, settled: &[Settlement]) -> StoreResult<()>;
-    /// Messages not yet delivered on a platform (for one recipient if given).
+    /// Moves a staged fan-out's messages (a large one waits staged, in push order) into
+    /// the outbox until `window` are pending on the platform; returns how many moved.
+    /// Cheap when nothing is staged: the lanes call it before every read.
+    async fn outbox_expand(&self, platform: Platform, window: u32) -> StoreResult<u64>;
+    /// Messages not yet delivered on a platform (for one recipient if given), staged
+    /// ones included.
     async fn outbox_pending(&self, platform: Platform, recipient: Option<&str>)
         -> StoreResult<i64>;
     /// The earliest time a pending message becomes due, if any: each recipient's first

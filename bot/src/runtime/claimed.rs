@@ -69,6 +69,10 @@ impl<S: Store + OutboxClaims> Store for Claimed<S> {
         Ok(())
     }
 
+    async fn outbox_expand(&self, platform: Platform, window: u32) -> StoreResult<u64> {
+        self.inner.outbox_expand(platform, window).await
+    }
+
     async fn outbox_pending(
         &self,
         platform: Platform,

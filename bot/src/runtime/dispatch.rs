@@ -91,6 +91,11 @@ impl<S: Store> Lane<S> {
         let mut last_send = Instant::now() - gap;
         let max_batch = self.adapter.max_batch().max(1);
         let caps = self.adapter.capabilities();
+        // A large fan-out waits staged and joins the outbox a window at a time (about two
+        // seconds of sending, at least two pages): a reply queued after it waits behind
+        // that window, not behind the whole fan-out.
+        let page = max_batch.max(64) as u32;
+        let window = ((self.adapter.rate_per_second() * 2.0) as u32).clamp(page * 2, 5_000);
         let mut pacing = Pacing::default();
         let mut paused = LanePause::default();
         self.changed.mark_changed();
@@ -103,17 +108,14 @@ impl<S: Store> Lane<S> {
                 self.wait_paused(left.min(self.idle_poll)).await;
                 continue;
             }
+            if let Err(e) = self.store.outbox_expand(platform, window).await {
+                tracing::error!(error = %e, %platform, "staged fan-out not moved into the outbox");
+            }
             let now = self.clock.now();
             let waiting = pacing.waiting(Instant::now());
             let rows = match self
                 .store
-                .outbox_due(
-                    platform,
-                    filter.as_deref(),
-                    &waiting,
-                    now,
-                    max_batch.max(64) as u32,
-                )
+                .outbox_due(platform, filter.as_deref(), &waiting, now, page)
                 .await
             {
                 Ok(rows) => rows,

@@ -35,6 +35,17 @@ pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT n - 1 
      ORDER BY r.n
      ON CONFLICT DO NOTHING";
 
+/// `outbox::stage`'s statements (see `sqlite.rs`).
+pub(crate) const STAGE_VARIANTS_FROM_JSON: &str = "INSERT INTO outbox_staged_variants (batch, k, platform, conversation, payload, next_attempt_at, created_at, ref_key, expires_at)
+     SELECT $2, x.n - 1, x.v->>0, x.v->>1, p.v, CAST(x.v->>3 AS BIGINT), $4, x.v->>4, CAST(x.v->>5 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS x(v, n)
+     JOIN jsonb_array_elements_text(CAST($3 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n) ON p.n - 1 = CAST(x.v->>2 AS BIGINT)";
+
+pub(crate) const STAGE_FROM_JSON: &str =
+    "INSERT INTO outbox_staged (platform, batch, idx, k, recipient, dedupe_key)
+     SELECT r.v->>3, $2, r.n - 1, CAST(r.v->>2 AS BIGINT), r.v->>0, r.v->>1
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n)";
+
 /// PostgreSQL's buffers are the server's: nothing to size per statement (`sqlite.rs`).
 pub(crate) async fn fanout_cache(
     _: &mut sqlx::pool::PoolConnection<Db>,
