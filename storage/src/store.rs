@@ -46,6 +46,15 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        // sqlx's close can return while a connection its upkeep task was opening lands in
+        // the closed pool: close again until none is left (bounded).
+        for _ in 0..200 {
+            if self.pool.size() == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            self.pool.close().await;
+        }
         super::closed(&self.pool).await;
     }
 
