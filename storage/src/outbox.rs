@@ -19,7 +19,7 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreRe
 /// conversation, payload, times, ref_key) once per variant, each distinct payload
 /// serialized once. Mostly distinct payloads (a group of registrations) go in as multi-row
 /// INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would parse
-/// every payload per row. A fan-out of `STAGE_FROM` messages or more is staged instead.
+/// every payload per row. A fan-out's notices, `STAGE_FROM` or more, are staged instead.
 pub(crate) async fn push(
     tx: &mut PoolConnection<Db>,
     msgs: &[Outgoing],
@@ -30,30 +30,54 @@ pub(crate) async fn push(
     }
     let now = ms(at);
     let (payloads, of) = payloads(msgs)?;
-    if payloads.len() * 4 > msgs.len() {
-        return push_rows(tx, msgs, &of, &payloads, now).await;
+    let rows: Vec<Row> = msgs.iter().zip(of.iter().copied()).collect();
+    // Only a fan-out's notices are staged: the group's other messages (replies, each to
+    // its own chat) are written as always, so a chat's replies keep their order.
+    let (staged, direct) = split_fan_out(&rows, payloads.len());
+    if !staged.is_empty() {
+        stage(tx, &staged, &payloads, now).await?;
     }
-    let mut variants: Vec<Variant> = Vec::new();
-    let mut index: HashMap<Variant, usize> = HashMap::new();
-    let mut rows = Vec::with_capacity(msgs.len());
-    for (m, &p) in msgs.iter().zip(&of) {
-        let v = (
-            m.to.user.platform.as_str(),
-            m.to.conversation.as_deref(),
-            p,
-            m.not_before.map(ms).unwrap_or(now),
-            m.ref_key.as_deref(),
-            m.expires_at.map(ms),
-        );
-        let i = *index.entry(v).or_insert_with(|| {
-            variants.push(v);
-            variants.len() - 1
-        });
-        rows.push((m.to.user.id.as_str(), m.dedupe_key.as_deref(), i));
+    write(tx, &direct, &payloads, now).await
+}
+
+/// A message and the index of its payload.
+type Row<'a> = (&'a Outgoing, usize);
+
+/// A payload sent to at least this many in one push is a fan-out's notice.
+const SHARED_BY: usize = 64;
+
+/// The messages to stage (a fan-out's notices, when there are `STAGE_FROM` of them) and
+/// the ones to write now.
+fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> (Vec<Row<'a>>, Vec<Row<'a>>) {
+    if rows.len() < STAGE_FROM {
+        return (Vec::new(), rows.to_vec());
     }
-    if msgs.len() >= STAGE_FROM {
-        return stage(tx, &rows, &variants, &payloads, now).await;
+    let mut uses = vec![0usize; payloads];
+    for (_, p) in rows {
+        uses[*p] += 1;
     }
+    let notice = |p: usize| uses[p] >= SHARED_BY;
+    if rows.iter().filter(|(_, p)| notice(*p)).count() < STAGE_FROM {
+        return (Vec::new(), rows.to_vec());
+    }
+    rows.iter().copied().partition(|(_, p)| notice(*p))
+}
+
+/// Writes messages into the outbox in this transaction.
+async fn write(
+    tx: &mut PoolConnection<Db>,
+    rows: &[Row<'_>],
+    payloads: &[String],
+    now: i64,
+) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let distinct: std::collections::HashSet<usize> = rows.iter().map(|(_, p)| *p).collect();
+    if distinct.len() * 4 > rows.len() {
+        return push_rows(tx, rows, payloads, now).await;
+    }
+    let (variants, rows) = variants_of(rows, now);
     let rows = serde_json::to_string(&rows).map_err(backend)?;
     let variants = serde_json::to_string(&variants).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
@@ -68,21 +92,51 @@ pub(crate) async fn push(
     Ok(())
 }
 
-/// Messages in one push from which a fan-out is staged (`outbox_staged`) instead of
-/// written to the outbox: its publishing transaction then writes one narrow row per
+/// What the messages share, once (`Variant`), and each message as `[recipient,
+/// dedupe_key, variant]`.
+#[allow(clippy::type_complexity)]
+fn variants_of<'a>(
+    msgs: &[Row<'a>],
+    now: i64,
+) -> (Vec<Variant<'a>>, Vec<(&'a str, Option<&'a str>, usize)>) {
+    let mut variants: Vec<Variant> = Vec::new();
+    let mut index: HashMap<Variant, usize> = HashMap::new();
+    let mut rows = Vec::with_capacity(msgs.len());
+    for &(m, p) in msgs {
+        let v = (
+            m.to.user.platform.as_str(),
+            m.to.conversation.as_deref(),
+            p,
+            m.not_before.map(ms).unwrap_or(now),
+            m.ref_key.as_deref(),
+            m.expires_at.map(ms),
+        );
+        let i = *index.entry(v).or_insert_with(|| {
+            variants.push(v);
+            variants.len() - 1
+        });
+        rows.push((m.to.user.id.as_str(), m.dedupe_key.as_deref(), i));
+    }
+    (variants, rows)
+}
+
+/// A fan-out's notices in one push from which they are staged (`outbox_staged`) instead
+/// of written to the outbox: the publishing transaction then writes one narrow row per
 /// recipient (≈ 50 bytes, one index) instead of a full outbox row (≈ 360 bytes with its
-/// five index entries), and the lanes move it into the outbox a window at a time.
-pub(crate) const STAGE_FROM: usize = crate::trim::LARGE;
+/// five index entries), and the lanes move them into the outbox a window at a time. 500
+/// is 25 s of Slack's 20 messages a second: a larger backlog would hold a later reply up
+/// for longer than a user waits.
+pub(crate) const STAGE_FROM: usize = 500;
 
 /// A large fan-out into the staging tables: its variants (each distinct message once)
 /// and one row per recipient in push order, under a batch number above every staged one.
 async fn stage(
     tx: &mut PoolConnection<Db>,
-    rows: &[(&str, Option<&str>, usize)],
-    variants: &[Variant<'_>],
+    msgs: &[Row<'_>],
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
+    let (variants, rows) = variants_of(msgs, now);
     let batch: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(batch), 0) + 1 FROM outbox_staged_variants")
             .fetch_one(&mut **tx)
@@ -93,7 +147,7 @@ async fn stage(
         .map(|&(recipient, key, k)| (recipient, key, k, variants[k].0))
         .collect();
     sqlx::query(super::STAGE_VARIANTS_FROM_JSON)
-        .bind(serde_json::to_string(variants).map_err(backend)?)
+        .bind(serde_json::to_string(&variants).map_err(backend)?)
         .bind(batch)
         .bind(serde_json::to_string(payloads).map_err(backend)?)
         .bind(now)
@@ -157,13 +211,11 @@ fn payloads(msgs: &[Outgoing]) -> StoreResult<(Vec<String>, Vec<usize>)> {
 
 async fn push_rows(
     tx: &mut PoolConnection<Db>,
-    msgs: &[Outgoing],
-    of: &[usize],
+    rows: &[Row<'_>],
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
-    let rows: Vec<(&Outgoing, usize)> = msgs.iter().zip(of.iter().copied()).collect();
-    for chunk in crate::batch::chunks(&rows) {
+    for chunk in crate::batch::chunks(rows) {
         let mut q = QueryBuilder::<Db>::new(
             "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
         );

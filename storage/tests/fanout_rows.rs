@@ -226,3 +226,22 @@ async fn a_second_large_fan_out_queues_behind_the_first_and_each_key_once() {
     assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%second%'").await, 1);
     assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox_staged").await, 0);
 }
+
+#[tokio::test]
+async fn a_reply_in_the_same_write_as_a_large_fan_out_is_not_staged() {
+    let Some((url, _dir)) = super::fresh().await else {
+        return;
+    };
+    let store = Db::open(&url).await.unwrap();
+    let notice = Arc::new(Reply::text("new job"));
+    let mut msgs: Vec<Outgoing> = (0..6_000)
+        .map(|i| Outgoing::shared(Recipient::direct(console(&format!("u{i}"))), notice.clone()))
+        .collect();
+    // A registration answered in the same write group: its chat's order must hold.
+    msgs.insert(3, Outgoing::new(Recipient::direct(console("zoe")), Reply::text("已收到")));
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(msgs, t0()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(pending_console(&store).await, ["zoe"]);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox_staged").await, 6_000);
+}

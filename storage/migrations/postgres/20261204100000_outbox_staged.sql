@@ -1,4 +1,4 @@
--- A large fan-out (5,000 messages or more) is staged in its publishing transaction: each
+-- A large fan-out (500 notices or more in one write) is staged in its publishing transaction: each
 -- distinct message once (variants) and one narrow row per recipient, in push order. The
 -- outbox lanes move a window of them into `outbox` at a time (`outbox_expand`), so the
 -- publishing transaction stays short and a later reply does not queue behind the whole
