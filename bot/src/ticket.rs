@@ -27,6 +27,14 @@ pub fn normalize(input: &str) -> Option<String> {
     ok.then_some(code)
 }
 
+/// `first second` is a code typed in its two halves (`K7Q2 M9XD`, also `7232 M9XD`, whose
+/// first half could pass for a salon number).
+pub fn is_split_code(first: &str, second: &str) -> bool {
+    first.chars().count() == LEN / 2
+        && second.chars().count() == LEN / 2
+        && normalize(&format!("{first}{second}")).is_some()
+}
+
 /// `K7Q2M9XD` → `K7Q2-M9XD`.
 pub fn display(code: &str) -> String {
     match (code.get(..4), code.get(4..)) {

@@ -115,6 +115,10 @@ fn command() -> impl Strategy<Value = Command> {
         salon().prop_map(C::Ticket).boxed(),
         text().prop_map(C::CheckIn).boxed(),
         (salon(), text())
+            // `/checkin 7232 M9XD` is a ticket code in halves, not salon 7232's M9XD.
+            .prop_filter("a ticket code in halves", |(salon, user)| {
+                !crate::ticket::is_split_code(&salon.0.to_string(), user)
+            })
             .prop_map(|(salon, user)| C::CheckInUser { salon, user })
             .boxed(),
         profile().prop_map(C::Profile).boxed(),

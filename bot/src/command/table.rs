@@ -117,10 +117,13 @@ commands! {
     CheckIn "checkin" ["签到", "check-in"] Everyone
         parse |a| match a.words() {
             [code] => Some(Command::CheckIn(code.clone())),
-            // A ticket code typed with a space (`K7Q2 M9XD`) is one code.
+            // A ticket code typed with a space (`K7Q2 M9XD`) is one code, also when its
+            // first half is all digits (`7232 M9XD`, about 1 code in 225).
             [first, second] => Some(match a.salon(0) {
-                Some(salon) => Command::CheckInUser { salon, user: second.clone() },
-                None => Command::CheckIn(format!("{first}{second}")),
+                Some(salon) if !crate::ticket::is_split_code(first, second) => {
+                    Command::CheckInUser { salon, user: second.clone() }
+                }
+                _ => Command::CheckIn(format!("{first}{second}")),
             }),
             _ => None,
         };

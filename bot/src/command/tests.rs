@@ -120,6 +120,15 @@ fn organizer_commands_name_users_or_all() {
     assert_eq!(cmd("/checkin-code 1"), Command::CheckinCode(SalonId(1)));
     // A ticket code typed in two halves is one code.
     assert_eq!(cmd("/签到 k7q2 m9xd"), Command::CheckIn("k7q2m9xd".into()));
+    // Even when its first half could be a salon number.
+    assert_eq!(cmd("/签到 7232 m9xd"), Command::CheckIn("7232m9xd".into()));
+    assert_eq!(
+        cmd("/checkin 7232 alice"),
+        Command::CheckInUser {
+            salon: SalonId(7232),
+            user: "alice".into()
+        }
+    );
     assert_eq!(cmd("/ticket 1"), Command::Ticket(SalonId(1)));
     assert_eq!(cmd("/门票 1"), Command::Ticket(SalonId(1)));
 }
