@@ -3,7 +3,7 @@
 
 use super::store::SqlStore;
 use crate::error::db_err;
-use crate::rows::corrupt;
+use crate::rows::from_json_rows;
 pub use crate::shapes::console::*;
 use yunqi_bot::ports::StoreResult;
 
@@ -46,8 +46,8 @@ impl SqlStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db_err)?;
-        let mut rows: Vec<GuestRow> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
-            .map_err(|e| corrupt(format!("guests of salon {salon}: {e}")))?;
+        let mut rows: Vec<GuestRow> =
+            from_json_rows(json, format_args!("guests of salon {salon}"))?;
         rows.sort_unstable_by_key(|g| g.registration);
         Ok(rows)
     }

@@ -33,11 +33,15 @@ pub(crate) async fn push(
     let rows: Vec<Row> = msgs.iter().zip(of.iter().copied()).collect();
     // Only a fan-out's notices are staged: the group's other messages (replies, each to
     // its own chat) are written as always, so a chat's replies keep their order.
-    let (staged, direct) = split_fan_out(&rows, payloads.len());
-    if !staged.is_empty() {
-        stage(tx, &staged, &payloads, now).await?;
+    match split_fan_out(&rows, payloads.len()) {
+        None => write(tx, &rows, payloads.len(), &payloads, now).await,
+        Some((staged, direct)) => {
+            stage(tx, &staged, &payloads, now).await?;
+            let distinct: std::collections::HashSet<usize> =
+                direct.iter().map(|(_, p)| *p).collect();
+            write(tx, &direct, distinct.len(), &payloads, now).await
+        }
     }
-    write(tx, &direct, &payloads, now).await
 }
 
 /// A message and the index of its payload.
@@ -47,10 +51,10 @@ type Row<'a> = (&'a Outgoing, usize);
 const SHARED_BY: usize = 64;
 
 /// The messages to stage (a fan-out's notices, when there are `STAGE_FROM` of them) and
-/// the ones to write now.
-fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> (Vec<Row<'a>>, Vec<Row<'a>>) {
+/// the ones to write now; `None` when nothing is staged (every write group but a fan-out's).
+fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> Option<(Vec<Row<'a>>, Vec<Row<'a>>)> {
     if rows.len() < STAGE_FROM {
-        return (Vec::new(), rows.to_vec());
+        return None;
     }
     let mut uses = vec![0usize; payloads];
     for (_, p) in rows {
@@ -58,23 +62,23 @@ fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> (Vec<Row<'a>>, Vec<Ro
     }
     let notice = |p: usize| uses[p] >= SHARED_BY;
     if rows.iter().filter(|(_, p)| notice(*p)).count() < STAGE_FROM {
-        return (Vec::new(), rows.to_vec());
+        return None;
     }
-    rows.iter().copied().partition(|(_, p)| notice(*p))
+    Some(rows.iter().copied().partition(|(_, p)| notice(*p)))
 }
 
-/// Writes messages into the outbox in this transaction.
+/// Writes messages into the outbox in this transaction; `distinct` payloads among them.
 async fn write(
     tx: &mut PoolConnection<Db>,
     rows: &[Row<'_>],
+    distinct: usize,
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let distinct: std::collections::HashSet<usize> = rows.iter().map(|(_, p)| *p).collect();
-    if distinct.len() * 4 > rows.len() {
+    if distinct * 4 > rows.len() {
         return push_rows(tx, rows, payloads, now).await;
     }
     let (variants, rows) = variants_of(rows, now);
@@ -381,6 +385,22 @@ impl Store for SqlStore {
         if staged.is_none() {
             return Ok(0);
         }
+        // Counted before taking the write lock, so a full window (the usual case while a
+        // fan-out goes out) costs the writer nothing; up to the window only: a retry
+        // backlog can be long. Another lane of the platform moving rows meanwhile can
+        // only make the window overshoot, never lose or double a row.
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE status = 'pending' AND platform = $1 LIMIT $2) w",
+        )
+        .bind(platform.as_str())
+        .bind(window as i64)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let room = window as i64 - pending;
+        if room <= 0 {
+            return Ok(0);
+        }
         let _pass = self.gate.enter().await;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         if super::BACKEND == crate::Backend::Postgres {
@@ -391,19 +411,6 @@ impl Store for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-        }
-        // Counted up to the window only: a retry backlog can be long.
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE status = 'pending' AND platform = $1 LIMIT $2) w",
-        )
-        .bind(platform.as_str())
-        .bind(window as i64)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let room = window as i64 - pending;
-        if room <= 0 {
-            return Ok(0);
         }
         // The first `room` staged rows, in push order (the key's order); the INSERT and
         // the DELETE see the same rows in the same transaction. A row whose dedupe key is

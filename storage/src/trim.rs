@@ -2,9 +2,8 @@
 //! SQLite's enlarged page cache). glibc keeps freed heap memory for reuse, so without this
 //! a server kept its peak (≈ 120 MiB after 100,000 rows, against ≈ 20 MiB before) for good.
 
-/// Outbox rows in one write from which it is a large fan-out: SQLite's page cache is
-/// raised for its statement (`sqlite.rs`) and the memory trimmed after its commit (a
-/// trim walks the whole heap, so not after every commit).
+/// Outbox messages in one write from which the memory is trimmed after its commit (a trim
+/// walks the whole heap, so not after every commit).
 pub(crate) const LARGE: usize = 5_000;
 
 /// After a large fan-out committed, its buffers already dropped.

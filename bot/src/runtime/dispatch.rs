@@ -95,7 +95,9 @@ impl<S: Store> Lane<S> {
         // seconds of sending, at least two pages): a reply queued after it waits behind
         // that window, not behind the whole fan-out.
         let page = max_batch.max(64) as u32;
-        let window = ((self.adapter.rate_per_second() * 2.0) as u32).clamp(page * 2, 5_000);
+        let window = ((self.adapter.rate_per_second() * 2.0) as u32)
+            .min(5_000)
+            .max(page * 2);
         let mut pacing = Pacing::default();
         let mut paused = LanePause::default();
         self.changed.mark_changed();

@@ -35,6 +35,15 @@ pub fn time(ms: i64) -> DateTime<Utc> {
 }
 
 /// A stored value the domain refuses.
+/// A list read as one JSON row (`json_rows_of`): no rows aggregate to NULL, the empty list.
+pub fn from_json_rows<T: serde::de::DeserializeOwned>(
+    json: Option<String>,
+    what: impl std::fmt::Display,
+) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|e| corrupt(format!("{what}: {e}")))
+}
+
 pub fn corrupt(what: impl Into<String>) -> StoreError {
     StoreError::Corrupt(what.into().into())
 }

@@ -3,7 +3,7 @@
 
 use super::{IdTable, SqlTx};
 use crate::error::db_err;
-use crate::rows::{corrupt, ms, MemberRow, RegMemberRow, RegRow};
+use crate::rows::{corrupt, from_json_rows, ms, MemberRow, RegMemberRow, RegRow};
 use chrono::{DateTime, TimeZone, Utc};
 use yunqi_bot::ids::{MemberId, RegistrationId, SalonId, UserRef};
 use yunqi_bot::model::{Decision, RegStatus, Registration, RegistrationRow, SeatCounts};
@@ -159,8 +159,8 @@ impl RegistrationTx for SqlTx {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(db_err)?;
-        let rows: Vec<(RegRow, MemberRow)> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
-            .map_err(|e| corrupt(format!("registrations of salon {}: {e}", s.0)))?;
+        let rows: Vec<(RegRow, MemberRow)> =
+            from_json_rows(json, format_args!("registrations of salon {}", s.0))?;
         let mut rows: Vec<RegMemberRow> = rows.into_iter().map(RegMemberRow::from_json).collect();
         rows.sort_unstable_by_key(RegMemberRow::id);
         rows.into_iter().map(RegMemberRow::into_row).collect()

@@ -3,7 +3,7 @@
 use super::Db;
 use super::SqlTx;
 use crate::error::{backend, db_err};
-use crate::rows::{corrupt, digest_text, ms, MemberRow, SubscriberRow, TargetRow};
+use crate::rows::{digest_text, from_json_rows, ms, MemberRow, SubscriberRow, TargetRow};
 use sqlx::QueryBuilder;
 use yunqi_bot::ids::MemberId;
 use yunqi_bot::job::{DigestMode, NotifyTarget, Subscriber, Tag};
@@ -102,8 +102,7 @@ impl SubscriberTx for SqlTx {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(db_err)?;
-        let rows: Vec<TargetRow> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
-            .map_err(|e| corrupt(format!("notify targets: {e}")))?;
+        let rows: Vec<TargetRow> = from_json_rows(json, "notify targets")?;
         rows.into_iter().map(TargetRow::into_target).collect()
     }
 
