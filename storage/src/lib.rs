@@ -10,6 +10,7 @@ mod app_store;
 mod backup;
 mod batch;
 mod bench;
+mod checkpoint;
 pub mod copy;
 mod error;
 mod gate;

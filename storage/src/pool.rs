@@ -107,6 +107,8 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
+        // Checkpoints run on their own connection (`checkpoint.rs`), not inside a commit.
+        .pragma("wal_autocheckpoint", if memory { "1000" } else { "0" })
         .statement_cache_capacity(256)
         // Rows come back from the worker thread through this channel; a larger one means
         // fewer thread hand-offs for big reads (fan-out to thousands of subscribers).
@@ -148,5 +150,6 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
         quick_check(&pool, &file).await?;
     }
     owner_only(&file, false)?;
+    crate::checkpoint::spawn(pool.clone(), file);
     Ok(pool)
 }
