@@ -6,7 +6,6 @@ use super::Db;
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user};
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
@@ -21,7 +20,7 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreRe
 /// INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would parse
 /// every payload per row. A fan-out's notices, `STAGE_FROM` or more, are staged instead.
 pub(crate) async fn push(
-    tx: &mut PoolConnection<Db>,
+    tx: &mut super::tx::Conn,
     msgs: &[Outgoing],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -69,7 +68,7 @@ fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> Option<(Vec<Row<'a>>,
 
 /// Writes messages into the outbox in this transaction; `distinct` payloads among them.
 async fn write(
-    tx: &mut PoolConnection<Db>,
+    tx: &mut super::tx::Conn,
     rows: &[Row<'_>],
     distinct: usize,
     payloads: &[String],
@@ -135,7 +134,7 @@ pub(crate) const STAGE_FROM: usize = 500;
 /// A large fan-out into the staging tables: its variants (each distinct message once)
 /// and one row per recipient in push order, under a batch number above every staged one.
 async fn stage(
-    tx: &mut PoolConnection<Db>,
+    tx: &mut super::tx::Conn,
     msgs: &[Row<'_>],
     payloads: &[String],
     now: i64,
@@ -214,7 +213,7 @@ fn payloads(msgs: &[Outgoing]) -> StoreResult<(Vec<String>, Vec<usize>)> {
 }
 
 async fn push_rows(
-    tx: &mut PoolConnection<Db>,
+    tx: &mut super::tx::Conn,
     rows: &[Row<'_>],
     payloads: &[String],
     now: i64,
@@ -285,7 +284,7 @@ impl Store for SqlStore {
     type Tx = SqlTx;
 
     async fn begin(&self) -> StoreResult<SqlTx> {
-        SqlTx::begin(&self.pool, &self.gate).await
+        SqlTx::begin(&self.pool, &self.gate, &self.kept).await
     }
 
     async fn outbox_due(

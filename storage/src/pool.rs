@@ -116,7 +116,10 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
     let mut pool = SqlitePoolOptions::new()
         // One connection for an in-memory database: each connection would be its own db.
         .max_connections(if memory { 1 } else { 4 })
-        .min_connections(1);
+        .min_connections(1)
+        // sqlx pings each connection before handing it out: a round trip to its worker
+        // thread per transaction. `before_acquire` below checks what matters, for free.
+        .test_before_acquire(false);
     if let Some(limit) = &limit {
         let limit = limit.clone();
         pool = pool.after_connect(move |conn, _| {

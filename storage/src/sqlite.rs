@@ -49,10 +49,7 @@ pub(crate) const STAGE_FROM_JSON: &str = "INSERT INTO outbox_staged (platform, b
 /// statement touches (`kib`), so the pages do not spill to the WAL mid-statement and get
 /// read back. Returns the cache size to restore (`fanout_cache_restore`); the pages are
 /// freed as the commit makes them clean.
-pub(crate) async fn fanout_cache(
-    tx: &mut sqlx::pool::PoolConnection<Db>,
-    kib: usize,
-) -> StoreResult<Option<i64>> {
+pub(crate) async fn fanout_cache(tx: &mut tx::Conn, kib: usize) -> StoreResult<Option<i64>> {
     let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
         .fetch_one(&mut **tx)
         .await
@@ -68,10 +65,7 @@ pub(crate) async fn fanout_cache(
     Ok(Some(was))
 }
 
-pub(crate) async fn fanout_cache_restore(
-    tx: &mut sqlx::pool::PoolConnection<Db>,
-    was: Option<i64>,
-) -> StoreResult<()> {
+pub(crate) async fn fanout_cache_restore(tx: &mut tx::Conn, was: Option<i64>) -> StoreResult<()> {
     if let Some(was) = was {
         sqlx::query(&format!("PRAGMA cache_size = {was}"))
             .execute(&mut **tx)
@@ -220,4 +214,60 @@ impl SqliteStore {
 /// `AppStore::serving_alone`: the serve lock is held, so leases left behind are void.
 async fn serving_alone(store: &SqliteStore) -> StoreResult<()> {
     store.leases_void().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteStore;
+    use yunqi_bot::ports::{Store, Tx};
+
+    /// A TEMP table lives only on the connection that made it.
+    async fn marked(tx: &mut super::SqliteTx) -> bool {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'writer_mark'",
+        )
+        .fetch_one(&mut *tx.tx)
+        .await
+        .unwrap();
+        n == 1
+    }
+
+    #[tokio::test]
+    async fn the_writer_keeps_its_connection_only_after_a_clean_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        sqlx::query("CREATE TEMP TABLE writer_mark (x)")
+            .execute(&mut *tx.tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(store.kept.holds_one(), "kept after COMMIT");
+
+        let mut tx = store.begin().await.unwrap();
+        assert!(marked(&mut tx).await, "the next transaction runs on it");
+        tx.rollback().await.unwrap();
+        assert!(store.kept.holds_one(), "kept after ROLLBACK");
+
+        // Dropped mid-transaction (an error returned early): back to the pool, which
+        // rolls it back, not kept.
+        let tx = store.begin().await.unwrap();
+        drop(tx);
+        assert!(
+            !store.kept.holds_one(),
+            "not kept after an abandoned transaction"
+        );
+
+        // The close waits for every connection, the kept one included, and stamps.
+        let mut tx = store.begin().await.unwrap();
+        let _ = marked(&mut tx).await;
+        tx.commit().await.unwrap();
+        assert!(store.kept.holds_one());
+        tokio::time::timeout(std::time::Duration::from_secs(10), store.close())
+            .await
+            .expect("close returns with a kept connection");
+        assert!(crate::open_check::closed_cleanly(&db));
+    }
 }

@@ -1,6 +1,7 @@
 //! The store outside domain transactions, shared by both backends (compiled once per
 //! backend with its `Db`, see `sqlite.rs` and `pg/mod.rs`).
 
+use super::tx::Kept;
 use super::{connect, Db, GATED, MIGRATOR};
 use crate::error::{backend_in, db_err};
 use crate::gate::WriteGate;
@@ -16,13 +17,17 @@ pub struct SqlStore {
     pub(crate) pool: Pool<Db>,
     /// Taken by every write transaction of the writer and the outbox lanes.
     pub(crate) gate: WriteGate,
+    /// The writer's connection, kept between its transactions (`tx::Kept`).
+    pub(crate) kept: Kept,
 }
 
 impl SqlStore {
     /// Opens the database at `url` and applies migrations (the backend's own set).
     pub async fn open(url: &str) -> StoreResult<SqlStore> {
+        let pool = connect(url).await?;
         let store = SqlStore {
-            pool: connect(url).await?,
+            kept: Kept::new(&pool),
+            pool,
             gate: WriteGate::new(GATED),
         };
         store.migrate().await?;
@@ -34,6 +39,8 @@ impl SqlStore {
         SqlStore {
             pool,
             gate: WriteGate::new(GATED),
+            // Its pool applies a page limit on each acquire (the full-disk tests).
+            kept: Kept::off(),
         }
     }
 
@@ -45,6 +52,8 @@ impl SqlStore {
     }
 
     pub async fn close(&self) {
+        // The pool's close waits for every connection to come back, the kept one too.
+        self.kept.release();
         self.pool.close().await;
         // sqlx's close can return while a connection its upkeep task was opening lands in
         // the closed pool: close again until none is left (bounded).

@@ -47,17 +47,11 @@ pub(crate) const STAGE_FROM_JSON: &str =
      FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n)";
 
 /// PostgreSQL's buffers are the server's: nothing to size per statement (`sqlite.rs`).
-pub(crate) async fn fanout_cache(
-    _: &mut sqlx::pool::PoolConnection<Db>,
-    _: usize,
-) -> StoreResult<Option<i64>> {
+pub(crate) async fn fanout_cache(_: &mut tx::Conn, _: usize) -> StoreResult<Option<i64>> {
     Ok(None)
 }
 
-pub(crate) async fn fanout_cache_restore(
-    _: &mut sqlx::pool::PoolConnection<Db>,
-    _: Option<i64>,
-) -> StoreResult<()> {
+pub(crate) async fn fanout_cache_restore(_: &mut tx::Conn, _: Option<i64>) -> StoreResult<()> {
     Ok(())
 }
 

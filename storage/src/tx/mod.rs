@@ -33,6 +33,7 @@ use cache::Cache;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Database, Pool, QueryBuilder, TransactionManager};
+use std::sync::{Arc, Mutex};
 use yunqi_bot::ids::{Platform, UserRef};
 use yunqi_bot::ports::{StoreResult, Tx};
 
@@ -43,13 +44,92 @@ use yunqi_bot::ports::{StoreResult, Tx};
 /// ROLLBACK fails, the depth stays 1, and every later `BEGIN IMMEDIATE` on the connection
 /// failed ("begin_with at non-zero transaction depth").
 pub struct SqlTx {
-    pub(crate) tx: PoolConnection<Db>,
+    /// Taken out in `drop`: back to `kept` after a clean COMMIT or ROLLBACK, else to the
+    /// pool (which rolls back or closes it).
+    pub(crate) tx: Conn,
+    kept: Kept,
     /// This process's write queue, held until COMMIT or ROLLBACK (`gate.rs`); declared
     /// after `tx`, so a dropped transaction queues its ROLLBACK before the next writer.
     _pass: GatePass,
     /// Begun and not yet committed or rolled back.
     open: bool,
+    /// Committed or rolled back cleanly: the connection may be kept for the next one.
+    reuse: bool,
     c: Cache,
+}
+
+/// The writer's connection between its transactions. Returned to the pool after every
+/// transaction, each group began on another of the pool's connections, and SQLite empties
+/// a connection's page cache when it begins after another connection's commit: every
+/// group read its b-tree pages again. The pool's return also pinged the connection (a
+/// round trip to its worker thread). Kept here, the next group finds its cache warm.
+/// Off (`None`) where keeping one would starve the pool (a one-connection in-memory
+/// database) or where each transaction must pass the pool's `before_acquire` (the
+/// full-disk tests' page limit).
+#[derive(Clone)]
+pub(crate) struct Kept(Option<Arc<Mutex<Option<PoolConnection<Db>>>>>);
+
+impl Kept {
+    pub(crate) fn new(pool: &Pool<Db>) -> Kept {
+        let room = pool.options().get_max_connections() > 1;
+        Kept(room.then(Default::default))
+    }
+
+    pub(crate) fn off() -> Kept {
+        Kept(None)
+    }
+
+    fn take(&self) -> Option<PoolConnection<Db>> {
+        let slot = self.0.as_ref()?;
+        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    fn put(&self, conn: PoolConnection<Db>) {
+        if let Some(slot) = &self.0 {
+            let old = slot.lock().unwrap_or_else(|e| e.into_inner()).replace(conn);
+            drop(old);
+        }
+    }
+
+    /// Back to the pool (before the pool closes).
+    pub(crate) fn release(&self) {
+        drop(self.take());
+    }
+
+    #[cfg(test)]
+    #[allow(dead_code)] // SQLite's unit test only; this file is compiled for PostgreSQL too
+    pub(crate) fn holds_one(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|slot| slot.lock().unwrap().is_some())
+    }
+}
+
+/// The transaction's pooled connection; derefs to the backend's connection. Empty only
+/// once `SqlTx::drop` has taken it.
+pub(crate) struct Conn(Option<PoolConnection<Db>>);
+
+const TAKEN: &str = "the connection is taken only when the transaction is dropped";
+
+impl std::ops::Deref for Conn {
+    type Target = <Db as Database>::Connection;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect(TAKEN)
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect(TAKEN)
+    }
+}
+
+impl Conn {
+    fn close_on_drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            c.close_on_drop();
+        }
+    }
 }
 
 /// The backend's transaction manager: `BEGIN`/`COMMIT`/`ROLLBACK` and the depth count.
@@ -66,19 +146,28 @@ impl SqlTx {
     /// `BEGIN IMMEDIATE` on a pooled connection. The pool never hands out a connection
     /// still inside a transaction (`pool::connect`); one that cannot begin is closed, and a
     /// stale transaction state is retried once on a fresh connection.
-    pub(crate) async fn begin(pool: &Pool<Db>, gate: &WriteGate) -> StoreResult<SqlTx> {
+    pub(crate) async fn begin(
+        pool: &Pool<Db>,
+        gate: &WriteGate,
+        kept: &Kept,
+    ) -> StoreResult<SqlTx> {
         let pass = gate.enter().await;
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let mut conn = pool.acquire().await.map_err(db_err)?;
+            let mut conn = match kept.take() {
+                Some(conn) => conn,
+                None => pool.acquire().await.map_err(db_err)?,
+            };
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
                 Ok(()) => {
                     return Ok(SqlTx {
-                        tx: conn,
+                        tx: Conn(Some(conn)),
+                        kept: kept.clone(),
                         _pass: pass,
                         open: true,
+                        reuse: false,
                         c: Cache::default(),
                     })
                 }
@@ -205,8 +294,13 @@ impl Drop for SqlTx {
     /// before the pool's release check; if it fails the depth stays non-zero and the pool
     /// closes the connection instead of handing it out (`pool::connect`).
     fn drop(&mut self) {
+        let Some(mut conn) = self.tx.0.take() else {
+            return;
+        };
         if self.open {
-            TxManager::start_rollback(&mut self.tx);
+            TxManager::start_rollback(&mut conn);
+        } else if self.reuse && TxManager::get_transaction_depth(&conn) == 0 {
+            self.kept.put(conn);
         }
     }
 }
@@ -232,7 +326,10 @@ impl Tx for SqlTx {
             Err(e) => Err(e),
         };
         match done {
-            Ok(()) => self.open = false,
+            Ok(()) => {
+                self.open = false;
+                self.reuse = true;
+            }
             Err(_) => self.abandon().await,
         }
         if done.is_ok() && rows >= crate::trim::LARGE {
@@ -247,6 +344,7 @@ impl Tx for SqlTx {
         match TxManager::rollback(&mut self.tx).await {
             Ok(()) => {
                 self.open = false;
+                self.reuse = true;
                 Ok(())
             }
             Err(e) => {
