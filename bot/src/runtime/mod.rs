@@ -248,6 +248,7 @@ impl<S: Store> Writer<S> {
 
     async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Handled>, StoreError> {
         let now = self.clock.now();
+        let started = Instant::now();
         let mut tx = match self.store.begin().await {
             Ok(tx) => tx,
             Err(e) => {
@@ -266,9 +267,11 @@ impl<S: Store> Writer<S> {
             })
             .unzip();
         let ids: Vec<_> = ids.into_iter().flatten().collect();
+        let begun = Instant::now();
         if !users.is_empty() {
             tx.prefetch(&users, &ids).await?;
         }
+        let prefetched = Instant::now();
         let mut done = Vec::with_capacity(jobs.len());
         let mut outbox = Vec::new();
         for job in jobs {
@@ -319,6 +322,20 @@ impl<S: Store> Writer<S> {
             return Err(e);
         }
         self.health.ok();
+        // Where a group's time goes (ARCHITECTURE.md, "Where the time goes"):
+        // RUST_LOG=yunqi::writer=debug.
+        let us = |d: Duration| d.as_micros() as u64;
+        let oldest = || jobs.iter().map(|j| j.submitted).min().unwrap_or(started);
+        tracing::debug!(
+            target: "yunqi::writer",
+            events = jobs.len(),
+            queued_us = us(started - oldest()),
+            begin_us = us(begun - started),
+            prefetch_us = us(prefetched - begun),
+            engine_us = us(committing - prefetched),
+            commit_us = us(committing.elapsed()),
+            "write group"
+        );
         record_group(jobs, committing.elapsed());
         Metrics::inc(&METRICS.batches, 1);
         let events = jobs
