@@ -23,6 +23,12 @@ fn wal_state(wal: &PathBuf) -> Option<(u64, SystemTime)> {
     Some((m.len(), m.modified().ok()?))
 }
 
+fn busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(crate::error::sqlite_primary)
+        .is_some_and(|c| c == crate::error::SQLITE_BUSY)
+}
+
 /// Runs until the pool is closed.
 pub(crate) fn spawn(pool: SqlitePool, db: PathBuf) {
     let mut wal = db.into_os_string();
@@ -46,6 +52,8 @@ pub(crate) fn spawn(pool: SqlitePool, db: PathBuf) {
             match result {
                 Ok(_) => done = now,
                 Err(_) if pool.is_closed() => break,
+                // Another process's checkpoint is running (`yunqi backup`, a CLI command).
+                Err(e) if busy(&e) => tracing::debug!("WAL checkpoint busy; retrying"),
                 Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying"),
             }
         }

@@ -8,10 +8,18 @@ use yunqi_bot::ports::{BoxError, StoreError};
 /// TRIGGER 1811 from `RAISE(ABORT, …)`, …) has it in its low byte.
 const SQLITE_CONSTRAINT: i32 = 19;
 
-fn is_constraint(d: &dyn DatabaseError) -> bool {
+/// SQLite's primary result code for "the database is locked".
+pub(crate) const SQLITE_BUSY: i32 = 5;
+
+/// SQLite's primary result code (the low byte of the extended one), if `d` has one.
+pub(crate) fn sqlite_primary(d: &dyn DatabaseError) -> Option<i32> {
     d.code()
         .and_then(|c| c.parse::<i32>().ok())
-        .is_some_and(|c| c & 0xff == SQLITE_CONSTRAINT)
+        .map(|c| c & 0xff)
+}
+
+fn is_constraint(d: &dyn DatabaseError) -> bool {
+    sqlite_primary(d) == Some(SQLITE_CONSTRAINT)
 }
 
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
