@@ -270,4 +270,28 @@ mod tests {
             .expect("close returns with a kept connection");
         assert!(crate::open_check::closed_cleanly(&db));
     }
+
+    #[tokio::test]
+    async fn a_kept_connection_that_cannot_begin_is_replaced_by_a_pooled_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        let tx = store.begin().await.unwrap();
+        tx.commit().await.unwrap();
+        // Broken behind sqlx's back: inside a transaction sqlx does not know of, so its
+        // `BEGIN IMMEDIATE` fails (as a connection a server dropped would).
+        let mut conn = store.kept.take_for_test().expect("kept after COMMIT");
+        sqlx::raw_sql("BEGIN").execute(&mut *conn).await.unwrap();
+        store.kept.put_for_test(conn);
+
+        let mut tx = store.begin().await.expect("begun on a pooled connection");
+        let n: i64 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut *tx.tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        tx.commit().await.unwrap();
+        assert!(store.kept.holds_one(), "the new one is kept");
+        store.close().await;
+    }
 }

@@ -103,6 +103,18 @@ impl Kept {
             .as_ref()
             .is_some_and(|slot| slot.lock().unwrap().is_some())
     }
+
+    #[cfg(test)]
+    #[allow(dead_code)]
+    pub(crate) fn take_for_test(&self) -> Option<PoolConnection<Db>> {
+        self.take()
+    }
+
+    #[cfg(test)]
+    #[allow(dead_code)]
+    pub(crate) fn put_for_test(&self, conn: PoolConnection<Db>) {
+        self.put(conn)
+    }
 }
 
 /// The transaction's pooled connection; derefs to the backend's connection. Empty only
@@ -154,11 +166,13 @@ impl SqlTx {
         let pass = gate.enter().await;
         let mut attempts = 0;
         loop {
-            attempts += 1;
-            let mut conn = match kept.take() {
-                Some(conn) => conn,
-                None => pool.acquire().await.map_err(db_err)?,
+            let (mut conn, reused) = match kept.take() {
+                Some(conn) => (conn, true),
+                None => (pool.acquire().await.map_err(db_err)?, false),
             };
+            if !reused {
+                attempts += 1;
+            }
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
                 Ok(()) => {
@@ -178,6 +192,11 @@ impl SqlTx {
                     );
                     conn.close_on_drop();
                     drop(conn);
+                    // A kept connection has not passed the pool's checks since its last
+                    // use (a PostgreSQL server may have dropped it): always try a pooled one.
+                    if reused {
+                        continue;
+                    }
                     if !stale || attempts > 1 {
                         return Err(db_err(e));
                     }
