@@ -10,7 +10,7 @@
 //! it; durability is the commit's flush of the WAL, as before.
 
 use sqlx::SqlitePool;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// How often the WAL is looked at (one `stat`) and, if it changed, checkpointed. At
@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 pub(crate) const EVERY: Duration = Duration::from_millis(200);
 
 /// The WAL's size and modification time: a commit changes them, a checkpoint does not.
-fn wal_state(wal: &PathBuf) -> Option<(u64, SystemTime)> {
+fn wal_state(wal: &Path) -> Option<(u64, SystemTime)> {
     let m = std::fs::metadata(wal).ok()?;
     Some((m.len(), m.modified().ok()?))
 }
