@@ -280,9 +280,9 @@ mod tests {
         tx.commit().await.unwrap();
         // Broken behind sqlx's back: inside a transaction sqlx does not know of, so its
         // `BEGIN IMMEDIATE` fails (as a connection a server dropped would).
-        let mut conn = store.kept.take_for_test().expect("kept after COMMIT");
+        let mut conn = store.kept.take().expect("kept after COMMIT");
         sqlx::raw_sql("BEGIN").execute(&mut *conn).await.unwrap();
-        store.kept.put_for_test(conn);
+        store.kept.put(conn);
 
         let mut tx = store.begin().await.expect("begun on a pooled connection");
         let n: i64 = sqlx::query_scalar("SELECT 1")

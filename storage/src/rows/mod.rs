@@ -34,7 +34,6 @@ pub fn time(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
-/// A stored value the domain refuses.
 /// A list read as one JSON row (`json_rows_of`): no rows aggregate to NULL, the empty list.
 pub fn from_json_rows<T: serde::de::DeserializeOwned>(
     json: Option<String>,
@@ -44,6 +43,7 @@ pub fn from_json_rows<T: serde::de::DeserializeOwned>(
         .map_err(|e| corrupt(format!("{what}: {e}")))
 }
 
+/// A stored value the domain refuses.
 pub fn corrupt(what: impl Into<String>) -> StoreError {
     StoreError::Corrupt(what.into().into())
 }

@@ -79,12 +79,12 @@ impl Kept {
         Kept(None)
     }
 
-    fn take(&self) -> Option<PoolConnection<Db>> {
+    pub(crate) fn take(&self) -> Option<PoolConnection<Db>> {
         let slot = self.0.as_ref()?;
         slot.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
-    fn put(&self, conn: PoolConnection<Db>) {
+    pub(crate) fn put(&self, conn: PoolConnection<Db>) {
         if let Some(slot) = &self.0 {
             let old = slot.lock().unwrap_or_else(|e| e.into_inner()).replace(conn);
             drop(old);
@@ -102,18 +102,6 @@ impl Kept {
         self.0
             .as_ref()
             .is_some_and(|slot| slot.lock().unwrap().is_some())
-    }
-
-    #[cfg(test)]
-    #[allow(dead_code)]
-    pub(crate) fn take_for_test(&self) -> Option<PoolConnection<Db>> {
-        self.take()
-    }
-
-    #[cfg(test)]
-    #[allow(dead_code)]
-    pub(crate) fn put_for_test(&self, conn: PoolConnection<Db>) {
-        self.put(conn)
     }
 }
 
