@@ -23,6 +23,7 @@ mod shapes;
 mod sqlite;
 mod trim;
 mod url;
+mod wal_sync;
 
 pub use app_store::AppStore;
 pub use bench::DatasetSize;

@@ -134,6 +134,19 @@ async fn connect(url: &str) -> StoreResult<SqlitePool> {
     crate::pool::connect(url, None).await
 }
 
+/// The writer's commits sync off its path (`wal_sync.rs`) on a database file; not in
+/// memory, where nothing syncs.
+fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
+    let options = pool.connect_options();
+    let file = options.get_filename();
+    if file.to_string_lossy().contains(":memory:") || pool.options().get_max_connections() <= 1 {
+        return Ok(None);
+    }
+    crate::wal_sync::WalSync::start(file)
+        .map(Some)
+        .map_err(|e| crate::error::backend_in("starting the WAL sync thread", e))
+}
+
 /// After a clean close: lets the next open skip the damage check (`open_check.rs`).
 async fn closed(pool: &SqlitePool) {
     crate::open_check::stamp_clean_close(pool).await;

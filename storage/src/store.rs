@@ -2,7 +2,7 @@
 //! backend with its `Db`, see `sqlite.rs` and `pg/mod.rs`).
 
 use super::tx::Kept;
-use super::{connect, Db, GATED, MIGRATOR};
+use super::{connect, wal_sync, Db, GATED, MIGRATOR};
 use crate::error::{backend_in, db_err};
 use crate::gate::WriteGate;
 use crate::rows::ms;
@@ -26,7 +26,7 @@ impl SqlStore {
     pub async fn open(url: &str) -> StoreResult<SqlStore> {
         let pool = connect(url).await?;
         let store = SqlStore {
-            kept: Kept::new(&pool),
+            kept: Kept::new(&pool, wal_sync(&pool)?),
             pool,
             gate: WriteGate::new(GATED),
         };

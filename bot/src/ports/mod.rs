@@ -71,6 +71,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Resolves once a commit survives power loss, not only a crash (`Tx::commit_unsynced`).
+pub type Durable = futures::future::BoxFuture<'static, StoreResult<()>>;
+
 /// One transaction. Everything an event changes, including the messages it causes, is
 /// written through one `Tx` and committed together, or not at all.
 #[trait_variant::make(Send)]
@@ -90,7 +93,12 @@ pub trait Tx:
     + TicketTx
     + FeedbackTx
 {
+    /// Commits; returns once the commit survives power loss.
     async fn commit(self) -> StoreResult<()>;
+    /// Commits; the commit is visible when this returns, and durable once the returned
+    /// future resolves. The writer answers a group only then, while it already handles
+    /// the next one. A store may return an already resolved future.
+    async fn commit_unsynced(self) -> StoreResult<Durable>;
     async fn rollback(self) -> StoreResult<()>;
 
     /// A hint before a group of events is handled: the store may load these accounts and

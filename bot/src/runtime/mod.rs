@@ -23,7 +23,8 @@ use crate::message::Outgoing;
 use crate::metrics::{Metrics, METRICS};
 use crate::model::NewSalon;
 use crate::ports::{
-    Clock, CoreError, EventSink, Handled, MemberTx, MetaTx, OutboxTx, Store, StoreError, Tx,
+    Clock, CoreError, Durable, EventSink, Handled, MemberTx, MetaTx, OutboxTx, Store, StoreError,
+    Tx,
 };
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -86,14 +87,21 @@ impl<S: Store> Core<S> {
         let (jobs, rx) = mpsc::channel(4096);
         let (changed_tx, changed_rx) = watch::channel(0u64);
         let health = Arc::new(WriteHealth::default());
+        let (answers, groups) = mpsc::unbounded_channel();
         let writer = Writer {
             store: store.clone(),
             engine,
             clock,
             changed: changed_tx,
             health: health.clone(),
+            answers,
         };
-        let handle = tokio::spawn(writer.run(rx));
+        let handle = tokio::spawn(async move {
+            let answerer = tokio::spawn(answerer(groups));
+            writer.run(rx).await;
+            // The writer is gone, so is the channel's sender: the last answers go out.
+            let _ = answerer.await;
+        });
         (
             Core {
                 store,
@@ -174,6 +182,8 @@ struct Writer<S: Store> {
     clock: Arc<dyn Clock>,
     changed: watch::Sender<u64>,
     health: Arc<WriteHealth>,
+    /// Groups committed, their answers waiting for the sync (`answerer`).
+    answers: mpsc::UnboundedSender<(Durable, Answers, Instant)>,
 }
 
 impl<S: Store> Writer<S> {
@@ -203,25 +213,33 @@ impl<S: Store> Writer<S> {
     }
 
     /// All jobs in one transaction; if anything fails, each job again on its own, so one
-    /// bad event costs only itself.
+    /// bad event costs only itself. The answers go out once the commit is durable
+    /// (`answerer`), while the writer goes on with the next group.
     async fn run_batch(&self, batch: Vec<Job>) {
-        let results = match self.try_together(&batch).await {
-            Ok(done) => done.into_iter().map(Ok).collect(),
+        let mut durable = Vec::with_capacity(1);
+        let results: Vec<Result<Handled, StoreError>> = match self.try_together(&batch).await {
+            Ok((done, synced)) => {
+                durable.push(synced);
+                done.into_iter().map(Ok).collect()
+            }
             Err(e) if batch.len() == 1 => vec![Err(e)],
             Err(e) => {
                 tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying its events one by one");
                 let mut out = Vec::with_capacity(batch.len());
                 for job in &batch {
-                    out.push(
-                        self.try_together(std::slice::from_ref(job))
-                            .await
-                            .map(|mut d| d.remove(0)),
-                    );
+                    out.push(match self.try_together(std::slice::from_ref(job)).await {
+                        Ok((mut done, synced)) => {
+                            durable.push(synced);
+                            Ok(done.remove(0))
+                        }
+                        Err(e) => Err(e),
+                    });
                 }
                 out
             }
         };
         let mut queued = 0;
+        let mut answers = Vec::with_capacity(batch.len());
         for (job, result) in batch.into_iter().zip(results) {
             let answer = match result {
                 Ok(done) => {
@@ -237,16 +255,24 @@ impl<S: Store> Writer<S> {
                     Err(CoreError::Failed(e.to_string()))
                 }
             };
-            METRICS.observe_latency(job.submitted.elapsed().as_secs_f64());
-            let _ = job.reply.send(answer);
+            answers.push((job.reply, job.submitted, answer));
         }
-        if queued > 0 {
-            Metrics::inc(&METRICS.outbox_queued, queued as u64);
-            self.changed.send_modify(|v| *v += 1);
-        }
+        let answered = Answers {
+            answers,
+            queued,
+            health: self.health.clone(),
+            changed: self.changed.clone(),
+        };
+        let synced = futures::future::try_join_all(durable).map(|r| r.map(drop));
+        // The answerer ends only after the writer: the channel cannot be closed here.
+        let _ = self
+            .answers
+            .send((Box::pin(synced), answered, Instant::now()));
     }
 
-    async fn try_together(&self, jobs: &[Job]) -> Result<Vec<Handled>, StoreError> {
+    /// Handles `jobs` in one transaction and commits it; the future resolves once the
+    /// commit is durable.
+    async fn try_together(&self, jobs: &[Job]) -> Result<(Vec<Handled>, Durable), StoreError> {
         let now = self.clock.now();
         let started = Instant::now();
         let mut tx = match self.store.begin().await {
@@ -317,10 +343,13 @@ impl<S: Store> Writer<S> {
             tx.outbox_push(outbox, now).await?;
         }
         let committing = Instant::now();
-        if let Err(e) = tx.commit().await {
-            self.health.failed(&e);
-            return Err(e);
-        }
+        let synced = match tx.commit_unsynced().await {
+            Ok(synced) => synced,
+            Err(e) => {
+                self.health.failed(&e);
+                return Err(e);
+            }
+        };
         self.health.ok();
         // Where a group's time goes (ARCHITECTURE.md, "Where the time goes"):
         // RUST_LOG=yunqi::writer=debug.
@@ -343,7 +372,7 @@ impl<S: Store> Writer<S> {
             .filter(|j| matches!(j.work, Work::Event(_)))
             .count();
         Metrics::inc(&METRICS.events, events as u64);
-        Ok(done)
+        Ok((done, synced))
     }
 
     async fn run_one(
@@ -418,6 +447,55 @@ impl<S: Store> Writer<S> {
         if let Err(e) = result {
             tracing::error!(error = %e, "could not queue the apology either");
         } else {
+            self.changed.send_modify(|v| *v += 1);
+        }
+    }
+}
+
+/// Sends each group's answers once its commit is durable, in commit order (a later
+/// group's sync covers an earlier one's too, but its answers must not overtake them).
+async fn answerer(mut groups: mpsc::UnboundedReceiver<(Durable, Answers, Instant)>) {
+    while let Some((synced, answers, committed)) = groups.recv().await {
+        let result = synced.await;
+        tracing::debug!(
+            target: "yunqi::writer",
+            sync_us = committed.elapsed().as_micros() as u64,
+            "group synced"
+        );
+        answers.send(result);
+    }
+}
+
+/// A group's answers, sent once its commit is durable.
+struct Answers {
+    answers: Vec<(Reply, Instant, Result<Handled, CoreError>)>,
+    /// Messages the group queued.
+    queued: usize,
+    health: Arc<WriteHealth>,
+    changed: watch::Sender<u64>,
+}
+
+impl Answers {
+    /// A commit whose sync failed is not acknowledged: its events answer as failed (as a
+    /// COMMIT that failed to sync would have).
+    fn send(self, synced: Result<(), StoreError>) {
+        if let Err(e) = &synced {
+            self.health.failed(e);
+        }
+        for (reply, submitted, answer) in self.answers {
+            let answer = match (&synced, answer) {
+                (Err(e), Ok(_)) => {
+                    Metrics::inc(&METRICS.events_failed, 1);
+                    Err(CoreError::Failed(e.to_string()))
+                }
+                (_, answer) => answer,
+            };
+            METRICS.observe_latency(submitted.elapsed().as_secs_f64());
+            let _ = reply.send(answer);
+        }
+        // The rows are committed either way; the lanes claim them (a synced write) first.
+        if self.queued > 0 {
+            Metrics::inc(&METRICS.outbox_queued, self.queued as u64);
             self.changed.send_modify(|v| *v += 1);
         }
     }

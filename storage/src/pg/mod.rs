@@ -112,6 +112,11 @@ async fn connect(url: &str) -> StoreResult<PgPool> {
     pool::connect(url).await
 }
 
+/// PostgreSQL syncs its own WAL at COMMIT.
+fn wal_sync(_pool: &PgPool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
+    Ok(None)
+}
+
 /// Nothing to leave behind: PostgreSQL has no open-time check to skip.
 async fn closed(_pool: &PgPool) {}
 

@@ -29,13 +29,15 @@ use super::{Db, BEGIN};
 use crate::error::db_err;
 use crate::gate::{GatePass, WriteGate};
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
+use crate::wal_sync::WalSync;
 use cache::Cache;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
+use sqlx::Executor;
 use sqlx::{Database, Pool, QueryBuilder, TransactionManager};
 use std::sync::{Arc, Mutex};
 use yunqi_bot::ids::{Platform, UserRef};
-use yunqi_bot::ports::{StoreResult, Tx};
+use yunqi_bot::ports::{Durable, StoreResult, Tx};
 
 /// Holds its pooled connection and drives `BEGIN`/`COMMIT`/`ROLLBACK` itself (through
 /// sqlx's transaction manager, so sqlx's depth count stays right) instead of through
@@ -66,13 +68,42 @@ pub struct SqlTx {
 /// Off (`None`) where keeping one would starve the pool (a one-connection in-memory
 /// database) or where each transaction must pass the pool's `before_acquire` (the
 /// full-disk tests' page limit).
+///
+/// With a `WalSync` (a SQLite file), the writer's connections commit without syncing
+/// (`RELAXED`) and the sync thread makes their commits durable; such a connection is kept
+/// or closed, never handed back to the pool, whose other users rely on FULL.
 #[derive(Clone)]
-pub(crate) struct Kept(Option<Arc<Mutex<Option<PoolConnection<Db>>>>>);
+pub(crate) struct Kept(Option<Arc<Slot>>);
+
+pub(crate) struct Slot {
+    conn: Mutex<Option<PoolConnection<Db>>>,
+    sync: Option<WalSync>,
+}
+
+/// The writer's connections: a COMMIT writes the WAL without syncing it (`wal_sync.rs`).
+const RELAXED: &str = "PRAGMA synchronous = NORMAL";
 
 impl Kept {
-    pub(crate) fn new(pool: &Pool<Db>) -> Kept {
+    pub(crate) fn new(pool: &Pool<Db>, sync: Option<WalSync>) -> Kept {
         let room = pool.options().get_max_connections() > 1;
-        Kept(room.then(Default::default))
+        Kept(room.then(|| {
+            Arc::new(Slot {
+                conn: Mutex::default(),
+                sync,
+            })
+        }))
+    }
+
+    /// The sync thread, if the writer's connections commit without syncing.
+    pub(crate) fn sync(&self) -> Option<&WalSync> {
+        self.0.as_ref()?.sync.as_ref()
+    }
+
+    /// A relaxed connection leaving the writer is closed, not pooled.
+    fn retire(&self, conn: &mut PoolConnection<Db>) {
+        if self.sync().is_some() {
+            conn.close_on_drop();
+        }
     }
 
     pub(crate) fn off() -> Kept {
@@ -81,19 +112,27 @@ impl Kept {
 
     pub(crate) fn take(&self) -> Option<PoolConnection<Db>> {
         let slot = self.0.as_ref()?;
-        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+        slot.conn.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     pub(crate) fn put(&self, conn: PoolConnection<Db>) {
         if let Some(slot) = &self.0 {
-            let old = slot.lock().unwrap_or_else(|e| e.into_inner()).replace(conn);
-            drop(old);
+            let old = slot
+                .conn
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .replace(conn);
+            if let Some(mut old) = old {
+                self.retire(&mut old);
+            }
         }
     }
 
-    /// Back to the pool (before the pool closes).
+    /// Back to the pool, or closed if relaxed (before the pool closes).
     pub(crate) fn release(&self) {
-        drop(self.take());
+        if let Some(mut conn) = self.take() {
+            self.retire(&mut conn);
+        }
     }
 
     #[cfg(test)]
@@ -101,7 +140,7 @@ impl Kept {
     pub(crate) fn holds_one(&self) -> bool {
         self.0
             .as_ref()
-            .is_some_and(|slot| slot.lock().unwrap().is_some())
+            .is_some_and(|slot| slot.conn.lock().unwrap().is_some())
     }
 }
 
@@ -160,6 +199,12 @@ impl SqlTx {
             };
             if !reused {
                 attempts += 1;
+                if kept.sync().is_some() {
+                    if let Err(e) = (&mut *conn).execute(RELAXED).await {
+                        conn.close_on_drop();
+                        return Err(db_err(e));
+                    }
+                }
             }
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
@@ -308,7 +353,9 @@ impl Drop for SqlTx {
             TxManager::start_rollback(&mut conn);
         } else if self.reuse && TxManager::get_transaction_depth(&conn) == 0 {
             self.kept.put(conn);
+            return;
         }
+        self.kept.retire(&mut conn);
     }
 }
 
@@ -326,7 +373,11 @@ fn push_pairs<'a>(q: &mut QueryBuilder<'_, Db>, pairs: impl Iterator<Item = (Pla
 }
 
 impl Tx for SqlTx {
-    async fn commit(mut self) -> StoreResult<()> {
+    async fn commit(self) -> StoreResult<()> {
+        self.commit_unsynced().await?.await
+    }
+
+    async fn commit_unsynced(mut self) -> StoreResult<Durable> {
         let rows = self.c.w.outbox.len();
         let done = match self.flush().await {
             Ok(()) => TxManager::commit(&mut self.tx).await.map_err(db_err),
@@ -344,7 +395,11 @@ impl Tx for SqlTx {
             self.c = Default::default();
             crate::trim::after_commit();
         }
-        done
+        done?;
+        Ok(match self.kept.sync() {
+            Some(sync) => sync.committed(),
+            None => Box::pin(std::future::ready(Ok(()))),
+        })
     }
 
     async fn rollback(mut self) -> StoreResult<()> {
