@@ -161,6 +161,25 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Test hook: the next `n` WAL syncs after the writer's commits fail, as a disk
+    /// error would (`wal_sync.rs`). `false` when this store's writer syncs in its commit.
+    #[doc(hidden)]
+    pub fn fail_next_syncs(&self, n: usize) -> bool {
+        match self.kept.sync() {
+            Some(sync) => {
+                sync.fail_next(n);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Test hook: WAL syncs after the writer's commits wait while paused.
+    #[doc(hidden)]
+    pub fn pause_syncs(&self, paused: bool) -> bool {
+        self.kept.sync().map(|sync| sync.pause(paused)).is_some()
+    }
+
     /// Pages in the database file (tests set a `PageLimit` just above it).
     #[doc(hidden)]
     pub async fn page_count(&self) -> StoreResult<i64> {

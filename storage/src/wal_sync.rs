@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use tokio::sync::watch;
 use yunqi_bot::ports::{Durable, StoreError};
@@ -36,6 +37,10 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     synced: watch::Sender<Synced>,
+    /// Syncs still to fail on purpose (`fail_next`, tests).
+    fail: AtomicUsize,
+    /// Syncs wait while set (`pause`, tests).
+    paused: AtomicBool,
     /// Runs before each sync; an error stands for the sync's (tests).
     #[cfg(test)]
     hook: Mutex<Option<Hook>>,
@@ -74,6 +79,8 @@ impl WalSync {
             state: Mutex::default(),
             wake: Condvar::new(),
             synced: watch::Sender::new(Synced::default()),
+            fail: AtomicUsize::new(0),
+            paused: AtomicBool::new(false),
             #[cfg(test)]
             hook: Mutex::default(),
         });
@@ -109,6 +116,18 @@ impl WalSync {
                 None => Ok(()),
             }
         })
+    }
+}
+
+impl WalSync {
+    /// Test hook: the next `n` syncs fail as a disk error would.
+    pub(crate) fn fail_next(&self, n: usize) {
+        self.0 .0.fail.store(n, Ordering::SeqCst);
+    }
+
+    /// Test hook: syncs wait while paused.
+    pub(crate) fn pause(&self, paused: bool) {
+        self.0 .0.paused.store(paused, Ordering::SeqCst);
     }
 }
 
@@ -165,6 +184,14 @@ impl Shared {
             if let Some(hook) = hook {
                 hook()?;
             }
+        }
+        while self.paused.load(Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let failing = self.fail.load(Ordering::SeqCst);
+        if failing > 0 {
+            self.fail.store(failing - 1, Ordering::SeqCst);
+            return Err(io::Error::other("injected sync failure"));
         }
         let wal = match File::open(&self.wal) {
             Ok(f) => f,

@@ -19,3 +19,4 @@ mod outbox;
 mod pacing;
 mod parts;
 mod salon_channels;
+mod wal_sync;
