@@ -87,7 +87,18 @@ impl WalSync {
         let thread = shared.clone();
         std::thread::Builder::new()
             .name("yunqi-wal-sync".into())
-            .spawn(move || thread.run())?;
+            .spawn(move || {
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| thread.run()));
+                if run.is_err() {
+                    // Nothing syncs any more: every commit, now and later, fails instead of
+                    // waiting for ever.
+                    thread.synced.send_modify(|s| {
+                        s.failed
+                            .push((s.upto, u64::MAX, "the WAL sync thread panicked".into()));
+                        s.upto = u64::MAX;
+                    });
+                }
+            })?;
         Ok(WalSync(Arc::new(Handle(shared))))
     }
 
@@ -335,6 +346,23 @@ mod tests {
         tx.meta_put("c", "1").await.unwrap();
         tx.commit().await.unwrap();
         set_hook(&store, None);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_sync_thread_that_died_fails_every_commit_instead_of_hanging_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
+            .await
+            .unwrap();
+        set_hook(&store, Some(Arc::new(|| panic!("injected panic"))));
+        for key in ["a", "b"] {
+            let synced = tokio::time::timeout(Duration::from_secs(10), write(&store, key).await)
+                .await
+                .expect("answered, not left waiting");
+            let e = synced.expect_err("nothing syncs any more");
+            assert!(e.to_string().contains("panicked"), "{e}");
+        }
         store.close().await;
     }
 
