@@ -232,6 +232,15 @@ mod tests {
     use std::time::Duration;
     use yunqi_bot::ports::{MetaTx, Store, Tx};
 
+    /// A store on a fresh file, whose writer syncs off its path.
+    async fn opened() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
     fn set_hook(store: &SqliteStore, hook: Option<Hook>) {
         let sync = store
             .kept
@@ -265,10 +274,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_commit_is_acknowledged_only_once_its_sync_returns() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
-            .await
-            .unwrap();
+        let (_dir, store) = opened().await;
         let (entered_tx, entered) = mpsc::channel();
         let (release, released) = mpsc::channel::<()>();
         let released = Mutex::new(released);
@@ -316,10 +322,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_sync_fails_the_commits_it_covered_and_only_those() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
-            .await
-            .unwrap();
+        let (_dir, store) = opened().await;
         let fail = Arc::new(AtomicUsize::new(1));
         let f = fail.clone();
         set_hook(
@@ -351,10 +354,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_sync_thread_that_died_fails_every_commit_instead_of_hanging_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
-            .await
-            .unwrap();
+        let (_dir, store) = opened().await;
         set_hook(&store, Some(Arc::new(|| panic!("injected panic"))));
         for key in ["a", "b"] {
             let synced = tokio::time::timeout(Duration::from_secs(10), write(&store, key).await)
@@ -368,10 +368,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_relaxed_connection_never_goes_back_to_the_pool() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("y.db").to_str().unwrap())
-            .await
-            .unwrap();
+        let (_dir, store) = opened().await;
         // Committed: the writer's connection is kept, relaxed (NORMAL = 1).
         write(&store, "a").await.await.unwrap();
         let mut kept = store.kept.take().expect("kept after COMMIT");

@@ -6,15 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use yunqi_bot::Inbound;
 use yunqi_storage::SqliteStore;
-
-fn registration(i: usize) -> Inbound {
-    Inbound::text(
-        console(&format!("user{i:05}")),
-        format!("/register 1 name=U{i} phone=139{i:08} position=dev years=5"),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_a_registration_burst_holds_every_acknowledged_registration() {

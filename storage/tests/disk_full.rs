@@ -6,15 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::ports::ManualClock;
 use yunqi_bot::runtime::Core;
-use yunqi_bot::{Engine, Inbound};
+use yunqi_bot::Engine;
 use yunqi_storage::{PageLimit, SqliteStore};
-
-fn registration(i: usize) -> Inbound {
-    Inbound::text(
-        console(&format!("user{i:04}")),
-        format!("/register 1 name=U{i} phone=139{i:08} position=dev years=5"),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_resume_by_themselves_after_the_disk_was_full() {
@@ -71,7 +64,7 @@ async fn writes_resume_by_themselves_after_the_disk_was_full() {
                 .await
                 .unwrap();
         for i in &acknowledged {
-            let user = format!("user{i:04}");
+            let user = format!("user{i:05}");
             assert!(
                 registered.contains(&user),
                 "{user} was acknowledged but lost"

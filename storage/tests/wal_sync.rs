@@ -6,25 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::ports::ManualClock;
 use yunqi_bot::runtime::Core;
-use yunqi_bot::{Engine, Inbound};
+use yunqi_bot::Engine;
 use yunqi_storage::SqliteStore;
-
-fn registration(i: usize) -> Inbound {
-    Inbound::text(
-        console(&format!("user{i:04}")),
-        format!("/register 1 name=U{i} phone=139{i:08} position=dev years=5"),
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_commit_whose_sync_fails_is_answered_as_failed_and_the_next_one_is_not() {
     tokio::time::timeout(Duration::from_secs(60), async {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("yunqi.db");
-        let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
-        let clock = Arc::new(ManualClock::new(t0()));
-        let (core, _writer) = Core::start(store.clone(), Engine::new(engine_config()), clock);
-        core.seed(vec![salon(20, 0)]).await.unwrap();
+        let (_dir, store, core) = started().await;
         core.submit(registration(1)).await.expect("a normal write");
 
         assert!(
@@ -49,12 +37,23 @@ async fn a_commit_whose_sync_fails_is_answered_as_failed_and_the_next_one_is_not
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert!(registered.contains(&"user0001".to_string()));
-        assert!(registered.contains(&"user0003".to_string()));
+        assert!(registered.contains(&"user00001".to_string()));
+        assert!(registered.contains(&"user00003".to_string()));
         store.close().await;
     })
     .await
     .expect("bounded");
+}
+
+/// A file database with one 20-seat salon and the core running on it.
+async fn started() -> (tempfile::TempDir, Arc<SqliteStore>, Core<SqliteStore>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yunqi.db");
+    let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
+    let clock = Arc::new(ManualClock::new(t0()));
+    let (core, _writer) = Core::start(store.clone(), Engine::new(engine_config()), clock);
+    core.seed(vec![salon(20, 0)]).await.unwrap();
+    (dir, store, core)
 }
 
 /// Polls until `n` registrations are visible to a pooled connection (the test's bound
@@ -75,12 +74,7 @@ async fn registrations_reach(store: &SqliteStore, n: i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answer_waits_for_the_sync_while_the_writer_goes_on() {
     tokio::time::timeout(Duration::from_secs(60), async {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("yunqi.db");
-        let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
-        let clock = Arc::new(ManualClock::new(t0()));
-        let (core, _writer) = Core::start(store.clone(), Engine::new(engine_config()), clock);
-        core.seed(vec![salon(20, 0)]).await.unwrap();
+        let (_dir, store, core) = started().await;
 
         assert!(store.pause_syncs(true));
         let first = tokio::spawn({

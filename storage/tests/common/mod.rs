@@ -72,6 +72,14 @@ pub fn console(id: &str) -> UserRef {
     UserRef::new(Platform::Console, id)
 }
 
+/// Console user `user{i:05}` registering for salon 1 in one line (no dialogue).
+pub fn registration(i: usize) -> Inbound {
+    Inbound::text(
+        console(&format!("user{i:05}")),
+        format!("/register 1 name=U{i} phone=139{i:08} position=dev years=5"),
+    )
+}
+
 /// A message the core queued: (recipient `platform:id`, text, buttons' commands).
 #[derive(Debug, Clone)]
 pub struct Sent {
