@@ -19,27 +19,28 @@ impl Leases for SqlStore {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let _pass = self.gate.enter().await;
+        let mut tx = self.lane_begin().await?;
         let got: Option<String> = sqlx::query_scalar(q::ACQUIRE)
             .bind(name)
             .bind(holder)
             .bind(ms(until))
             .bind(ms(now))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
+        tx.commit().await?;
         Ok(got.as_deref() == Some(holder))
     }
 
     async fn lease_release(&self, name: &str, holder: &str) -> StoreResult<()> {
-        let _pass = self.gate.enter().await;
+        let mut tx = self.lane_begin().await?;
         sqlx::query(q::RELEASE)
             .bind(name)
             .bind(holder)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        Ok(())
+        tx.commit().await
     }
 
     async fn lease_holder(
@@ -73,17 +74,13 @@ impl OutboxClaims for SqlStore {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
-        let _pass = self.gate.enter().await;
-        let mut got = super::claim_rows(
-            &self.pool,
-            platform.as_str(),
-            holder,
-            &ids,
-            ms(now),
-            ms(until),
-        )
-        .await
-        .map_err(db_err)?;
+        let mut tx = self.lane_begin().await?;
+        let mut got =
+            super::claim_rows(&mut tx, platform.as_str(), holder, &ids, ms(now), ms(until))
+                .await
+                .map_err(db_err)?;
+        // Sent only once the claim is on disk, and with it the commit that queued them.
+        tx.commit().await?;
         got.sort_unstable();
         Ok(got.into_iter().map(OutboxId).collect())
     }
@@ -93,11 +90,11 @@ impl OutboxClaims for SqlStore {
             return Ok(());
         }
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
-        let _pass = self.gate.enter().await;
-        super::unclaim_rows(&self.pool, holder, &ids)
+        let mut tx = self.lane_begin().await?;
+        super::unclaim_rows(&mut tx, holder, &ids)
             .await
             .map_err(db_err)?;
-        Ok(())
+        tx.commit().await
     }
 
     async fn outbox_claims_renew(
@@ -106,14 +103,15 @@ impl OutboxClaims for SqlStore {
         holder: &str,
         until: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let _pass = self.gate.enter().await;
+        let mut tx = self.lane_begin().await?;
         let r = sqlx::query(q::RENEW_CLAIMS)
             .bind(platform.as_str())
             .bind(holder)
             .bind(ms(until))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        tx.commit().await?;
         Ok(r.rows_affected())
     }
 }

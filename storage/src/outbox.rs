@@ -333,8 +333,7 @@ impl Store for SqlStore {
         // One transaction: one fsync for a group of deliveries, not one each. A row done
         // for good drops its claim here too (claims only count on pending rows), so the
         // lane's separate unclaim is left with the retries only.
-        let _pass = self.gate.enter().await;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.lane_begin().await?;
         for s in settled {
             let q = match &s.outcome {
                 Delivery::Sent { message_id } => sqlx::query("UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, platform_msg_id = $4, claimed_by = NULL, lease_until = NULL WHERE id = $1")
@@ -371,7 +370,7 @@ impl Store for SqlStore {
                 }
             }
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await
     }
 
     async fn outbox_expand(&self, platform: Platform, window: u32) -> StoreResult<u64> {
@@ -400,8 +399,7 @@ impl Store for SqlStore {
         if room <= 0 {
             return Ok(0);
         }
-        let _pass = self.gate.enter().await;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.lane_begin().await?;
         if super::BACKEND == crate::Backend::Postgres {
             // One expander per platform at a time, as for claims: two replicas moving the
             // same rows would queue messages without a dedupe key twice.
@@ -447,7 +445,7 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
+        tx.commit().await?;
         tracing::debug!(%platform, taken, moved, "staged fan-out rows moved into the outbox");
         Ok(moved)
     }

@@ -192,7 +192,7 @@ impl SqliteStore {
 
 /// Claims outbox rows for `holder` (`lease_sql::CLAIM_SQLITE`; the ids as one JSON array).
 pub(crate) async fn claim_rows(
-    pool: &SqlitePool,
+    conn: &mut sqlx::SqliteConnection,
     platform: &str,
     holder: &str,
     ids: &[i64],
@@ -206,13 +206,13 @@ pub(crate) async fn claim_rows(
         .bind(json)
         .bind(now)
         .bind(until)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await
 }
 
 /// Releases `holder`'s claims on `ids`.
 pub(crate) async fn unclaim_rows(
-    pool: &SqlitePool,
+    conn: &mut sqlx::SqliteConnection,
     holder: &str,
     ids: &[i64],
 ) -> Result<(), sqlx::Error> {
@@ -220,7 +220,7 @@ pub(crate) async fn unclaim_rows(
     sqlx::query(crate::lease_sql::UNCLAIM_SQLITE)
         .bind(holder)
         .bind(json)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -325,5 +325,56 @@ mod tests {
         tx.commit().await.unwrap();
         assert!(store.kept.holds_one(), "the new one is kept");
         store.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_begin_dropped_while_it_waits_for_the_lock_leaves_no_relaxed_connection_pooled() {
+        use std::time::Duration;
+        use yunqi_bot::ports::MetaTx;
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("y.db").display().to_string();
+        // Two stores on one file (as two replicas): separate gates, one SQLite lock.
+        let a = SqliteStore::open(&url).await.unwrap();
+        let b = SqliteStore::open(&url).await.unwrap();
+        let mut tx = a.begin().await.unwrap();
+        tx.meta_put("k", "v").await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            a.kept.holds_one(),
+            "a's writer keeps its relaxed connection"
+        );
+
+        let mut holder = b.pool.acquire().await.unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+        let waiting = tokio::spawn({
+            let a = a.clone();
+            async move { a.begin().await.map(drop) }
+        });
+        // a's BEGIN IMMEDIATE, on the kept connection, waits in SQLite's busy handler; its
+        // task is dropped there (a lane stopped mid-write).
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        waiting.abort();
+        let _ = waiting.await;
+        sqlx::raw_sql("COMMIT").execute(&mut *holder).await.unwrap();
+        drop(holder);
+
+        // The relaxed connection was closed, not handed to a's pool.
+        let mut conns = Vec::new();
+        for _ in 0..a.pool.options().get_max_connections() {
+            conns.push(a.pool.acquire().await.unwrap());
+        }
+        for c in &mut conns {
+            let mode: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **c)
+                .await
+                .unwrap();
+            assert_eq!(mode, 2, "a pooled connection must sync its commits (FULL)");
+        }
+        drop(conns);
+        a.close().await;
+        b.close().await;
     }
 }

@@ -1,14 +1,14 @@
 //! The store outside domain transactions, shared by both backends (compiled once per
 //! backend with its `Db`, see `sqlite.rs` and `pg/mod.rs`).
 
-use super::tx::Kept;
+use super::tx::{Kept, SqlTx};
 use super::{connect, wal_sync, Db, GATED, MIGRATOR};
 use crate::error::{backend_in, db_err};
-use crate::gate::WriteGate;
+use crate::gate::{GatePass, WriteGate};
 use crate::rows::ms;
 use chrono::Utc;
 use futures::future::BoxFuture;
-use sqlx::Pool;
+use sqlx::{Database, Pool};
 use yunqi_bot::ports::{Kv, StoreResult};
 
 /// The database: a small pool; domain writes go through one writer transaction at a time.
@@ -69,6 +69,58 @@ impl SqlStore {
 
     pub fn pool(&self) -> &Pool<Db> {
         &self.pool
+    }
+}
+
+/// A write of the outbox lanes or the leases: claims, settlements, the staged window.
+/// On SQLite (gated) it runs on the writer's kept connection, so the writer's page cache
+/// stays warm (another connection's commit empties it), and commits without a sync under
+/// the gate; the sync is waited for after the gate (`Tx::commit`), so the writer does not
+/// wait for a lane's `fdatasync`. On PostgreSQL it is a pooled transaction, without the
+/// writers' advisory lock, as before.
+pub(crate) enum LaneTx {
+    Writer(Box<SqlTx>),
+    Pooled(sqlx::Transaction<'static, Db>, GatePass),
+}
+
+impl SqlStore {
+    pub(crate) async fn lane_begin(&self) -> StoreResult<LaneTx> {
+        if GATED {
+            let tx = SqlTx::begin(&self.pool, &self.gate, &self.kept).await?;
+            return Ok(LaneTx::Writer(Box::new(tx)));
+        }
+        let pass = self.gate.enter().await;
+        let tx = self.pool.begin().await.map_err(db_err)?;
+        Ok(LaneTx::Pooled(tx, pass))
+    }
+}
+
+impl LaneTx {
+    /// Commits; returns once the commit is on disk, the gate already released.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        match self {
+            LaneTx::Writer(tx) => yunqi_bot::ports::Tx::commit(*tx).await,
+            LaneTx::Pooled(tx, _pass) => tx.commit().await.map_err(db_err),
+        }
+    }
+}
+
+impl std::ops::Deref for LaneTx {
+    type Target = <Db as Database>::Connection;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            LaneTx::Writer(tx) => &tx.tx,
+            LaneTx::Pooled(tx, _) => tx,
+        }
+    }
+}
+
+impl std::ops::DerefMut for LaneTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            LaneTx::Writer(tx) => &mut tx.tx,
+            LaneTx::Pooled(tx, _) => tx,
+        }
     }
 }
 

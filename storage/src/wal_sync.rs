@@ -9,8 +9,10 @@
 //! FULL the writer waits; here only the group's answers do. Another connection's read can
 //! see a commit before its sync; after a power loss (not a crash: the frames are in the
 //! operating system's cache) it may then be gone, as if never answered. The outbox lanes
-//! claim a row (a write committed with FULL, which syncs the same WAL) before sending it,
-//! so no message goes out for a commit that is not on disk.
+//! claim a row before sending it, and a claim's commit waits for its own sync (which
+//! covers every commit before it), so no message goes out for a commit that is not on
+//! disk. The lanes' writes run on the writer's connection too (`store::LaneTx`): they
+//! wait for their sync after the write gate, not inside it.
 
 use std::fs::File;
 use std::io;

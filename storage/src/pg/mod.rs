@@ -124,40 +124,38 @@ async fn closed(_pool: &PgPool) {}
 /// for the transaction (`lease_sql::CLAIM_LOCK_PG`), then `CLAIM_PG` with
 /// `FOR UPDATE SKIP LOCKED`.
 pub(crate) async fn claim_rows(
-    pool: &PgPool,
+    conn: &mut sqlx::PgConnection,
     platform: &str,
     holder: &str,
     ids: &[i64],
     now: i64,
     until: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    // Inside the caller's transaction: the lock is held until its COMMIT.
     sqlx::query(crate::lease_sql::CLAIM_LOCK_PG)
         .bind(platform)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    let got = sqlx::query_scalar(crate::lease_sql::CLAIM_PG)
+    sqlx::query_scalar(crate::lease_sql::CLAIM_PG)
         .bind(platform)
         .bind(holder)
         .bind(ids)
         .bind(now)
         .bind(until)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(got)
+        .fetch_all(conn)
+        .await
 }
 
 /// Releases `holder`'s claims on `ids`.
 pub(crate) async fn unclaim_rows(
-    pool: &PgPool,
+    conn: &mut sqlx::PgConnection,
     holder: &str,
     ids: &[i64],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(crate::lease_sql::UNCLAIM_PG)
         .bind(holder)
         .bind(ids)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -171,6 +171,33 @@ impl Conn {
     }
 }
 
+/// A connection on its way into a transaction: closed when dropped, unless taken out
+/// once its BEGIN succeeded. A lane's task can be dropped while its `BEGIN IMMEDIATE`
+/// waits for SQLite's lock (sqlx rolls that BEGIN back); the connection, relaxed, must
+/// then not reach the pool.
+struct Beginning(Option<PoolConnection<Db>>);
+
+impl std::ops::Deref for Beginning {
+    type Target = PoolConnection<Db>;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect(TAKEN)
+    }
+}
+
+impl std::ops::DerefMut for Beginning {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect(TAKEN)
+    }
+}
+
+impl Drop for Beginning {
+    fn drop(&mut self) {
+        if let Some(conn) = &mut self.0 {
+            conn.close_on_drop();
+        }
+    }
+}
+
 /// The backend's transaction manager: `BEGIN`/`COMMIT`/`ROLLBACK` and the depth count.
 type TxManager = <Db as Database>::TransactionManager;
 
@@ -193,24 +220,23 @@ impl SqlTx {
         let pass = gate.enter().await;
         let mut attempts = 0;
         loop {
-            let (mut conn, reused) = match kept.take() {
+            let (conn, reused) = match kept.take() {
                 Some(conn) => (conn, true),
                 None => (pool.acquire().await.map_err(db_err)?, false),
             };
+            // Closed unless the BEGIN succeeds, also if this future is dropped meanwhile.
+            let mut conn = Beginning(Some(conn));
             if !reused {
                 attempts += 1;
                 if kept.sync().is_some() {
-                    if let Err(e) = (&mut *conn).execute(RELAXED).await {
-                        conn.close_on_drop();
-                        return Err(db_err(e));
-                    }
+                    (&mut **conn).execute(RELAXED).await.map_err(db_err)?;
                 }
             }
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
                 Ok(()) => {
                     return Ok(SqlTx {
-                        tx: Conn(Some(conn)),
+                        tx: Conn(conn.0.take()),
                         kept: kept.clone(),
                         _pass: pass,
                         open: true,
@@ -223,7 +249,6 @@ impl SqlTx {
                         e,
                         sqlx::Error::InvalidSavePointStatement | sqlx::Error::BeginFailed
                     );
-                    conn.close_on_drop();
                     drop(conn);
                     // A kept connection has not passed the pool's checks since its last
                     // use (a PostgreSQL server may have dropped it): always try a pooled one.
