@@ -42,6 +42,7 @@ async fn metrics_carry_the_labelled_series_an_operator_graphs() {
             r#"yunqi_outbox_backlog{platform="telegram"}"#,
             "yunqi_writer_group_size_bucket{le=\"1\"}",
             "yunqi_writer_commit_seconds_bucket{le=\"0.005\"}",
+            "yunqi_writer_sync_seconds_bucket{le=\"0.005\"}",
             r#"yunqi_http_requests_total{route="/healthz",status="200"}"#,
             r#"yunqi_http_requests_total{route="unmatched",status="404"}"#,
             r#"yunqi_http_requests_total{route="/admin/salons/{id}","#,

@@ -457,9 +457,12 @@ impl<S: Store> Writer<S> {
 async fn answerer(mut groups: mpsc::UnboundedReceiver<(Durable, Answers, Instant)>) {
     while let Some((synced, answers, committed)) = groups.recv().await {
         let result = synced.await;
+        let waited = committed.elapsed();
+        // The disk's flush, as the answers saw it (0 where the commit synced itself).
+        metrics::histogram!("yunqi_writer_sync_seconds").record(waited.as_secs_f64());
         tracing::debug!(
             target: "yunqi::writer",
-            sync_us = committed.elapsed().as_micros() as u64,
+            sync_us = waited.as_micros() as u64,
             "group synced"
         );
         answers.send(result);
