@@ -139,7 +139,7 @@ async fn connect(url: &str) -> StoreResult<SqlitePool> {
 fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
     let options = pool.connect_options();
     let file = options.get_filename();
-    if file.to_string_lossy().contains(":memory:") || pool.options().get_max_connections() <= 1 {
+    if file.to_string_lossy().contains(":memory:") {
         return Ok(None);
     }
     crate::wal_sync::WalSync::start(file)
@@ -161,23 +161,12 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Test hook: the next `n` WAL syncs after the writer's commits fail, as a disk
-    /// error would (`wal_sync.rs`). `false` when this store's writer syncs in its commit.
+    /// Test hook: runs before each WAL sync after the writer's commits (`wal_sync.rs`),
+    /// to hold the sync or fail it as a disk error would. `false` when this store's writer
+    /// syncs inside its commit (no sync thread).
     #[doc(hidden)]
-    pub fn fail_next_syncs(&self, n: usize) -> bool {
-        match self.kept.sync() {
-            Some(sync) => {
-                sync.fail_next(n);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Test hook: WAL syncs after the writer's commits wait while paused.
-    #[doc(hidden)]
-    pub fn pause_syncs(&self, paused: bool) -> bool {
-        self.kept.sync().map(|sync| sync.pause(paused)).is_some()
+    pub fn set_sync_hook(&self, hook: Option<crate::wal_sync::SyncHook>) -> bool {
+        self.kept.sync().map(|sync| sync.set_hook(hook)).is_some()
     }
 
     /// Pages in the database file (tests set a `PageLimit` just above it).

@@ -18,7 +18,6 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use tokio::sync::watch;
 use yunqi_bot::ports::{Durable, StoreError};
@@ -39,17 +38,12 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     synced: watch::Sender<Synced>,
-    /// Syncs still to fail on purpose (`fail_next`, tests).
-    fail: AtomicUsize,
-    /// Syncs wait while set (`pause`, tests).
-    paused: AtomicBool,
-    /// Runs before each sync; an error stands for the sync's (tests).
-    #[cfg(test)]
-    hook: Mutex<Option<Hook>>,
+    /// Runs before each sync; an error stands for the sync's (tests: hold, fail, panic).
+    hook: Mutex<Option<SyncHook>>,
 }
 
-#[cfg(test)]
-type Hook = Arc<dyn Fn() -> io::Result<()> + Send + Sync>;
+/// Test hook run by the sync thread before each sync (`SqliteStore::set_sync_hook`).
+pub type SyncHook = Arc<dyn Fn() -> io::Result<()> + Send + Sync>;
 
 #[derive(Default)]
 struct State {
@@ -81,9 +75,6 @@ impl WalSync {
             state: Mutex::default(),
             wake: Condvar::new(),
             synced: watch::Sender::new(Synced::default()),
-            fail: AtomicUsize::new(0),
-            paused: AtomicBool::new(false),
-            #[cfg(test)]
             hook: Mutex::default(),
         });
         let thread = shared.clone();
@@ -130,17 +121,9 @@ impl WalSync {
             }
         })
     }
-}
 
-impl WalSync {
-    /// Test hook: the next `n` syncs fail as a disk error would.
-    pub(crate) fn fail_next(&self, n: usize) {
-        self.0 .0.fail.store(n, Ordering::SeqCst);
-    }
-
-    /// Test hook: syncs wait while paused.
-    pub(crate) fn pause(&self, paused: bool) {
-        self.0 .0.paused.store(paused, Ordering::SeqCst);
+    pub(crate) fn set_hook(&self, hook: Option<SyncHook>) {
+        *self.0 .0.hook.lock().unwrap_or_else(|e| e.into_inner()) = hook;
     }
 }
 
@@ -191,20 +174,9 @@ impl Shared {
     }
 
     fn sync(&self, file_id: &mut Option<(u64, u64)>) -> io::Result<()> {
-        #[cfg(test)]
-        {
-            let hook = self.hook.lock().unwrap().clone();
-            if let Some(hook) = hook {
-                hook()?;
-            }
-        }
-        while self.paused.load(Ordering::SeqCst) {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        let failing = self.fail.load(Ordering::SeqCst);
-        if failing > 0 {
-            self.fail.store(failing - 1, Ordering::SeqCst);
-            return Err(io::Error::other("injected sync failure"));
+        let hook = self.hook.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(hook) = hook {
+            hook()?;
         }
         let wal = match File::open(&self.wal) {
             Ok(f) => f,
@@ -243,12 +215,11 @@ mod tests {
         (dir, store)
     }
 
-    fn set_hook(store: &SqliteStore, hook: Option<Hook>) {
-        let sync = store
-            .kept
-            .sync()
-            .expect("a file store syncs off the writer's path");
-        *sync.0 .0.hook.lock().unwrap() = hook;
+    fn set_hook(store: &SqliteStore, hook: Option<SyncHook>) {
+        assert!(
+            store.set_sync_hook(hook),
+            "a file store syncs off the writer's path"
+        );
     }
 
     async fn write(store: &SqliteStore, key: &str) -> Durable {
@@ -325,12 +296,11 @@ mod tests {
     #[tokio::test]
     async fn a_failed_sync_fails_the_commits_it_covered_and_only_those() {
         let (_dir, store) = opened().await;
-        let fail = Arc::new(AtomicUsize::new(1));
-        let f = fail.clone();
+        let fail = AtomicUsize::new(1);
         set_hook(
             &store,
             Some(Arc::new(move || {
-                if f.fetch_sub(1, Ordering::SeqCst) == 1 {
+                if fail.fetch_sub(1, Ordering::SeqCst) == 1 {
                     Err(io::Error::other("injected EIO"))
                 } else {
                     Ok(())

@@ -2,6 +2,7 @@
 //! waits for the sync that covers its commit, and a sync that fails is not acknowledged.
 
 use crate::on_sqlite::common::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use yunqi_bot::ports::ManualClock;
@@ -15,10 +16,14 @@ async fn a_commit_whose_sync_fails_is_answered_as_failed_and_the_next_one_is_not
         let (_dir, store, core) = started().await;
         core.submit(registration(1)).await.expect("a normal write");
 
-        assert!(
-            store.fail_next_syncs(1),
-            "a file store syncs off the writer's path"
-        );
+        let fail = AtomicUsize::new(1);
+        let failing = store.set_sync_hook(Some(Arc::new(move || {
+            match fail.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)) {
+                Ok(_) => Err(std::io::Error::other("injected sync failure")),
+                Err(_) => Ok(()),
+            }
+        })));
+        assert!(failing, "a file store syncs off the writer's path");
         let e = core
             .submit(registration(2))
             .await
@@ -76,7 +81,14 @@ async fn the_answer_waits_for_the_sync_while_the_writer_goes_on() {
     tokio::time::timeout(Duration::from_secs(60), async {
         let (_dir, store, core) = started().await;
 
-        assert!(store.pause_syncs(true));
+        let paused = Arc::new(AtomicBool::new(true));
+        let hold = paused.clone();
+        assert!(store.set_sync_hook(Some(Arc::new(move || {
+            while hold.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(())
+        }))));
         let first = tokio::spawn({
             let core = core.clone();
             async move { core.submit(registration(1)).await }
@@ -93,7 +105,7 @@ async fn the_answer_waits_for_the_sync_while_the_writer_goes_on() {
         assert!(!first.is_finished(), "answered before its sync");
         assert!(!second.is_finished(), "answered before its sync");
 
-        store.pause_syncs(false);
+        paused.store(false, Ordering::SeqCst);
         first.await.unwrap().expect("acknowledged once synced");
         second.await.unwrap().expect("acknowledged once synced");
         store.close().await;

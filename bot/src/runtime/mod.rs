@@ -88,6 +88,10 @@ impl<S: Store> Core<S> {
         let (changed_tx, changed_rx) = watch::channel(0u64);
         let health = Arc::new(WriteHealth::default());
         let (answers, groups) = mpsc::unbounded_channel();
+        let answering = Answerer {
+            health: health.clone(),
+            changed: changed_tx.clone(),
+        };
         let writer = Writer {
             store: store.clone(),
             engine,
@@ -97,7 +101,7 @@ impl<S: Store> Core<S> {
             answers,
         };
         let handle = tokio::spawn(async move {
-            let answerer = tokio::spawn(answerer(groups));
+            let answerer = tokio::spawn(answering.run(groups));
             writer.run(rx).await;
             // The writer is gone, so is the channel's sender: the last answers go out.
             let _ = answerer.await;
@@ -182,8 +186,8 @@ struct Writer<S: Store> {
     clock: Arc<dyn Clock>,
     changed: watch::Sender<u64>,
     health: Arc<WriteHealth>,
-    /// Groups committed, their answers waiting for the sync (`answerer`).
-    answers: mpsc::UnboundedSender<(Durable, Answers, Instant)>,
+    /// Groups committed, their answers waiting for the sync (`Answerer`).
+    answers: mpsc::UnboundedSender<Committed>,
 }
 
 impl<S: Store> Writer<S> {
@@ -214,7 +218,7 @@ impl<S: Store> Writer<S> {
 
     /// All jobs in one transaction; if anything fails, each job again on its own, so one
     /// bad event costs only itself. The answers go out once the commit is durable
-    /// (`answerer`), while the writer goes on with the next group.
+    /// (`Answerer`), while the writer goes on with the next group.
     async fn run_batch(&self, batch: Vec<Job>) {
         let mut durable = Vec::with_capacity(1);
         let results: Vec<Result<Handled, StoreError>> = match self.try_together(&batch).await {
@@ -257,17 +261,14 @@ impl<S: Store> Writer<S> {
             };
             answers.push((job.reply, job.submitted, answer));
         }
-        let answered = Answers {
-            answers,
-            queued,
-            health: self.health.clone(),
-            changed: self.changed.clone(),
-        };
         let synced = futures::future::try_join_all(durable).map(|r| r.map(drop));
         // The answerer ends only after the writer: the channel cannot be closed here.
-        let _ = self
-            .answers
-            .send((Box::pin(synced), answered, Instant::now()));
+        let _ = self.answers.send(Committed {
+            synced: Box::pin(synced),
+            answers,
+            queued,
+            at: Instant::now(),
+        });
     }
 
     /// Handles `jobs` in one transaction and commits it; the future resolves once the
@@ -452,40 +453,50 @@ impl<S: Store> Writer<S> {
     }
 }
 
-/// Sends each group's answers once its commit is durable, in commit order (a later
-/// group's sync covers an earlier one's too, but its answers must not overtake them).
-async fn answerer(mut groups: mpsc::UnboundedReceiver<(Durable, Answers, Instant)>) {
-    while let Some((synced, answers, committed)) = groups.recv().await {
-        let result = synced.await;
-        let waited = committed.elapsed();
-        // The disk's flush, as the answers saw it (0 where the commit synced itself).
-        metrics::histogram!("yunqi_writer_sync_seconds").record(waited.as_secs_f64());
-        tracing::debug!(
-            target: "yunqi::writer",
-            sync_us = waited.as_micros() as u64,
-            "group synced"
-        );
-        answers.send(result);
-    }
-}
-
-/// A group's answers, sent once its commit is durable.
-struct Answers {
+/// A committed group whose answers wait for its sync.
+struct Committed {
+    synced: Durable,
     answers: Vec<(Reply, Instant, Result<Handled, CoreError>)>,
     /// Messages the group queued.
     queued: usize,
+    at: Instant,
+}
+
+/// Sends each group's answers once its commit is durable, in commit order (a later
+/// group's sync covers an earlier one's too, but its answers must not overtake them).
+struct Answerer {
     health: Arc<WriteHealth>,
     changed: watch::Sender<u64>,
 }
 
-impl Answers {
+impl Answerer {
+    async fn run(self, mut groups: mpsc::UnboundedReceiver<Committed>) {
+        while let Some(group) = groups.recv().await {
+            let synced = group.synced.await;
+            let waited = group.at.elapsed();
+            // The disk's flush, as the answers saw it (0 where the commit synced itself).
+            metrics::histogram!("yunqi_writer_sync_seconds").record(waited.as_secs_f64());
+            tracing::debug!(
+                target: "yunqi::writer",
+                sync_us = waited.as_micros() as u64,
+                "group synced"
+            );
+            self.send(group.answers, group.queued, synced);
+        }
+    }
+
     /// A commit whose sync failed is not acknowledged: its events answer as failed (as a
     /// COMMIT that failed to sync would have).
-    fn send(self, synced: Result<(), StoreError>) {
+    fn send(
+        &self,
+        answers: Vec<(Reply, Instant, Result<Handled, CoreError>)>,
+        queued: usize,
+        synced: Result<(), StoreError>,
+    ) {
         if let Err(e) = &synced {
             self.health.failed(e);
         }
-        for (reply, submitted, answer) in self.answers {
+        for (reply, submitted, answer) in answers {
             let answer = match (&synced, answer) {
                 (Err(e), Ok(_)) => {
                     Metrics::inc(&METRICS.events_failed, 1);
@@ -497,8 +508,8 @@ impl Answers {
             let _ = reply.send(answer);
         }
         // The rows are committed either way; the lanes claim them (a synced write) first.
-        if self.queued > 0 {
-            Metrics::inc(&METRICS.outbox_queued, self.queued as u64);
+        if queued > 0 {
+            Metrics::inc(&METRICS.outbox_queued, queued as u64);
             self.changed.send_modify(|v| *v += 1);
         }
     }

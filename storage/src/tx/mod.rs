@@ -145,7 +145,9 @@ impl Kept {
 }
 
 /// The transaction's pooled connection; derefs to the backend's connection. Empty only
-/// once `SqlTx::drop` has taken it.
+/// once `SqlTx::drop` has taken it. Dropped still holding one (a `begin` that failed, or
+/// whose future was dropped while its `BEGIN IMMEDIATE` waited for SQLite's lock, which
+/// sqlx then rolls back), it closes the connection: relaxed, it must not reach the pool.
 pub(crate) struct Conn(Option<PoolConnection<Db>>);
 
 const TAKEN: &str = "the connection is taken only when the transaction is dropped";
@@ -171,30 +173,9 @@ impl Conn {
     }
 }
 
-/// A connection on its way into a transaction: closed when dropped, unless taken out
-/// once its BEGIN succeeded. A lane's task can be dropped while its `BEGIN IMMEDIATE`
-/// waits for SQLite's lock (sqlx rolls that BEGIN back); the connection, relaxed, must
-/// then not reach the pool.
-struct Beginning(Option<PoolConnection<Db>>);
-
-impl std::ops::Deref for Beginning {
-    type Target = PoolConnection<Db>;
-    fn deref(&self) -> &Self::Target {
-        self.0.as_ref().expect(TAKEN)
-    }
-}
-
-impl std::ops::DerefMut for Beginning {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        self.0.as_mut().expect(TAKEN)
-    }
-}
-
-impl Drop for Beginning {
+impl Drop for Conn {
     fn drop(&mut self) {
-        if let Some(conn) = &mut self.0 {
-            conn.close_on_drop();
-        }
+        self.close_on_drop();
     }
 }
 
@@ -225,18 +206,18 @@ impl SqlTx {
                 None => (pool.acquire().await.map_err(db_err)?, false),
             };
             // Closed unless the BEGIN succeeds, also if this future is dropped meanwhile.
-            let mut conn = Beginning(Some(conn));
+            let mut conn = Conn(Some(conn));
             if !reused {
                 attempts += 1;
                 if kept.sync().is_some() {
-                    (&mut **conn).execute(RELAXED).await.map_err(db_err)?;
+                    (&mut *conn).execute(RELAXED).await.map_err(db_err)?;
                 }
             }
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
             match begun {
                 Ok(()) => {
                     return Ok(SqlTx {
-                        tx: Conn(conn.0.take()),
+                        tx: conn,
                         kept: kept.clone(),
                         _pass: pass,
                         open: true,
