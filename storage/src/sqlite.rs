@@ -254,6 +254,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn statement_journals_stay_in_memory_on_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let writer: i64 = sqlx::query_scalar("PRAGMA temp_store")
+            .fetch_one(&mut *tx.tx)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        let pooled: i64 = sqlx::query_scalar("PRAGMA temp_store")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!((writer, pooled), (2, 2), "2 = MEMORY");
+    }
+
+    #[tokio::test]
     async fn the_writer_keeps_its_connection_only_after_a_clean_end() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("y.db");

@@ -29,6 +29,8 @@ mod tickets;
 mod feedback;
 #[path = "guest_lists.rs"]
 mod guest_lists;
+#[path = "seat_counts.rs"]
+mod seat_counts;
 #[path = "stats.rs"]
 mod stats;
 #[path = "leases.rs"]

@@ -53,6 +53,11 @@ pub struct Writes {
 }
 
 impl Writes {
+    /// Buffered registration rows: the salons' seat counts (kept by triggers) lag them.
+    pub fn moves_seats(&self) -> bool {
+        !self.new_regs.is_empty() || !self.changed_regs.is_empty()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.seen.is_empty()
             && self.members.is_empty()

@@ -61,8 +61,11 @@ impl SalonTx for SqlTx {
         if let Some(s) = self.c.salons.get(&id) {
             return Ok(Some(s.clone()));
         }
-        // Counts in the table lag behind buffered registrations until a flush.
-        self.flush().await?;
+        // Counts in the table lag behind buffered registrations until a flush; other
+        // buffered rows (the group's new members) do not move them and stay buffered.
+        if self.c.w.moves_seats() {
+            self.flush().await?;
+        }
         let s = self.salons_where("WHERE id = $1", id.0).await?.pop();
         if let Some(s) = &s {
             self.c.salons.insert(id, s.clone());
