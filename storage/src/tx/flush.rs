@@ -187,7 +187,10 @@ mod tests {
     #[test]
     fn a_shape_is_written_once_with_one_placeholder_per_value() {
         let a = values_sql(ACCOUNTS, 4, 2, NO_TAIL);
-        assert!(std::ptr::eq(a, values_sql(ACCOUNTS, 4, 2, NO_TAIL)), "cached");
+        assert!(
+            std::ptr::eq(a, values_sql(ACCOUNTS, 4, 2, NO_TAIL)),
+            "cached"
+        );
         let one = values_sql(ACCOUNTS, 4, 1, NO_TAIL);
         assert_ne!(a, one, "each row count its own text");
         // Numbered ($n, PostgreSQL) or not (?, SQLite): eight placeholders in two rows.
