@@ -242,6 +242,14 @@ mod tests {
     use super::SqliteStore;
     use yunqi_bot::ports::{Store, Tx};
 
+    /// A store on a new file in a directory that lives as long as the first value.
+    async fn fresh() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        (dir, store)
+    }
+
     /// A TEMP table lives only on the connection that made it.
     async fn marked(tx: &mut super::SqliteTx) -> bool {
         let n: i64 = sqlx::query_scalar(
@@ -255,9 +263,7 @@ mod tests {
 
     #[tokio::test]
     async fn statement_journals_stay_in_memory_on_every_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("y.db");
-        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        let (_dir, store) = fresh().await;
         let mut tx = store.begin().await.unwrap();
         let writer: i64 = sqlx::query_scalar("PRAGMA temp_store")
             .fetch_one(&mut *tx.tx)
@@ -273,9 +279,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_writer_keeps_its_connection_only_after_a_clean_end() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("y.db");
-        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        let (dir, store) = fresh().await;
 
         let mut tx = store.begin().await.unwrap();
         sqlx::query("CREATE TEMP TABLE writer_mark (x)")
@@ -307,14 +311,12 @@ mod tests {
         tokio::time::timeout(std::time::Duration::from_secs(10), store.close())
             .await
             .expect("close returns with a kept connection");
-        assert!(crate::open_check::closed_cleanly(&db));
+        assert!(crate::open_check::closed_cleanly(&dir.path().join("y.db")));
     }
 
     #[tokio::test]
     async fn a_kept_connection_that_cannot_begin_is_replaced_by_a_pooled_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("y.db");
-        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        let (_dir, store) = fresh().await;
         let tx = store.begin().await.unwrap();
         tx.commit().await.unwrap();
         // Broken behind sqlx's back: inside a transaction sqlx does not know of, so its
