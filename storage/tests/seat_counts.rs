@@ -50,3 +50,24 @@ async fn a_salon_read_counts_buffered_status_changes_and_leaves_new_members_buff
     tx.rollback().await.unwrap();
     assert_eq!(h.status("carol").await, "approved");
 }
+
+#[tokio::test]
+async fn the_upcoming_salons_count_a_buffered_approval_too() {
+    let h = harness!(Harness::new(vec![salon(5, 0)]));
+    h.register("carol", 5).await;
+    let now = h.clock.now();
+
+    let mut tx = h.store.begin().await.unwrap();
+    let mut carol = tx
+        .registrations(SalonId(1), &[RegStatus::Pending])
+        .await
+        .unwrap()
+        .remove(0)
+        .reg;
+    carol.status = RegStatus::Approved;
+    tx.registration_update(&carol).await.unwrap();
+    let upcoming = tx.salons_upcoming(now).await.unwrap();
+    tx.rollback().await.unwrap();
+    let counted: Vec<_> = upcoming.iter().map(|(s, c)| (s.id, *c)).collect();
+    assert_eq!(counted, vec![(SalonId(1), counts(1, 0))]);
+}

@@ -34,8 +34,8 @@ impl SalonAdminTx for SqlTx {
     }
 
     async fn salon_save(&mut self, s: &Salon) -> StoreResult<()> {
-        // Buffered registrations move the seat counts the capacity is checked against.
-        self.flush().await?;
+        // The capacity is checked against the seat counts.
+        self.flush_seats().await?;
         let i = &s.info;
         sqlx::query(
             "UPDATE salons SET title_zh = $1, title_en = $2, venue_zh = $3, venue_en = $4,

@@ -9,6 +9,16 @@ use yunqi_bot::model::{NewSalon, Salon, SeatCounts};
 use yunqi_bot::ports::{SalonTx, StoreResult};
 
 impl SqlTx {
+    /// Before seat counts are read or checked: the triggers count buffered registrations
+    /// only once they are written. Other buffered rows (a group's new members) do not move
+    /// the counts and stay buffered.
+    pub(super) async fn flush_seats(&mut self) -> StoreResult<()> {
+        if self.c.w.moves_seats() {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
     async fn salons_where(
         &mut self,
         where_: &str,
@@ -61,11 +71,7 @@ impl SalonTx for SqlTx {
         if let Some(s) = self.c.salons.get(&id) {
             return Ok(Some(s.clone()));
         }
-        // Counts in the table lag behind buffered registrations until a flush; other
-        // buffered rows (the group's new members) do not move them and stay buffered.
-        if self.c.w.moves_seats() {
-            self.flush().await?;
-        }
+        self.flush_seats().await?;
         let s = self.salons_where("WHERE id = $1", id.0).await?.pop();
         if let Some(s) = &s {
             self.c.salons.insert(id, s.clone());
@@ -77,7 +83,7 @@ impl SalonTx for SqlTx {
         &mut self,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<(Salon, SeatCounts)>> {
-        self.flush().await?;
+        self.flush_seats().await?;
         let salons = self
             .salons_where(
                 "WHERE starts_at > $1 AND status <> 'cancelled' ORDER BY starts_at, id",
