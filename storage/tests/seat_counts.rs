@@ -15,6 +15,18 @@ fn counts(held: u32, pending: u32) -> SeatCounts {
     }
 }
 
+/// Approves salon 1's one pending registration; the change stays buffered.
+async fn approve_the_pending_one(tx: &mut impl RegistrationTx) {
+    let mut r = tx
+        .registrations(SalonId(1), &[RegStatus::Pending])
+        .await
+        .unwrap()
+        .remove(0)
+        .reg;
+    r.status = RegStatus::Approved;
+    tx.registration_update(&r).await.unwrap();
+}
+
 #[tokio::test]
 async fn a_salon_read_counts_buffered_status_changes_and_leaves_new_members_buffered() {
     let h = harness!(Harness::new(vec![salon(5, 0), salon(5, 0)]));
@@ -30,14 +42,7 @@ async fn a_salon_read_counts_buffered_status_changes_and_leaves_new_members_buff
     assert_eq!(two, counts(0, 0));
 
     // Carol approved before salon 1 is read: its counts must show the move.
-    let mut carol = tx
-        .registrations(SalonId(1), &[RegStatus::Pending])
-        .await
-        .unwrap()
-        .remove(0)
-        .reg;
-    carol.status = RegStatus::Approved;
-    tx.registration_update(&carol).await.unwrap();
+    approve_the_pending_one(&mut tx).await;
     let (_, one) = tx.salon_get(SalonId(1)).await.unwrap().unwrap();
     assert_eq!(one, counts(1, 0), "the buffered approval is counted");
     tx.commit().await.unwrap();
@@ -58,14 +63,7 @@ async fn the_upcoming_salons_count_a_buffered_approval_too() {
     let now = h.clock.now();
 
     let mut tx = h.store.begin().await.unwrap();
-    let mut carol = tx
-        .registrations(SalonId(1), &[RegStatus::Pending])
-        .await
-        .unwrap()
-        .remove(0)
-        .reg;
-    carol.status = RegStatus::Approved;
-    tx.registration_update(&carol).await.unwrap();
+    approve_the_pending_one(&mut tx).await;
     let upcoming = tx.salons_upcoming(now).await.unwrap();
     tx.rollback().await.unwrap();
     let counted: Vec<_> = upcoming.iter().map(|(s, c)| (s.id, *c)).collect();
