@@ -1,12 +1,10 @@
 //! The outbox table: written inside domain transactions, read and settled by the dispatcher.
 
 use super::store::SqlStore;
-use super::tx::SqlTx;
-use super::Db;
+use super::tx::{Batch, SqlTx};
 use crate::error::{backend, db_err};
 use crate::rows::{corrupt, ms, time, user};
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
 use std::collections::HashMap;
 use yunqi_bot::ids::{OutboxId, Platform};
 use yunqi_bot::message::{Outgoing, Recipient, Reply};
@@ -16,11 +14,12 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreRe
 /// as JSON parameters to one statement (one round trip to SQLite's worker thread), each
 /// row only `[recipient, dedupe_key, variant]`, the fields a fan-out shares (platform,
 /// conversation, payload, times, ref_key) once per variant, each distinct payload
-/// serialized once. Mostly distinct payloads (a group of registrations) go in as multi-row
-/// INSERTs of fixed shapes (`crate::batch`) instead: there the JSON path would parse
-/// every payload per row. A fan-out's notices, `STAGE_FROM` or more, are staged instead.
+/// serialized once. Mostly distinct payloads (a group of registrations) go in whole, one
+/// JSON row per message, in the flush's batch (`FLUSH_OUTBOX`): there the variants' join
+/// would only add work. A fan-out's notices, `STAGE_FROM` or more, are staged instead.
 pub(crate) async fn push(
     tx: &mut super::tx::Conn,
+    b: &mut Batch,
     msgs: &[Outgoing],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -33,12 +32,13 @@ pub(crate) async fn push(
     // Only a fan-out's notices are staged: the group's other messages (replies, each to
     // its own chat) are written as always, so a chat's replies keep their order.
     match split_fan_out(&rows, payloads.len()) {
-        None => write(tx, &rows, payloads.len(), &payloads, now).await,
+        None => write(tx, b, &rows, payloads.len(), &payloads, now).await,
         Some((staged, direct)) => {
+            b.send(tx).await?;
             stage(tx, &staged, &payloads, now).await?;
             let distinct: std::collections::HashSet<usize> =
                 direct.iter().map(|(_, p)| *p).collect();
-            write(tx, &direct, distinct.len(), &payloads, now).await
+            write(tx, b, &direct, distinct.len(), &payloads, now).await
         }
     }
 }
@@ -69,6 +69,7 @@ fn split_fan_out<'a>(rows: &[Row<'a>], payloads: usize) -> Option<(Vec<Row<'a>>,
 /// Writes messages into the outbox in this transaction; `distinct` payloads among them.
 async fn write(
     tx: &mut super::tx::Conn,
+    b: &mut Batch,
     rows: &[Row<'_>],
     distinct: usize,
     payloads: &[String],
@@ -78,8 +79,10 @@ async fn write(
         return Ok(());
     }
     if distinct * 4 > rows.len() {
-        return push_rows(tx, rows, payloads, now).await;
+        return push_rows(tx, b, rows, payloads, now).await;
     }
+    // Numbered placeholders: a statement of its own, after what the batch holds.
+    b.send(tx).await?;
     let (variants, rows) = variants_of(rows, now);
     let rows = serde_json::to_string(&rows).map_err(backend)?;
     let variants = serde_json::to_string(&variants).map_err(backend)?;
@@ -212,31 +215,33 @@ fn payloads(msgs: &[Outgoing]) -> StoreResult<(Vec<String>, Vec<usize>)> {
     Ok((payloads, of))
 }
 
+/// Messages with mostly distinct payloads, each row whole (`FLUSH_OUTBOX`), into the batch.
 async fn push_rows(
     tx: &mut super::tx::Conn,
+    b: &mut Batch,
     rows: &[Row<'_>],
     payloads: &[String],
     now: i64,
 ) -> StoreResult<()> {
-    for chunk in crate::batch::chunks(rows) {
-        let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at) ",
-        );
-        q.push_values(chunk, |mut b, (m, p)| {
-            b.push_bind(m.to.user.platform.as_str())
-                .push_bind(m.to.user.id.as_str())
-                .push_bind(m.to.conversation.as_deref())
-                .push_bind(payloads[*p].as_str())
-                .push_bind(m.not_before.map(ms).unwrap_or(now))
-                .push_bind(now)
-                .push_bind(m.dedupe_key.as_deref())
-                .push_bind(m.ref_key.as_deref())
-                .push_bind(m.expires_at.map(ms));
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut **tx).await.map_err(db_err)?;
-    }
-    Ok(())
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|(m, p)| {
+            (
+                m.to.user.platform.as_str(),
+                m.to.user.id.as_str(),
+                m.to.conversation.as_deref(),
+                payloads[*p].as_str(),
+                m.not_before.map(ms).unwrap_or(now),
+                m.dedupe_key.as_deref(),
+                m.ref_key.as_deref(),
+                m.expires_at.map(ms),
+            )
+        })
+        .collect();
+    b.bind(now)?
+        .bind_json(&rows)?
+        .end(tx, super::FLUSH_OUTBOX)
+        .await
 }
 
 /// A queued message as `outbox_due` reads it.

@@ -39,3 +39,5 @@ pub(crate) mod leases;
 mod replicas;
 #[path = "fanout_rows.rs"]
 mod fanout_rows;
+#[path = "flush_rows.rs"]
+mod flush_rows;

@@ -24,6 +24,45 @@ pub(crate) const GATED: bool = false;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The flush's statements (see `sqlite.rs`), sent one by one: PostgreSQL's extended
+/// protocol takes one statement per round trip. In array order (`ORDER BY n`), as the
+/// multi-row INSERTs were.
+pub(crate) const FLUSH_MEMBERS: &str = "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills)
+     SELECT CAST(v->>0 AS BIGINT), v->>1, v->>2, v->>3, CAST(v->>4 AS BIGINT), v->>5, CAST(v->>6 AS BIGINT), v->>7
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n
+     ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
+       years = excluded.years, locale = excluded.locale, skills = excluded.skills";
+pub(crate) const FLUSH_ACCOUNTS: &str =
+    "INSERT INTO accounts (platform, user_id, member_id, created_at)
+     SELECT v->>0, v->>1, CAST(v->>2 AS BIGINT), CAST(v->>3 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
+pub(crate) const FLUSH_REGISTRATIONS: &str = "INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason)
+     SELECT CAST(v->>0 AS BIGINT), CAST(v->>1 AS BIGINT), CAST(v->>2 AS BIGINT), v->>3, v->>4, v->>5,
+       CAST(v->>6 AS BIGINT), CAST(v->>7 AS BIGINT), v->>8
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
+pub(crate) const FLUSH_DECISIONS: &str =
+    "INSERT INTO decisions (registration_id, actor, action, reason, at)
+     SELECT CAST(v->>0 AS BIGINT), v->>1, v->>2, v->>3, CAST(v->>4 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
+pub(crate) const FLUSH_TICKETS: &str =
+    "INSERT INTO tickets (registration_id, code, code_hash, issued_at)
+     SELECT CAST(v->>0 AS BIGINT), v->>1, v->>2, CAST(v->>3 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
+pub(crate) const FLUSH_SEEN: &str = "INSERT INTO inbound_events (platform, event_id, at)
+     SELECT v->>0, v->>1, CAST(v->>2 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n
+     ON CONFLICT DO NOTHING";
+pub(crate) const FLUSH_DIALOGUES: &str = "INSERT INTO dialogues (platform, user_id, state, updated_at)
+     SELECT v->>0, v->>1, v->>2, CAST(v->>3 AS BIGINT)
+     FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n
+     ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
+pub(crate) const FLUSH_DIALOGUES_GONE: &str = "DELETE FROM dialogues
+     WHERE (platform, user_id) IN (SELECT v->>0, v->>1 FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) AS r(v))";
+pub(crate) const FLUSH_OUTBOX: &str = "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
+     SELECT v->>0, v->>1, v->>2, v->>3, CAST(v->>4 AS BIGINT), $1, v->>5, v->>6, CAST(v->>7 AS BIGINT)
+     FROM jsonb_array_elements(CAST($2 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n
+     ON CONFLICT DO NOTHING";
+
 /// `outbox::push`'s fan-out statement (see `sqlite.rs`).
 pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT n - 1 AS k, v AS payload FROM jsonb_array_elements_text(CAST($3 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n)),
      v AS MATERIALIZED (SELECT x.n - 1 AS k, x.v->>0 AS platform, x.v->>1 AS conversation, p.payload,

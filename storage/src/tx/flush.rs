@@ -1,48 +1,88 @@
 //! Sends buffered writes in dependency order (members before accounts before
-//! registrations before decisions), a few multi-row statements of fixed shapes per table
-//! (`crate::batch`).
+//! registrations before decisions): each table's rows as one JSON parameter to one
+//! statement of fixed text (`FLUSH_*` per backend), all of them in one round trip on
+//! SQLite (`Batch`).
 
+use super::super::{
+    FLUSH_ACCOUNTS, FLUSH_DECISIONS, FLUSH_DIALOGUES, FLUSH_DIALOGUES_GONE, FLUSH_MEMBERS,
+    FLUSH_REGISTRATIONS, FLUSH_SEEN, FLUSH_TICKETS,
+};
 use super::members::dialogue_json;
 use super::Db;
 use super::SqlTx;
-use crate::error::db_err;
+use crate::error::{backend, db_err};
 use crate::rows::{ms, tags_text};
-use sqlx::QueryBuilder;
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use serde::Serialize;
+use sqlx::{Arguments, Database};
 use yunqi_bot::ports::StoreResult;
 
-/// `head VALUES (…), … tail` for `rows` rows of `cols` parameters, written once per shape
-/// (`crate::batch` keeps the shapes few): `QueryBuilder` wrote the same text again for
-/// every statement of every group, on the writer's path (5 % of its thread's time).
-fn values_sql(head: &'static str, cols: usize, rows: usize, tail: &'static str) -> &'static str {
-    type Shape = (&'static str, &'static str, usize);
-    static SHAPES: LazyLock<Mutex<HashMap<Shape, &'static str>>> = LazyLock::new(Default::default);
-    let mut shapes = SHAPES.lock().unwrap_or_else(|e| e.into_inner());
-    shapes.entry((head, tail, rows)).or_insert_with(|| {
-        let mut q = QueryBuilder::<Db>::new(head);
-        q.push_values(0..rows, |mut b, _| {
-            for _ in 0..cols {
-                b.push_bind(0i64);
-            }
-        });
-        q.push(tail);
-        // Bounded: a handful of statements, at most 7 row counts each.
-        Box::leak(q.into_sql().into_boxed_str())
-    })
+type Args = <Db as Database>::Arguments<'static>;
+
+/// Statements sent together. On SQLite one text, in one round trip to the connection's
+/// worker thread: each `?` takes the next argument, statement after statement, and a
+/// failing statement stops the rest. Each statement sent on its own cost a hand-off to
+/// that thread and back, on the writer's path. PostgreSQL's extended protocol takes one
+/// statement at a time: there each is sent as it comes.
+pub(crate) struct Batch {
+    one_trip: bool,
+    sql: String,
+    args: Args,
 }
 
-const MEMBERS: &str =
-    "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills) ";
-const MEMBERS_UPSERT: &str = " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
-                  years = excluded.years, locale = excluded.locale, skills = excluded.skills";
-const ACCOUNTS: &str = "INSERT INTO accounts (platform, user_id, member_id, created_at) ";
-const REGISTRATIONS: &str = "INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason) ";
-const DECISIONS: &str = "INSERT INTO decisions (registration_id, actor, action, reason, at) ";
-const TICKETS: &str = "INSERT INTO tickets (registration_id, code, code_hash, issued_at) ";
-const SEEN: &str = "INSERT INTO inbound_events (platform, event_id, at) ";
-const SEEN_TAIL: &str = " ON CONFLICT DO NOTHING";
-const NO_TAIL: &str = "";
+impl Batch {
+    pub(crate) fn new() -> Batch {
+        Batch {
+            one_trip: super::super::BACKEND == crate::Backend::Sqlite,
+            sql: String::new(),
+            args: Args::default(),
+        }
+    }
+
+    /// The next argument of the statement being written.
+    pub(crate) fn bind<T>(&mut self, v: T) -> StoreResult<&mut Batch>
+    where
+        T: sqlx::Encode<'static, Db> + sqlx::Type<Db> + 'static,
+    {
+        self.args
+            .add(v)
+            .map_err(|e| crate::error::backend_in("bind", e))?;
+        Ok(self)
+    }
+
+    /// `rows` as one JSON array, the next argument.
+    pub(crate) fn bind_json(&mut self, rows: &impl Serialize) -> StoreResult<&mut Batch> {
+        self.bind(serde_json::to_string(rows).map_err(backend)?)
+    }
+
+    /// The statement whose arguments were just bound (its placeholders in binding order).
+    pub(crate) async fn end(&mut self, conn: &mut super::Conn, sql: &str) -> StoreResult<()> {
+        if self.one_trip {
+            self.sql.push_str(sql);
+            self.sql.push_str(";\n");
+            return Ok(());
+        }
+        let args = std::mem::take(&mut self.args);
+        sqlx::query_with(sql, args)
+            .execute(&mut **conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Sends what is held, before a statement that cannot join the text.
+    pub(crate) async fn send(&mut self, conn: &mut super::Conn) -> StoreResult<()> {
+        if self.sql.is_empty() {
+            return Ok(());
+        }
+        let sql = std::mem::take(&mut self.sql);
+        let args = std::mem::take(&mut self.args);
+        sqlx::query_with(&sql, args)
+            .execute(&mut **conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
 
 impl SqlTx {
     pub(crate) async fn flush(&mut self) -> StoreResult<()> {
@@ -50,154 +90,131 @@ impl SqlTx {
             return Ok(());
         }
         let w = std::mem::take(&mut self.c.w);
-        let conn = &mut *self.tx;
+        let conn = &mut self.tx;
+        let mut b = Batch::new();
 
         let members: Vec<_> = w
             .members
             .iter()
             .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
+            .map(|(m, at)| {
+                (
+                    m.id.0,
+                    m.name.as_ref().map(|v| v.as_str()),
+                    m.phone.as_ref().map(|v| v.as_str()),
+                    m.position.as_ref().map(|v| v.as_str()),
+                    m.years.map(|y| y.get() as i64),
+                    m.locale.as_str(),
+                    at,
+                    tags_text(&m.skills),
+                )
+            })
             .collect();
-        for chunk in crate::batch::chunks(&members) {
-            let mut q = sqlx::query(values_sql(MEMBERS, 8, chunk.len(), MEMBERS_UPSERT));
-            for (m, at) in chunk {
-                q = q
-                    .bind(m.id.0)
-                    .bind(m.name.as_ref().map(|v| v.as_str().to_string()))
-                    .bind(m.phone.as_ref().map(|v| v.as_str().to_string()))
-                    .bind(m.position.as_ref().map(|v| v.as_str().to_string()))
-                    .bind(m.years.map(|y| y.get() as i64))
-                    .bind(m.locale.as_str())
-                    .bind(*at)
-                    .bind(tags_text(&m.skills));
-            }
-            q.execute(&mut *conn).await.map_err(db_err)?;
+        if !members.is_empty() {
+            b.bind_json(&members)?.end(conn, FLUSH_MEMBERS).await?;
         }
 
-        for chunk in crate::batch::chunks(&w.accounts) {
-            let mut q = sqlx::query(values_sql(ACCOUNTS, 4, chunk.len(), NO_TAIL));
-            for (u, m, at) in chunk {
-                q = q
-                    .bind(u.platform.as_str())
-                    .bind(u.id.clone())
-                    .bind(m.0)
-                    .bind(*at);
-            }
-            q.execute(&mut *conn).await.map_err(db_err)?;
+        if !w.accounts.is_empty() {
+            let rows: Vec<_> = w
+                .accounts
+                .iter()
+                .map(|(u, m, at)| (u.platform.as_str(), u.id.as_str(), m.0, at))
+                .collect();
+            b.bind_json(&rows)?.end(conn, FLUSH_ACCOUNTS).await?;
         }
 
-        let regs: Vec<_> = w.new_regs.values().collect();
-        for chunk in crate::batch::chunks(&regs) {
-            let mut q = sqlx::query(values_sql(REGISTRATIONS, 9, chunk.len(), NO_TAIL));
-            for r in chunk {
-                q = q
-                    .bind(r.id.0)
-                    .bind(r.salon.0)
-                    .bind(r.member.0)
-                    .bind(r.account.platform.as_str())
-                    .bind(r.account.id.clone())
+        if !w.new_regs.is_empty() {
+            let rows: Vec<_> = w
+                .new_regs
+                .values()
+                .map(|r| {
+                    (
+                        r.id.0,
+                        r.salon.0,
+                        r.member.0,
+                        r.account.platform.as_str(),
+                        r.account.id.as_str(),
+                        r.status.as_str(),
+                        ms(r.created_at),
+                        r.offered_until.map(ms),
+                        r.reason.as_deref(),
+                    )
+                })
+                .collect();
+            b.bind_json(&rows)?.end(conn, FLUSH_REGISTRATIONS).await?;
+        }
+        // Status changes one by one, in id order: the seat-count trigger (and its CHECK)
+        // sees each move. Rare (an organizer's decision), and of varying count: a
+        // statement of their own, after what the batch holds.
+        if !w.changed_regs.is_empty() {
+            b.send(conn).await?;
+            for r in w.changed_regs.values() {
+                sqlx::query("UPDATE registrations SET status = $1, offered_until = $2, reason = $3 WHERE id = $4")
                     .bind(r.status.as_str())
-                    .bind(ms(r.created_at))
                     .bind(r.offered_until.map(ms))
-                    .bind(r.reason.clone());
+                    .bind(&r.reason)
+                    .bind(r.id.0)
+                    .execute(&mut **conn)
+                    .await
+                    .map_err(db_err)?;
             }
-            q.execute(&mut *conn).await.map_err(db_err)?;
-        }
-        // Status changes one by one: the seat-count trigger (and CHECK) sees each move.
-        for r in w.changed_regs.values() {
-            sqlx::query("UPDATE registrations SET status = $1, offered_until = $2, reason = $3 WHERE id = $4")
-                .bind(r.status.as_str())
-                .bind(r.offered_until.map(ms))
-                .bind(&r.reason)
-                .bind(r.id.0)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
         }
 
-        for chunk in crate::batch::chunks(&w.decisions) {
-            let mut q = sqlx::query(values_sql(DECISIONS, 5, chunk.len(), NO_TAIL));
-            for d in chunk {
-                q = q
-                    .bind(d.registration.0)
-                    .bind(d.actor.clone())
-                    .bind(d.action.as_str())
-                    .bind(d.reason.clone())
-                    .bind(ms(d.at));
-            }
-            q.execute(&mut *conn).await.map_err(db_err)?;
+        if !w.decisions.is_empty() {
+            let rows: Vec<_> = w
+                .decisions
+                .iter()
+                .map(|d| {
+                    (
+                        d.registration.0,
+                        d.actor.as_str(),
+                        d.action.as_str(),
+                        d.reason.as_deref(),
+                        ms(d.at),
+                    )
+                })
+                .collect();
+            b.bind_json(&rows)?.end(conn, FLUSH_DECISIONS).await?;
         }
 
         // After registrations: a ticket refers to one. A duplicate code fails the group,
         // which then runs again event by event with new random codes.
-        for chunk in crate::batch::chunks(&w.tickets) {
-            let mut q = sqlx::query(values_sql(TICKETS, 4, chunk.len(), NO_TAIL));
-            for (reg, code, at) in chunk {
-                q = q
-                    .bind(reg.0)
-                    .bind(code.clone())
-                    .bind(super::tickets::code_hash(code))
-                    .bind(*at);
-            }
-            q.execute(&mut *conn).await.map_err(db_err)?;
+        if !w.tickets.is_empty() {
+            let rows: Vec<_> = w
+                .tickets
+                .iter()
+                .map(|(reg, code, at)| (reg.0, code, super::tickets::code_hash(code), at))
+                .collect();
+            b.bind_json(&rows)?.end(conn, FLUSH_TICKETS).await?;
         }
 
-        for chunk in crate::batch::chunks(&w.seen) {
-            let mut q = sqlx::query(values_sql(SEEN, 3, chunk.len(), SEEN_TAIL));
-            for (p, id, at) in chunk {
-                q = q.bind(p.as_str()).bind(id.clone()).bind(*at);
-            }
-            q.execute(&mut *conn).await.map_err(db_err)?;
+        if !w.seen.is_empty() {
+            let rows: Vec<_> = w
+                .seen
+                .iter()
+                .map(|(p, id, at)| (p.as_str(), id, at))
+                .collect();
+            b.bind_json(&rows)?.end(conn, FLUSH_SEEN).await?;
         }
 
+        let mut saved = Vec::new();
+        let mut gone = Vec::new();
         for (u, (d, at)) in &w.dialogues {
             match d {
-                Some(d) => {
-                    let state = dialogue_json(d)?;
-                    sqlx::query("INSERT INTO dialogues (platform, user_id, state, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at")
-                        .bind(u.platform.as_str())
-                        .bind(&u.id)
-                        .bind(state)
-                        .bind(*at)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db_err)?;
-                }
-                None => {
-                    sqlx::query("DELETE FROM dialogues WHERE platform = $1 AND user_id = $2")
-                        .bind(u.platform.as_str())
-                        .bind(&u.id)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db_err)?;
-                }
+                Some(d) => saved.push((u.platform.as_str(), u.id.as_str(), dialogue_json(d)?, at)),
+                None => gone.push((u.platform.as_str(), u.id.as_str())),
             }
+        }
+        if !saved.is_empty() {
+            b.bind_json(&saved)?.end(conn, FLUSH_DIALOGUES).await?;
+        }
+        if !gone.is_empty() {
+            b.bind_json(&gone)?.end(conn, FLUSH_DIALOGUES_GONE).await?;
         }
 
         if let Some(at) = w.outbox_at {
-            super::super::outbox::push(&mut self.tx, &w.outbox, at).await?;
+            super::super::outbox::push(conn, &mut b, &w.outbox, at).await?;
         }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_shape_is_written_once_with_one_placeholder_per_value() {
-        let a = values_sql(ACCOUNTS, 4, 2, NO_TAIL);
-        assert!(
-            std::ptr::eq(a, values_sql(ACCOUNTS, 4, 2, NO_TAIL)),
-            "cached"
-        );
-        let one = values_sql(ACCOUNTS, 4, 1, NO_TAIL);
-        assert_ne!(a, one, "each row count its own text");
-        // Numbered ($n, PostgreSQL) or not (?, SQLite): eight placeholders in two rows.
-        let holders = a.matches(['?', '$']).count();
-        assert_eq!(holders, 8, "{a}");
-        assert_eq!(a.matches("), (").count(), 1, "{a}");
-        assert!(a.starts_with(ACCOUNTS) && a.contains("VALUES"), "{a}");
-        assert!(values_sql(SEEN, 3, 1, SEEN_TAIL).ends_with(SEEN_TAIL));
+        b.send(conn).await
     }
 }

@@ -32,6 +32,7 @@ use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
 use crate::wal_sync::WalSync;
 use cache::Cache;
 use chrono::{DateTime, Utc};
+pub(crate) use flush::Batch;
 use sqlx::pool::PoolConnection;
 use sqlx::Executor;
 use sqlx::{Database, Pool, QueryBuilder, TransactionManager};

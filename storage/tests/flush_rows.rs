@@ -1,0 +1,177 @@
+//! What a transaction buffered lands as written (`tx/flush.rs`: each table's rows as one
+//! JSON parameter, all statements in one round trip on SQLite), on both backends: text
+//! that JSON must escape, absent fields, and a group's replies with their own payloads.
+
+use super::common::*;
+use super::Store as Db;
+use chrono::Duration as Cd;
+use yunqi_bot::dialogue::{Answers, Dialogue, Field};
+use yunqi_bot::ids::{Locale, Platform, RegistrationId, SalonId, UserRef};
+use yunqi_bot::message::{Outgoing, Recipient, Reply};
+use yunqi_bot::model::RegStatus;
+use yunqi_bot::ports::{MemberTx, OutboxTx, RegistrationTx, SalonTx, Store, TicketTx, Tx};
+use yunqi_bot::validate::{PersonName, Phone, Position, Years};
+
+/// Text JSON escapes (quotes, backslash, a newline where a reply allows one) and text it
+/// keeps as is (CJK, an emoji, an apostrophe).
+const ODD: &str = "王\"小明\" \\ O'Neil 🚀";
+
+type Row = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+#[tokio::test]
+async fn a_groups_replies_keep_every_field_the_order_and_one_row_per_key() {
+    let Some((url, _dir)) = super::fresh().await else {
+        return;
+    };
+    let store = Db::open(&url).await.unwrap();
+    let later = t0() + Cd::hours(7);
+    let mut first = Outgoing::new(Recipient::direct(console("u0")), Reply::text("earlier"));
+    first.dedupe_key = Some("k0".into());
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(vec![first], t0()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Each its own payload: the rows go in whole (`FLUSH_OUTBOX`), not as variants.
+    let msgs: Vec<Outgoing> = (0..30)
+        .map(|i| {
+            let platform = if i % 2 == 0 { Platform::Slack } else { Platform::Telegram };
+            let to = UserRef::new(platform, format!("u{i}\"{}", i % 3));
+            let mut o = Outgoing::new(
+                Recipient::direct(to),
+                Reply::text(format!("第{i}条 {ODD}\nline two")),
+            );
+            o.dedupe_key = (i != 3).then(|| format!("k{}", i % 28));
+            o.not_before = (i % 5 == 0).then_some(later);
+            o.ref_key = (i == 7).then(|| "q:7".to_string());
+            o.expires_at = (i == 9).then_some(later);
+            if i == 11 {
+                o.to.conversation = Some("C\\1".into());
+            }
+            o
+        })
+        .collect();
+    // k0 is in the outbox already; k0 and k1 come again at 28 and 29: none of them lands.
+    let want: Vec<Row> = msgs[1..28]
+        .iter()
+        .map(|m| {
+            (
+                m.to.user.platform.as_str().to_string(),
+                m.to.user.id.clone(),
+                m.to.conversation.clone(),
+                serde_json::to_string(&*m.reply).unwrap(),
+                m.not_before.unwrap_or(t0()).timestamp_millis(),
+                m.dedupe_key.clone(),
+                m.ref_key.clone(),
+                m.expires_at.map(|t| t.timestamp_millis()),
+            )
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(msgs, t0()).await.unwrap();
+    tx.commit().await.unwrap();
+    let got: Vec<Row> = sqlx::query_as(
+        "SELECT platform, recipient, conversation, payload, next_attempt_at, dedupe_key, ref_key, expires_at FROM outbox WHERE id > 1 ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(got, want);
+    let created: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT created_at FROM outbox")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(created, [t0().timestamp_millis()]);
+}
+
+#[tokio::test]
+async fn members_accounts_registrations_and_dialogues_land_as_buffered() {
+    let Some(h) = Harness::new(vec![salon(5, 0)]).await else {
+        return;
+    };
+    let now = h.clock.now_for_tests();
+    let odd = UserRef::new(Platform::Slack, "U\"1\\x");
+    let plain = console("plain");
+    let asking = Dialogue::Register {
+        salon: SalonId(1),
+        answers: Answers {
+            name: Some(PersonName::parse(ODD).unwrap()),
+            ..Answers::default()
+        },
+        asking: Field::Phone,
+    };
+
+    // `plain` has a dialogue from before; this transaction drops it.
+    let mut tx = h.store.begin().await.unwrap();
+    tx.member_for(&plain, Locale::Zh, now).await.unwrap();
+    tx.dialogue_put(&plain, &asking, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = h.store.begin().await.unwrap();
+    let (mut m, created) = tx.member_for(&odd, Locale::En, now).await.unwrap();
+    assert!(created);
+    m.name = Some(PersonName::parse(ODD).unwrap());
+    m.phone = Some(Phone::parse("13900001111").unwrap());
+    m.position = Some(Position::parse("后端 \"lead\"").unwrap());
+    m.years = Years::new(7);
+    tx.member_save(&m).await.unwrap();
+    let reg = tx
+        .registration_insert(SalonId(1), m.id, &odd, RegStatus::Pending, now)
+        .await
+        .unwrap();
+    tx.dialogue_put(&odd, &asking, now).await.unwrap();
+    tx.dialogue_delete(&plain).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = h.store.begin().await.unwrap();
+    assert_eq!(tx.member_find(&odd).await.unwrap(), Some(m.clone()));
+    assert_eq!(tx.member_accounts(m.id).await.unwrap(), std::slice::from_ref(&odd));
+    assert_eq!(tx.dialogue_get(&odd).await.unwrap(), Some(asking));
+    assert_eq!(tx.dialogue_get(&plain).await.unwrap(), None);
+    let latest = tx.registration_latest(SalonId(1), m.id).await.unwrap();
+    assert_eq!(latest.map(|r| (r.id, r.account, r.status)), Some((reg.id, odd, RegStatus::Pending)));
+    let (_, seats) = tx.salon_get(SalonId(1)).await.unwrap().unwrap();
+    assert_eq!(seats.pending, 1, "the trigger counted the new registration");
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_statement_failing_mid_flush_leaves_none_of_the_groups_rows() {
+    let Some(h) = Harness::new(vec![salon(5, 0)]).await else {
+        return;
+    };
+    h.register("carol", 5).await;
+    let now = h.clock.now_for_tests();
+    let carol = RegistrationId(1);
+    let mut tx = h.store.begin().await.unwrap();
+    tx.ticket_issue(carol, "ABCD2345", now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // A new member, account and registration go before the tickets; the duplicate code
+    // fails the tickets' statement, and nothing of the group may stay.
+    let dave = console("dave");
+    let mut tx = h.store.begin().await.unwrap();
+    let (m, _) = tx.member_for(&dave, Locale::Zh, now).await.unwrap();
+    let reg = tx
+        .registration_insert(SalonId(1), m.id, &dave, RegStatus::Pending, now)
+        .await
+        .unwrap();
+    tx.ticket_issue(reg.id, "ABCD2345", now).await.unwrap();
+    assert!(tx.commit().await.is_err(), "a duplicate code is refused");
+
+    let mut tx = h.store.begin().await.unwrap();
+    assert_eq!(tx.member_find(&dave).await.unwrap(), None);
+    assert_eq!(tx.ticket_of(reg.id).await.unwrap(), None);
+    let (_, seats) = tx.salon_get(SalonId(1)).await.unwrap().unwrap();
+    assert_eq!(seats.pending, 1, "carol only");
+    tx.rollback().await.unwrap();
+    assert_eq!(h.count("pending").await, 1);
+}
