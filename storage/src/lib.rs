@@ -8,7 +8,6 @@
 
 mod app_store;
 mod backup;
-mod batch;
 mod bench;
 mod checkpoint;
 pub mod copy;

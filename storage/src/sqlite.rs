@@ -21,6 +21,9 @@ pub(crate) const GATED: bool = true;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// A JSON array of `[a, b]` pairs as rows of two columns (the prefetch's `IN`).
+pub(crate) const JSON_PAIRS: &str = "SELECT value ->> 0, value ->> 1 FROM json_each(?)";
+
 /// The flush's statements (`tx/flush.rs`): each table's buffered rows as one JSON array
 /// of arrays, bound to the statement's one `?` (the outbox's: two). One text per table
 /// whatever the row count, so the flush's statements go in one round trip to SQLite's

@@ -1,6 +1,7 @@
-//! What a transaction buffered lands as written (`tx/flush.rs`: each table's rows as one
-//! JSON parameter, all statements in one round trip on SQLite), on both backends: text
-//! that JSON must escape, absent fields, and a group's replies with their own payloads.
+//! A write group's reads and writes in one round trip each on SQLite (`tx/flush.rs`,
+//! `prefetch_all` in `tx/mod.rs`), on both backends: what the prefetch finds is what the
+//! transaction then answers from its cache; what a transaction buffered lands as written,
+//! text that JSON must escape and absent fields included.
 
 use super::common::*;
 use super::Store as Db;
@@ -174,4 +175,53 @@ async fn a_statement_failing_mid_flush_leaves_none_of_the_groups_rows() {
     assert_eq!(seats.pending, 1, "carol only");
     tx.rollback().await.unwrap();
     assert_eq!(h.count("pending").await, 1);
+}
+
+#[tokio::test]
+async fn the_prefetch_finds_accounts_dialogues_events_and_the_next_ids() {
+    let Some(h) = Harness::new(vec![salon(5, 0)]).await else {
+        return;
+    };
+    let now = h.clock.now_for_tests();
+    let known = UserRef::new(Platform::Slack, "U\"known");
+    let fresh = console("fresh");
+    let asking = Dialogue::Register {
+        salon: SalonId(1),
+        answers: Answers::default(),
+        asking: Field::Name,
+    };
+    let mut tx = h.store.begin().await.unwrap();
+    let (m, _) = tx.member_for(&known, Locale::Zh, now).await.unwrap();
+    tx.dialogue_put(&known, &asking, now).await.unwrap();
+    assert!(tx.first_sighting(Platform::Slack, "Ev\"1", now).await.unwrap());
+    let reg = tx
+        .registration_insert(SalonId(1), m.id, &known, RegStatus::Pending, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // Whatever the prefetch did not find, the transaction takes as absent from then on.
+    let mut tx = h.store.begin().await.unwrap();
+    let users = [known.clone(), fresh.clone()];
+    let events = [
+        (Platform::Slack, "Ev\"1".to_string()),
+        (Platform::Slack, "Ev2".to_string()),
+    ];
+    tx.prefetch(&users, &events).await.unwrap();
+    assert_eq!(tx.member_find(&known).await.unwrap().map(|k| k.id), Some(m.id));
+    assert_eq!(tx.dialogue_get(&known).await.unwrap(), Some(asking));
+    assert_eq!(tx.member_find(&fresh).await.unwrap(), None);
+    assert!(!tx.first_sighting(Platform::Slack, "Ev\"1", now).await.unwrap(), "seen");
+    assert!(tx.first_sighting(Platform::Slack, "Ev2", now).await.unwrap(), "new");
+    // The ids handed out next follow the committed ones.
+    let (f, created) = tx.member_for(&fresh, Locale::Zh, now).await.unwrap();
+    assert!(created);
+    assert_eq!(f.id.0, m.id.0 + 1);
+    let r = tx
+        .registration_insert(SalonId(1), f.id, &fresh, RegStatus::Pending, now)
+        .await
+        .unwrap();
+    assert_eq!(r.id.0, reg.id.0 + 1);
+    tx.commit().await.unwrap();
+    assert_eq!(h.count("pending").await, 2);
 }

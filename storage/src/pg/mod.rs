@@ -24,6 +24,10 @@ pub(crate) const GATED: bool = false;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// A JSON array of `[a, b]` pairs as rows of two columns (the prefetch's `IN`).
+pub(crate) const JSON_PAIRS: &str =
+    "SELECT v->>0, v->>1 FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) AS r(v)";
+
 /// The flush's statements (see `sqlite.rs`), sent one by one: PostgreSQL's extended
 /// protocol takes one statement per round trip. In array order (`ORDER BY n`), as the
 /// multi-row INSERTs were.

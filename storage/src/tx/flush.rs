@@ -12,6 +12,7 @@ use super::Db;
 use super::SqlTx;
 use crate::error::{backend, db_err};
 use crate::rows::{ms, tags_text};
+use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::{Arguments, Database};
 use yunqi_bot::ports::StoreResult;
@@ -27,7 +28,11 @@ pub(crate) struct Batch {
     one_trip: bool,
     sql: String,
     args: Args,
+    /// Rows of the queries sent so far (PostgreSQL: each as it comes).
+    fetched: Vec<Vec<DbRow>>,
 }
+
+type DbRow = <Db as Database>::Row;
 
 impl Batch {
     pub(crate) fn new() -> Batch {
@@ -35,7 +40,13 @@ impl Batch {
             one_trip: super::super::BACKEND == crate::Backend::Sqlite,
             sql: String::new(),
             args: Args::default(),
+            fetched: Vec::new(),
         }
+    }
+
+    /// Statements go together (SQLite), not one by one.
+    pub(crate) fn one_trip(&self) -> bool {
+        self.one_trip
     }
 
     /// The next argument of the statement being written.
@@ -67,6 +78,39 @@ impl Batch {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// A query whose arguments were just bound; its rows come from `fetch`, in order.
+    pub(crate) async fn query(&mut self, conn: &mut super::Conn, sql: &str) -> StoreResult<()> {
+        if self.one_trip {
+            return self.end(conn, sql).await;
+        }
+        let args = std::mem::take(&mut self.args);
+        let rows = sqlx::query_with(sql, args)
+            .fetch_all(&mut **conn)
+            .await
+            .map_err(db_err)?;
+        self.fetched.push(rows);
+        Ok(())
+    }
+
+    /// Each query's rows, in the order they were written (for statements that are not
+    /// queries, an empty set each).
+    pub(crate) async fn fetch(mut self, conn: &mut super::Conn) -> StoreResult<Vec<Vec<DbRow>>> {
+        if self.sql.is_empty() {
+            return Ok(self.fetched);
+        }
+        let q = sqlx::query_with(&self.sql, std::mem::take(&mut self.args));
+        let mut steps = sqlx::Executor::fetch_many(&mut **conn, q);
+        let mut rows = Vec::new();
+        // Each statement's rows, then its result.
+        while let Some(step) = steps.try_next().await.map_err(db_err)? {
+            match step {
+                sqlx::Either::Right(row) => rows.push(row),
+                sqlx::Either::Left(_) => self.fetched.push(std::mem::take(&mut rows)),
+            }
+        }
+        Ok(self.fetched)
     }
 
     /// Sends what is held, before a statement that cannot join the text.

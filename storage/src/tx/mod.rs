@@ -25,7 +25,7 @@ mod threads;
 mod tickets;
 mod web;
 
-use super::{Db, BEGIN};
+use super::{Db, BEGIN, JSON_PAIRS};
 use crate::error::db_err;
 use crate::gate::{GatePass, WriteGate};
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
@@ -35,8 +35,8 @@ use chrono::{DateTime, Utc};
 pub(crate) use flush::Batch;
 use sqlx::pool::PoolConnection;
 use sqlx::Executor;
-use sqlx::{Database, Pool, QueryBuilder, TransactionManager};
-use std::sync::{Arc, Mutex};
+use sqlx::{Database, FromRow, Pool, Row, TransactionManager};
+use std::sync::{Arc, LazyLock, Mutex};
 use yunqi_bot::ids::{Platform, UserRef};
 use yunqi_bot::ports::{Durable, StoreResult, Tx};
 
@@ -190,6 +190,24 @@ enum IdTable {
     Registrations,
 }
 
+impl IdTable {
+    fn next_sql(self) -> &'static str {
+        match self {
+            IdTable::Members => "SELECT COALESCE(MAX(id), 0) + 1 FROM members",
+            IdTable::Registrations => "SELECT COALESCE(MAX(id), 0) + 1 FROM registrations",
+        }
+    }
+}
+
+impl Cache {
+    fn next_slot(&mut self, table: IdTable) -> &mut Option<i64> {
+        match table {
+            IdTable::Members => &mut self.next_member,
+            IdTable::Registrations => &mut self.next_registration,
+        }
+    }
+}
+
 impl SqlTx {
     /// `BEGIN IMMEDIATE` on a pooled connection. The pool never hands out a connection
     /// still inside a transaction (`pool::connect`); one that cannot begin is closed, and a
@@ -257,24 +275,14 @@ impl SqlTx {
     }
 
     async fn next_id(&mut self, table: IdTable) -> StoreResult<i64> {
-        let (slot, sql) = match table {
-            IdTable::Members => (
-                &mut self.c.next_member,
-                "SELECT COALESCE(MAX(id), 0) + 1 FROM members",
-            ),
-            IdTable::Registrations => (
-                &mut self.c.next_registration,
-                "SELECT COALESCE(MAX(id), 0) + 1 FROM registrations",
-            ),
-        };
-        let id = match *slot {
+        let id = match *self.c.next_slot(table) {
             Some(id) => id,
-            None => sqlx::query_scalar(sql)
+            None => sqlx::query_scalar(table.next_sql())
                 .fetch_one(&mut *self.tx)
                 .await
                 .map_err(db_err)?,
         };
-        *slot = Some(id + 1);
+        *self.c.next_slot(table) = Some(id + 1);
         Ok(id)
     }
 
@@ -285,68 +293,113 @@ impl SqlTx {
         Ok(())
     }
 
-    /// Accounts with their members, and dialogues, for users not cached yet.
-    async fn prefetch_users(&mut self, users: &[&UserRef]) -> StoreResult<()> {
-        let mut q = QueryBuilder::<Db>::new(format!(
-            "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE (a.platform, a.user_id) IN (VALUES ",
-            MemberRow::COLS,
-            AccountMemberRow::COLS
-        ));
-        push_pairs(&mut q, users.iter().map(|u| (u.platform, u.id.as_str())));
-        let rows: Vec<AccountMemberRow> = q
-            .build_query_as()
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
+    /// Accounts with their members and dialogues for users not cached yet, and which
+    /// events were seen: each query over one JSON array of pairs, all in one round trip on
+    /// SQLite, which also reads the ids the group will hand out (PostgreSQL reads them
+    /// when first needed: there each is a round trip of its own).
+    async fn prefetch_all(
+        &mut self,
+        users: &[&UserRef],
+        events: &[(Platform, String)],
+    ) -> StoreResult<()> {
+        enum Set {
+            Accounts,
+            Dialogues,
+            Events,
+            Next(IdTable),
+        }
+        let conn = &mut self.tx;
+        let mut b = Batch::new();
+        let mut sets = Vec::new();
+        if !users.is_empty() {
+            let pairs: Vec<_> = users
+                .iter()
+                .map(|u| (u.platform.as_str(), u.id.as_str()))
+                .collect();
+            b.bind_json(&pairs)?.query(conn, &PREFETCH.accounts).await?;
+            b.bind_json(&pairs)?
+                .query(conn, &PREFETCH.dialogues)
+                .await?;
+            sets.extend([Set::Accounts, Set::Dialogues]);
+        }
+        if !events.is_empty() {
+            let pairs: Vec<_> = events.iter().map(|(p, id)| (p.as_str(), id)).collect();
+            b.bind_json(&pairs)?.query(conn, &PREFETCH.events).await?;
+            sets.push(Set::Events);
+        }
+        if b.one_trip() {
+            for (table, known) in [
+                (IdTable::Members, self.c.next_member),
+                (IdTable::Registrations, self.c.next_registration),
+            ] {
+                if known.is_none() {
+                    b.query(conn, table.next_sql()).await?;
+                    sets.push(Set::Next(table));
+                }
+            }
+        }
+        let fetched = b.fetch(conn).await?;
         for u in users {
             self.c.accounts.insert((*u).clone(), None);
-        }
-        for row in rows {
-            let (u, m) = row.into_parts()?;
-            self.c.accounts.insert(u, Some(m.id));
-            self.c.members.insert(m.id, m);
-        }
-
-        let mut q = QueryBuilder::<Db>::new(
-            "SELECT platform, user_id, state FROM dialogues WHERE (platform, user_id) IN (VALUES ",
-        );
-        push_pairs(&mut q, users.iter().map(|u| (u.platform, u.id.as_str())));
-        let rows: Vec<(String, String, String)> = q
-            .build_query_as()
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
-        for u in users {
             self.c.dialogues.entry((*u).clone()).or_insert(None);
         }
-        for (p, uid, state) in rows {
-            let d = members::dialogue(&state)?;
-            self.c
-                .dialogues
-                .insert(crate::rows::user(&p, uid)?, Some(d));
-        }
-        Ok(())
-    }
-
-    async fn prefetch_events(&mut self, events: &[(Platform, String)]) -> StoreResult<()> {
-        let mut q = QueryBuilder::<Db>::new(
-            "SELECT platform, event_id FROM inbound_events WHERE (platform, event_id) IN (VALUES ",
-        );
-        push_pairs(&mut q, events.iter().map(|(p, id)| (*p, id.as_str())));
-        let rows: Vec<(String, String)> = q
-            .build_query_as()
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(db_err)?;
         for (p, id) in events {
             self.c.looked_up.insert((*p, id.clone()));
         }
-        for (p, id) in rows {
-            self.c.seen.insert((platform(&p)?, id));
+        for (set, rows) in sets.iter().zip(fetched) {
+            for row in &rows {
+                match set {
+                    Set::Accounts => {
+                        let (u, m) = AccountMemberRow::from_row(row)
+                            .map_err(db_err)?
+                            .into_parts()?;
+                        self.c.accounts.insert(u, Some(m.id));
+                        self.c.members.insert(m.id, m);
+                    }
+                    Set::Dialogues => {
+                        let (p, uid, state): (String, String, String) =
+                            FromRow::from_row(row).map_err(db_err)?;
+                        let d = members::dialogue(&state)?;
+                        self.c
+                            .dialogues
+                            .insert(crate::rows::user(&p, uid)?, Some(d));
+                    }
+                    Set::Events => {
+                        let (p, id): (String, String) = FromRow::from_row(row).map_err(db_err)?;
+                        self.c.seen.insert((platform(&p)?, id));
+                    }
+                    Set::Next(table) => {
+                        *self.c.next_slot(*table) = Some(row.try_get(0).map_err(db_err)?);
+                    }
+                }
+            }
         }
         Ok(())
     }
 }
+
+/// The prefetch's queries, written once (`JSON_PAIRS` is the backend's).
+struct Prefetch {
+    accounts: String,
+    dialogues: String,
+    events: String,
+}
+
+static PREFETCH: LazyLock<Prefetch> = LazyLock::new(|| {
+    Prefetch {
+    accounts: format!(
+        "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE (a.platform, a.user_id) IN ({JSON_PAIRS})",
+        MemberRow::COLS,
+        AccountMemberRow::COLS
+    ),
+    dialogues: format!(
+        "SELECT platform, user_id, state FROM dialogues WHERE (platform, user_id) IN ({JSON_PAIRS})"
+    ),
+    events: format!(
+        "SELECT platform, event_id FROM inbound_events WHERE (platform, event_id) IN ({JSON_PAIRS})"
+    ),
+}
+});
 
 impl Drop for SqlTx {
     /// Dropped mid-transaction (an error returned early): queue the ROLLBACK, which runs
@@ -364,19 +417,6 @@ impl Drop for SqlTx {
         }
         self.kept.retire(&mut conn);
     }
-}
-
-/// `(?, ?), (?, ?), …)`: closes the `IN (VALUES ` the query ends with.
-fn push_pairs<'a>(q: &mut QueryBuilder<'_, Db>, pairs: impl Iterator<Item = (Platform, &'a str)>) {
-    let mut sep = q.separated(", ");
-    for (p, id) in pairs {
-        sep.push("(")
-            .push_bind_unseparated(p.as_str())
-            .push_unseparated(", ")
-            .push_bind_unseparated(id.to_string())
-            .push_unseparated(")");
-    }
-    q.push(")");
 }
 
 impl Tx for SqlTx {
@@ -432,13 +472,7 @@ impl Tx for SqlTx {
             .iter()
             .filter(|u| !self.c.accounts.contains_key(*u))
             .collect();
-        for chunk in crate::batch::chunks(&users) {
-            self.prefetch_users(chunk).await?;
-        }
-        for chunk in crate::batch::chunks(events) {
-            self.prefetch_events(chunk).await?;
-        }
-        Ok(())
+        self.prefetch_all(&users, events).await
     }
 
     async fn first_sighting(
