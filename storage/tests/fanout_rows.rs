@@ -1,4 +1,6 @@
-//! A fan-out's rows (one shared payload, the JSON path of `outbox::push`), on both backends.
+//! Outbox rows as `outbox::push` writes them, on both backends: a fan-out's (one shared
+//! payload, its variants), a large one staged, and a group's replies (each its own
+//! payload, whole rows in the flush's batch).
 
 use super::common::*;
 use super::Store as Db;
@@ -46,31 +48,82 @@ async fn a_fan_out_keeps_every_field_the_order_and_one_row_per_key() {
         msgs.push(o);
     }
     // k0 and k1 come again at 38 and 39: written once, the first time.
-    let want: Vec<Row> = msgs[..38]
-        .iter()
-        .map(|m| {
-            (
-                m.to.user.platform.as_str().to_string(),
-                m.to.user.id.clone(),
-                m.to.conversation.clone(),
-                serde_json::to_string(&*m.reply).unwrap(),
-                m.not_before.unwrap_or(t0()).timestamp_millis(),
-                m.dedupe_key.clone(),
-                m.ref_key.clone(),
-                m.expires_at.map(|t| t.timestamp_millis()),
-            )
-        })
-        .collect();
+    let want: Vec<Row> = msgs[..38].iter().map(row).collect();
     let mut tx = store.begin().await.unwrap();
     tx.outbox_push(msgs, t0()).await.unwrap();
     tx.commit().await.unwrap();
-    let got: Vec<Row> = sqlx::query_as(
-        "SELECT platform, recipient, conversation, payload, next_attempt_at, dedupe_key, ref_key, expires_at FROM outbox ORDER BY id",
+    assert_eq!(outbox_rows(&store, 0).await, want);
+}
+
+/// The row a message queued at `t0()` should be.
+fn row(m: &Outgoing) -> Row {
+    (
+        m.to.user.platform.as_str().to_string(),
+        m.to.user.id.clone(),
+        m.to.conversation.clone(),
+        serde_json::to_string(&*m.reply).unwrap(),
+        m.not_before.unwrap_or(t0()).timestamp_millis(),
+        m.dedupe_key.clone(),
+        m.ref_key.clone(),
+        m.expires_at.map(|t| t.timestamp_millis()),
     )
+}
+
+/// One message to `to` under dedupe key `key`, committed before the test's push.
+async fn queue_earlier(store: &Db, to: UserRef, key: &str) {
+    let mut first = Outgoing::new(Recipient::direct(to), Reply::text("earlier"));
+    first.dedupe_key = Some(key.into());
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(vec![first], t0()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The outbox's rows after id `after`, in id order.
+async fn outbox_rows(store: &Db, after: i64) -> Vec<Row> {
+    sqlx::query_as(
+        "SELECT platform, recipient, conversation, payload, next_attempt_at, dedupe_key, ref_key, expires_at FROM outbox WHERE id > $1 ORDER BY id",
+    )
+    .bind(after)
     .fetch_all(store.pool())
     .await
-    .unwrap();
-    assert_eq!(got, want);
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_groups_replies_keep_every_field_the_order_and_one_row_per_key() {
+    let Some((url, _dir)) = super::fresh().await else {
+        return;
+    };
+    let store = Db::open(&url).await.unwrap();
+    let later = t0() + Cd::hours(7);
+    queue_earlier(&store, UserRef::new(Platform::Console, "u0"), "k0").await;
+
+    // Each its own payload: the rows go in whole (`FLUSH_OUTBOX`), not as variants.
+    let msgs: Vec<Outgoing> = (0..30)
+        .map(|i| {
+            let platform = if i % 2 == 0 { Platform::Slack } else { Platform::Telegram };
+            let to = UserRef::new(platform, format!("u{i}\"{}", i % 3));
+            let mut o = Outgoing::new(
+                Recipient::direct(to),
+                // Text JSON escapes (quotes, backslash, a newline) and keeps (CJK, emoji).
+                Reply::text(format!("第{i}条 \"引号\" \\ 🚀\nline two")),
+            );
+            o.dedupe_key = (i != 3).then(|| format!("k{}", i % 28));
+            o.not_before = (i % 5 == 0).then_some(later);
+            o.ref_key = (i == 7).then(|| "q:7".to_string());
+            o.expires_at = (i == 9).then_some(later);
+            if i == 11 {
+                o.to.conversation = Some("C\\1".into());
+            }
+            o
+        })
+        .collect();
+    // k0 is in the outbox already; k0 and k1 come again at 28 and 29: none of them lands.
+    let want: Vec<Row> = msgs[1..28].iter().map(row).collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.outbox_push(msgs, t0()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox_rows(&store, 1).await, want);
 }
 
 /// Every pending console row's recipient, in id order (the order the lane reads).
@@ -100,11 +153,7 @@ async fn a_large_fan_out_is_staged_and_joins_the_outbox_a_window_at_a_time_in_pu
         let p = if i.is_multiple_of(2) { Platform::Console } else { Platform::Telegram };
         UserRef::new(p, format!("u{i}"))
     };
-    let mut first = Outgoing::new(Recipient::direct(to(4)), Reply::text("earlier"));
-    first.dedupe_key = Some("k4".into());
-    let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(vec![first], t0()).await.unwrap();
-    tx.commit().await.unwrap();
+    queue_earlier(&store, to(4), "k4").await;
     let msgs: Vec<Outgoing> = (0..6_000)
         .map(|i| {
             let mut o = Outgoing::shared(Recipient::direct(to(i)), reply.clone());

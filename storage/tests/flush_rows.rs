@@ -1,96 +1,27 @@
 //! A write group's reads and writes in one round trip each on SQLite (`tx/flush.rs`,
 //! `prefetch_all` in `tx/mod.rs`), on both backends: what the prefetch finds is what the
 //! transaction then answers from its cache; what a transaction buffered lands as written,
-//! text that JSON must escape and absent fields included.
+//! text that JSON must escape and absent fields included (the outbox's rows:
+//! `fanout_rows.rs`).
 
 use super::common::*;
-use super::Store as Db;
-use chrono::Duration as Cd;
 use yunqi_bot::dialogue::{Answers, Dialogue, Field};
 use yunqi_bot::ids::{Locale, Platform, RegistrationId, SalonId, UserRef};
-use yunqi_bot::message::{Outgoing, Recipient, Reply};
 use yunqi_bot::model::RegStatus;
-use yunqi_bot::ports::{MemberTx, OutboxTx, RegistrationTx, SalonTx, Store, TicketTx, Tx};
+use yunqi_bot::ports::{MemberTx, RegistrationTx, SalonTx, Store, TicketTx, Tx};
 use yunqi_bot::validate::{PersonName, Phone, Position, Years};
 
-/// Text JSON escapes (quotes, backslash, a newline where a reply allows one) and text it
-/// keeps as is (CJK, an emoji, an apostrophe).
+/// Text JSON escapes (quotes, backslash) and text it keeps as is (CJK, an apostrophe, an
+/// emoji).
 const ODD: &str = "王\"小明\" \\ O'Neil 🚀";
 
-type Row = (
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
-
-#[tokio::test]
-async fn a_groups_replies_keep_every_field_the_order_and_one_row_per_key() {
-    let Some((url, _dir)) = super::fresh().await else {
-        return;
-    };
-    let store = Db::open(&url).await.unwrap();
-    let later = t0() + Cd::hours(7);
-    let mut first = Outgoing::new(Recipient::direct(console("u0")), Reply::text("earlier"));
-    first.dedupe_key = Some("k0".into());
-    let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(vec![first], t0()).await.unwrap();
-    tx.commit().await.unwrap();
-
-    // Each its own payload: the rows go in whole (`FLUSH_OUTBOX`), not as variants.
-    let msgs: Vec<Outgoing> = (0..30)
-        .map(|i| {
-            let platform = if i % 2 == 0 { Platform::Slack } else { Platform::Telegram };
-            let to = UserRef::new(platform, format!("u{i}\"{}", i % 3));
-            let mut o = Outgoing::new(
-                Recipient::direct(to),
-                Reply::text(format!("第{i}条 {ODD}\nline two")),
-            );
-            o.dedupe_key = (i != 3).then(|| format!("k{}", i % 28));
-            o.not_before = (i % 5 == 0).then_some(later);
-            o.ref_key = (i == 7).then(|| "q:7".to_string());
-            o.expires_at = (i == 9).then_some(later);
-            if i == 11 {
-                o.to.conversation = Some("C\\1".into());
-            }
-            o
-        })
-        .collect();
-    // k0 is in the outbox already; k0 and k1 come again at 28 and 29: none of them lands.
-    let want: Vec<Row> = msgs[1..28]
-        .iter()
-        .map(|m| {
-            (
-                m.to.user.platform.as_str().to_string(),
-                m.to.user.id.clone(),
-                m.to.conversation.clone(),
-                serde_json::to_string(&*m.reply).unwrap(),
-                m.not_before.unwrap_or(t0()).timestamp_millis(),
-                m.dedupe_key.clone(),
-                m.ref_key.clone(),
-                m.expires_at.map(|t| t.timestamp_millis()),
-            )
-        })
-        .collect();
-    let mut tx = store.begin().await.unwrap();
-    tx.outbox_push(msgs, t0()).await.unwrap();
-    tx.commit().await.unwrap();
-    let got: Vec<Row> = sqlx::query_as(
-        "SELECT platform, recipient, conversation, payload, next_attempt_at, dedupe_key, ref_key, expires_at FROM outbox WHERE id > 1 ORDER BY id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
-    assert_eq!(got, want);
-    let created: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT created_at FROM outbox")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(created, [t0().timestamp_millis()]);
+/// Salon 1's registration dialogue, asking for `asking`.
+fn registering(answers: Answers, asking: Field) -> Dialogue {
+    Dialogue::Register {
+        salon: SalonId(1),
+        answers,
+        asking,
+    }
 }
 
 #[tokio::test]
@@ -101,14 +32,11 @@ async fn members_accounts_registrations_and_dialogues_land_as_buffered() {
     let now = h.clock.now_for_tests();
     let odd = UserRef::new(Platform::Slack, "U\"1\\x");
     let plain = console("plain");
-    let asking = Dialogue::Register {
-        salon: SalonId(1),
-        answers: Answers {
-            name: Some(PersonName::parse(ODD).unwrap()),
-            ..Answers::default()
-        },
-        asking: Field::Phone,
+    let named = Answers {
+        name: Some(PersonName::parse(ODD).unwrap()),
+        ..Answers::default()
     };
+    let asking = registering(named, Field::Phone);
 
     // `plain` has a dialogue from before; this transaction drops it.
     let mut tx = h.store.begin().await.unwrap();
@@ -185,11 +113,7 @@ async fn the_prefetch_finds_accounts_dialogues_events_and_the_next_ids() {
     let now = h.clock.now_for_tests();
     let known = UserRef::new(Platform::Slack, "U\"known");
     let fresh = console("fresh");
-    let asking = Dialogue::Register {
-        salon: SalonId(1),
-        answers: Answers::default(),
-        asking: Field::Name,
-    };
+    let asking = registering(Answers::default(), Field::Name);
     let mut tx = h.store.begin().await.unwrap();
     let (m, _) = tx.member_for(&known, Locale::Zh, now).await.unwrap();
     tx.dialogue_put(&known, &asking, now).await.unwrap();

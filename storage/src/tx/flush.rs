@@ -65,6 +65,20 @@ impl Batch {
         self.bind(serde_json::to_string(rows).map_err(backend)?)
     }
 
+    /// `sql` over `rows` as its one JSON parameter; nothing when there are none.
+    pub(crate) async fn rows<T: Serialize>(
+        &mut self,
+        conn: &mut super::Conn,
+        sql: &str,
+        rows: impl IntoIterator<Item = T>,
+    ) -> StoreResult<()> {
+        let rows: Vec<T> = rows.into_iter().collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.bind_json(&rows)?.end(conn, sql).await
+    }
+
     /// The statement whose arguments were just bound (its placeholders in binding order).
     pub(crate) async fn end(&mut self, conn: &mut super::Conn, sql: &str) -> StoreResult<()> {
         if self.one_trip {
@@ -137,56 +151,38 @@ impl SqlTx {
         let conn = &mut self.tx;
         let mut b = Batch::new();
 
-        let members: Vec<_> = w
-            .members
-            .iter()
-            .filter_map(|(id, at)| self.c.members.get(id).map(|m| (m, *at)))
-            .map(|(m, at)| {
-                (
-                    m.id.0,
-                    m.name.as_ref().map(|v| v.as_str()),
-                    m.phone.as_ref().map(|v| v.as_str()),
-                    m.position.as_ref().map(|v| v.as_str()),
-                    m.years.map(|y| y.get() as i64),
-                    m.locale.as_str(),
-                    at,
-                    tags_text(&m.skills),
-                )
-            })
-            .collect();
-        if !members.is_empty() {
-            b.bind_json(&members)?.end(conn, FLUSH_MEMBERS).await?;
-        }
+        let members = w.members.iter().filter_map(|(id, at)| {
+            let m = self.c.members.get(id)?;
+            Some((
+                m.id.0,
+                m.name.as_ref().map(|v| v.as_str()),
+                m.phone.as_ref().map(|v| v.as_str()),
+                m.position.as_ref().map(|v| v.as_str()),
+                m.years.map(|y| y.get() as i64),
+                m.locale.as_str(),
+                at,
+                tags_text(&m.skills),
+            ))
+        });
+        b.rows(conn, FLUSH_MEMBERS, members).await?;
+        let accounts = w.accounts.iter();
+        let accounts = accounts.map(|(u, m, at)| (u.platform.as_str(), u.id.as_str(), m.0, at));
+        b.rows(conn, FLUSH_ACCOUNTS, accounts).await?;
+        let regs = w.new_regs.values().map(|r| {
+            (
+                r.id.0,
+                r.salon.0,
+                r.member.0,
+                r.account.platform.as_str(),
+                r.account.id.as_str(),
+                r.status.as_str(),
+                ms(r.created_at),
+                r.offered_until.map(ms),
+                r.reason.as_deref(),
+            )
+        });
+        b.rows(conn, FLUSH_REGISTRATIONS, regs).await?;
 
-        if !w.accounts.is_empty() {
-            let rows: Vec<_> = w
-                .accounts
-                .iter()
-                .map(|(u, m, at)| (u.platform.as_str(), u.id.as_str(), m.0, at))
-                .collect();
-            b.bind_json(&rows)?.end(conn, FLUSH_ACCOUNTS).await?;
-        }
-
-        if !w.new_regs.is_empty() {
-            let rows: Vec<_> = w
-                .new_regs
-                .values()
-                .map(|r| {
-                    (
-                        r.id.0,
-                        r.salon.0,
-                        r.member.0,
-                        r.account.platform.as_str(),
-                        r.account.id.as_str(),
-                        r.status.as_str(),
-                        ms(r.created_at),
-                        r.offered_until.map(ms),
-                        r.reason.as_deref(),
-                    )
-                })
-                .collect();
-            b.bind_json(&rows)?.end(conn, FLUSH_REGISTRATIONS).await?;
-        }
         // Status changes one by one, in id order: the seat-count trigger (and its CHECK)
         // sees each move. Rare (an organizer's decision), and of varying count: a
         // statement of their own, after what the batch holds.
@@ -204,42 +200,19 @@ impl SqlTx {
             }
         }
 
-        if !w.decisions.is_empty() {
-            let rows: Vec<_> = w
-                .decisions
-                .iter()
-                .map(|d| {
-                    (
-                        d.registration.0,
-                        d.actor.as_str(),
-                        d.action.as_str(),
-                        d.reason.as_deref(),
-                        ms(d.at),
-                    )
-                })
-                .collect();
-            b.bind_json(&rows)?.end(conn, FLUSH_DECISIONS).await?;
-        }
-
+        let decisions = w.decisions.iter().map(|d| {
+            let (actor, reason) = (d.actor.as_str(), d.reason.as_deref());
+            (d.registration.0, actor, d.action.as_str(), reason, ms(d.at))
+        });
+        b.rows(conn, FLUSH_DECISIONS, decisions).await?;
         // After registrations: a ticket refers to one. A duplicate code fails the group,
         // which then runs again event by event with new random codes.
-        if !w.tickets.is_empty() {
-            let rows: Vec<_> = w
-                .tickets
-                .iter()
-                .map(|(reg, code, at)| (reg.0, code, super::tickets::code_hash(code), at))
-                .collect();
-            b.bind_json(&rows)?.end(conn, FLUSH_TICKETS).await?;
-        }
-
-        if !w.seen.is_empty() {
-            let rows: Vec<_> = w
-                .seen
-                .iter()
-                .map(|(p, id, at)| (p.as_str(), id, at))
-                .collect();
-            b.bind_json(&rows)?.end(conn, FLUSH_SEEN).await?;
-        }
+        let tickets = w.tickets.iter();
+        let tickets =
+            tickets.map(|(reg, code, at)| (reg.0, code, super::tickets::code_hash(code), at));
+        b.rows(conn, FLUSH_TICKETS, tickets).await?;
+        let seen = w.seen.iter().map(|(p, id, at)| (p.as_str(), id, at));
+        b.rows(conn, FLUSH_SEEN, seen).await?;
 
         let mut saved = Vec::new();
         let mut gone = Vec::new();
@@ -249,12 +222,8 @@ impl SqlTx {
                 None => gone.push((u.platform.as_str(), u.id.as_str())),
             }
         }
-        if !saved.is_empty() {
-            b.bind_json(&saved)?.end(conn, FLUSH_DIALOGUES).await?;
-        }
-        if !gone.is_empty() {
-            b.bind_json(&gone)?.end(conn, FLUSH_DIALOGUES_GONE).await?;
-        }
+        b.rows(conn, FLUSH_DIALOGUES, saved).await?;
+        b.rows(conn, FLUSH_DIALOGUES_GONE, gone).await?;
 
         if let Some(at) = w.outbox_at {
             super::super::outbox::push(conn, &mut b, &w.outbox, at).await?;
