@@ -108,8 +108,9 @@ impl Batch {
         Ok(())
     }
 
-    /// Each query's rows, in the order they were written (for statements that are not
-    /// queries, an empty set each).
+    /// Each query's rows, in the order they were written. For a batch of queries only
+    /// (`query`): on SQLite every statement's end closes a set, on PostgreSQL only a
+    /// query makes one.
     pub(crate) async fn fetch(mut self, conn: &mut super::Conn) -> StoreResult<Vec<Vec<DbRow>>> {
         if self.sql.is_empty() {
             return Ok(self.fetched);

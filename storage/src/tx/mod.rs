@@ -385,20 +385,21 @@ struct Prefetch {
     events: String,
 }
 
-static PREFETCH: LazyLock<Prefetch> = LazyLock::new(|| {
-    Prefetch {
+static PREFETCH: LazyLock<Prefetch> = LazyLock::new(|| Prefetch {
     accounts: format!(
-        "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id WHERE (a.platform, a.user_id) IN ({JSON_PAIRS})",
+        "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id \
+         WHERE (a.platform, a.user_id) IN ({JSON_PAIRS})",
         MemberRow::COLS,
         AccountMemberRow::COLS
     ),
     dialogues: format!(
-        "SELECT platform, user_id, state FROM dialogues WHERE (platform, user_id) IN ({JSON_PAIRS})"
+        "SELECT platform, user_id, state FROM dialogues \
+         WHERE (platform, user_id) IN ({JSON_PAIRS})"
     ),
     events: format!(
-        "SELECT platform, event_id FROM inbound_events WHERE (platform, event_id) IN ({JSON_PAIRS})"
+        "SELECT platform, event_id FROM inbound_events \
+         WHERE (platform, event_id) IN ({JSON_PAIRS})"
     ),
-}
 });
 
 impl Drop for SqlTx {
