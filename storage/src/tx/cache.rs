@@ -32,7 +32,7 @@ pub struct Cache {
     pub w: Writes,
 }
 
-/// Writes not yet sent to SQLite; `flush` sends them in a few multi-row statements.
+/// Writes not yet sent to the database; `flush` sends each table's as one statement.
 #[derive(Default)]
 pub struct Writes {
     pub seen: Vec<(Platform, String, i64)>,

@@ -339,6 +339,13 @@ impl SqlTx {
             }
         }
         let fetched = b.fetch(conn).await?;
+        // A set short would read as "not found" for every user after it.
+        if fetched.len() != sets.len() {
+            return Err(crate::error::backend_in(
+                "prefetch",
+                format!("{} result sets for {} queries", fetched.len(), sets.len()),
+            ));
+        }
         for u in users {
             self.c.accounts.insert((*u).clone(), None);
             self.c.dialogues.entry((*u).clone()).or_insert(None);
