@@ -157,6 +157,5 @@ pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<
         quick_check(&pool, &file).await?;
     }
     owner_only(&file, false)?;
-    crate::checkpoint::spawn(pool.clone(), file);
     Ok(pool)
 }

@@ -187,6 +187,16 @@ fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> 
         .map_err(|e| crate::error::backend_in("starting the WAL sync thread", e))
 }
 
+/// Checkpoints off the writer's path, on a database file (`checkpoint.rs`); the gate lets
+/// them pause this store's writer for the last few frames so the WAL can start over.
+fn background(pool: &SqlitePool, gate: &crate::gate::WriteGate) {
+    let options = pool.connect_options();
+    let file = options.get_filename();
+    if !file.to_string_lossy().contains(":memory:") {
+        crate::checkpoint::spawn(pool.clone(), file.to_path_buf(), gate.clone());
+    }
+}
+
 /// After a clean close: lets the next open skip the damage check (`open_check.rs`).
 async fn closed(pool: &SqlitePool) {
     crate::open_check::stamp_clean_close(pool).await;

@@ -25,10 +25,12 @@ impl SqlStore {
     /// Opens the database at `url` and applies migrations (the backend's own set).
     pub async fn open(url: &str) -> StoreResult<SqlStore> {
         let pool = connect(url).await?;
+        let gate = WriteGate::new(GATED);
+        super::background(&pool, &gate);
         let store = SqlStore {
             kept: Kept::new(&pool, wal_sync(&pool)?),
             pool,
-            gate: WriteGate::new(GATED),
+            gate,
         };
         store.migrate().await?;
         Ok(store)
@@ -36,9 +38,11 @@ impl SqlStore {
 
     #[allow(dead_code)] // only SQLite's `open_limited` opens its own pool
     pub(crate) fn from_pool(pool: Pool<Db>) -> SqlStore {
+        let gate = WriteGate::new(GATED);
+        super::background(&pool, &gate);
         SqlStore {
             pool,
-            gate: WriteGate::new(GATED),
+            gate,
             // Its pool applies a page limit on each acquire (the full-disk tests).
             kept: Kept::off(),
         }

@@ -160,6 +160,9 @@ fn wal_sync(_pool: &PgPool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
     Ok(None)
 }
 
+/// PostgreSQL checkpoints by itself.
+fn background(_pool: &PgPool, _gate: &crate::gate::WriteGate) {}
+
 /// Nothing to leave behind: PostgreSQL has no open-time check to skip.
 async fn closed(_pool: &PgPool) {}
 
