@@ -49,7 +49,7 @@ async fn passive(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
 /// committed meanwhile, so SQLite never finds the whole WAL copied, which is when its next
 /// writer starts it again from the beginning. The file then grew without end (≈ 100 MB a
 /// second under `yunqi-load`), and each append to new blocks cost ext4 block allocation and
-/// zeroing on the writer's thread. Starting over holds the writer (`restart`): 3–16 ms
+/// zeroing on the writer's thread. Starting over holds the writer (`restart`): 2–16 ms
 /// at 64 MiB, which came every second under `yunqi-load` and raised its p99; 28 ms at
 /// 256 MiB, every few seconds. Tests use a small WAL.
 const RESTART_FRAMES: i64 = if cfg!(test) { 64 } else { 65_536 };
