@@ -35,13 +35,13 @@ fn busy(e: &sqlx::Error) -> bool {
         .is_some_and(|c| c == crate::error::SQLITE_BUSY)
 }
 
-/// `PRAGMA wal_checkpoint(PASSIVE)`: the WAL's frames and how many of them are now in
-/// the database file.
-async fn passive(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
-    let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-        .fetch_one(pool)
-        .await?;
-    Ok((log, done))
+/// `PRAGMA wal_checkpoint(PASSIVE)`: the frames the WAL held when it began.
+async fn passive<'e>(db: impl sqlx::SqliteExecutor<'e>) -> Result<i64, sqlx::Error> {
+    let (_busy, frames, _copied): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(db)
+            .await?;
+    Ok(frames)
 }
 
 /// A WAL holding this many frames (256 MiB of 4 KiB pages) is started over. A PASSIVE
@@ -71,12 +71,10 @@ pub(crate) fn spawn(pool: SqlitePool, db: PathBuf, gate: WriteGate) {
             if now.is_none() || now == done {
                 continue;
             }
-            let mut result = passive(&pool).await;
-            if let Ok((frames, _)) = &result {
-                if *frames >= RESTART_FRAMES {
-                    result = restart(&pool, &gate, *frames).await;
-                }
-            }
+            let result = match passive(&pool).await {
+                Ok(frames) if frames >= RESTART_FRAMES => restart(&pool, &gate, frames).await,
+                other => other.map(drop),
+            };
             match result {
                 Ok(_) => done = now,
                 Err(_) if pool.is_closed() => break,
@@ -89,20 +87,19 @@ pub(crate) fn spawn(pool: SqlitePool, db: PathBuf, gate: WriteGate) {
 }
 
 /// Copies what was committed during the last pass without holding anyone, then the last
-/// few commits' frames with this store's writers held at the gate (a few milliseconds: a
-/// short copy and the database file's sync). Then the whole WAL is in the database file
-/// and the writer's next commit starts it over. Readers still on old frames (another
-/// process's) make SQLite keep appending; the next pass tries again.
-async fn restart(
-    pool: &SqlitePool,
-    gate: &WriteGate,
-    frames: i64,
-) -> Result<(i64, i64), sqlx::Error> {
-    passive(pool).await?;
+/// commits' frames with this store's writers held at the gate (a copy and the database
+/// file's sync: what came in during the first copy, so it grows with the WAL). Then the
+/// whole WAL is in the database file and the writer's next commit starts it over.
+/// Readers still on old frames (another process's) make SQLite keep appending; the next
+/// pass tries again. The connection is taken before the gate, so the writer never waits
+/// for the pool.
+async fn restart(pool: &SqlitePool, gate: &WriteGate, frames: i64) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    passive(&mut *conn).await?;
     let start = std::time::Instant::now();
     let pass = gate.enter().await;
     let entered = start.elapsed();
-    let result = passive(pool).await;
+    let result = passive(&mut *conn).await;
     drop(pass);
     tracing::debug!(
         frames,
@@ -110,7 +107,7 @@ async fn restart(
         held_us = (start.elapsed() - entered).as_micros() as u64,
         "WAL copied whole with the writer held: it starts over"
     );
-    result
+    result.map(drop)
 }
 
 #[cfg(test)]

@@ -174,15 +174,19 @@ async fn connect(url: &str) -> StoreResult<SqlitePool> {
     crate::pool::connect(url, None).await
 }
 
-/// The writer's commits sync off its path (`wal_sync.rs`) on a database file; not in
-/// memory, where nothing syncs.
-fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
+/// The database file, or `None` in memory (where nothing syncs or checkpoints).
+fn db_file(pool: &SqlitePool) -> Option<std::path::PathBuf> {
     let options = pool.connect_options();
     let file = options.get_filename();
-    if file.to_string_lossy().contains(":memory:") {
+    (!file.to_string_lossy().contains(":memory:")).then(|| file.to_path_buf())
+}
+
+/// The writer's commits sync off its path (`wal_sync.rs`) on a database file.
+fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> {
+    let Some(file) = db_file(pool) else {
         return Ok(None);
-    }
-    crate::wal_sync::WalSync::start(file)
+    };
+    crate::wal_sync::WalSync::start(&file)
         .map(Some)
         .map_err(|e| crate::error::backend_in("starting the WAL sync thread", e))
 }
@@ -190,10 +194,8 @@ fn wal_sync(pool: &SqlitePool) -> StoreResult<Option<crate::wal_sync::WalSync>> 
 /// Checkpoints off the writer's path, on a database file (`checkpoint.rs`); the gate lets
 /// them pause this store's writer for the last few frames so the WAL can start over.
 fn background(pool: &SqlitePool, gate: &crate::gate::WriteGate) {
-    let options = pool.connect_options();
-    let file = options.get_filename();
-    if !file.to_string_lossy().contains(":memory:") {
-        crate::checkpoint::spawn(pool.clone(), file.to_path_buf(), gate.clone());
+    if let Some(file) = db_file(pool) {
+        crate::checkpoint::spawn(pool.clone(), file, gate.clone());
     }
 }
 
