@@ -1,5 +1,6 @@
-//! Personal salon tickets: a random 8-character code from an alphabet without look-alikes,
-//! shown as `K7Q2-M9XD`, and its QR code as a PNG.
+//! Personal salon tickets: an 8-character code from an alphabet without look-alikes (two
+//! characters for the registration's block, six random), shown as `K7Q2-M9XD`, and its QR
+//! code as a PNG.
 
 use rand::Rng;
 
@@ -7,13 +8,25 @@ use rand::Rng;
 pub const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 pub const LEN: usize = 8;
 
-/// A new code (31^8 ≈ 8.5·10^11 codes) from the thread's CSPRNG (ChaCha, seeded and
-/// reseeded from the OS): `OsRng` made one `getrandom` call per character, on the writer.
-pub fn generate() -> String {
+/// Registrations whose codes share their first two characters.
+const BLOCK: u64 = 256;
+
+/// A new code for registration `seq`. The first two characters name the block of 256
+/// registrations it falls in (31² = 961 blocks, then round again); the other six come from
+/// the thread's CSPRNG (ChaCha, seeded and reseeded from the OS): 31^6 ≈ 8.9·10^8 codes a
+/// block, where only an organizer may try one, 5 wrong tries per 10 minutes. Like a
+/// UUIDv7's time prefix, the block keeps the codes one write group issues next to each
+/// other in the `tickets.code` index: eight random characters put every new ticket on
+/// its own index page, which was the largest share of a group's WAL frames.
+pub fn generate(seq: u64) -> String {
+    let block = (seq / BLOCK) % (ALPHABET.len() * ALPHABET.len()) as u64;
+    let n = ALPHABET.len() as u64;
+    let mut code = String::with_capacity(LEN);
+    code.push(char::from(ALPHABET[(block / n) as usize]));
+    code.push(char::from(ALPHABET[(block % n) as usize]));
     let mut rng = rand::thread_rng();
-    (0..LEN)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect()
+    code.extend((2..LEN).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])));
+    code
 }
 
 /// The code in `input` with separators and case ignored; `None` if it is not ticket-shaped.
@@ -92,22 +105,36 @@ mod tests {
 
     #[test]
     fn codes_are_eight_characters_of_the_alphabet_and_differ() {
-        let a = generate();
+        let a = generate(7);
         assert_eq!(a.len(), LEN);
         assert_eq!(normalize(&a).as_deref(), Some(a.as_str()));
-        let many: std::collections::HashSet<String> = (0..1000).map(|_| generate()).collect();
+        let many: std::collections::HashSet<String> = (0..1000).map(|_| generate(7)).collect();
         assert_eq!(many.len(), 1000);
     }
 
     #[test]
-    fn every_character_of_the_alphabet_is_drawn_in_every_position() {
-        let codes: Vec<String> = (0..4000).map(|_| generate()).collect();
-        for pos in 0..LEN {
+    fn every_character_of_the_alphabet_is_drawn_in_every_random_position() {
+        let codes: Vec<String> = (0..4000).map(|_| generate(12_345)).collect();
+        for pos in 2..LEN {
             let seen: std::collections::HashSet<u8> =
                 codes.iter().map(|c| c.as_bytes()[pos]).collect();
             // 4,000 draws of 31 symbols: a missing one has odds below 10^-50.
             assert_eq!(seen.len(), ALPHABET.len(), "position {pos}");
         }
+    }
+
+    #[test]
+    fn a_block_of_registrations_shares_its_first_two_characters() {
+        let prefix = |seq: u64| generate(seq)[..2].to_string();
+        assert_eq!(prefix(0), "22");
+        assert_eq!(prefix(255), "22");
+        assert_eq!(prefix(256), "23");
+        assert_eq!(prefix(256 * 31), "32");
+        // 961 blocks, then round again.
+        assert_eq!(prefix(256 * 961), "22");
+        let blocks: std::collections::HashSet<String> =
+            (0..961u64).map(|b| prefix(b * 256)).collect();
+        assert_eq!(blocks.len(), 961);
     }
 
     #[test]

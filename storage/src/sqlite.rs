@@ -44,9 +44,8 @@ pub(crate) const FLUSH_REGISTRATIONS: &str = "INSERT INTO registrations (id, sal
 pub(crate) const FLUSH_DECISIONS: &str =
     "INSERT INTO decisions (registration_id, actor, action, reason, at)
      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)";
-pub(crate) const FLUSH_TICKETS: &str =
-    "INSERT INTO tickets (registration_id, code, code_hash, issued_at)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)";
+pub(crate) const FLUSH_TICKETS: &str = "INSERT INTO tickets (registration_id, code, issued_at)
+     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)";
 pub(crate) const FLUSH_SEEN: &str = "INSERT INTO inbound_events (platform, event_id, at)
      SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING";
 pub(crate) const FLUSH_DIALOGUES: &str = "INSERT INTO dialogues (platform, user_id, state, updated_at)

@@ -112,3 +112,70 @@ async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
     assert_eq!(applied, all);
     store.close().await;
 }
+
+#[tokio::test]
+async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it() {
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let dir = tempfile::tempdir().unwrap();
+    // Every migration before the one that indexes the code itself.
+    let before = dir.path().join("migrations");
+    std::fs::create_dir(&before).unwrap();
+    for f in std::fs::read_dir(&all).unwrap() {
+        let f = f.unwrap();
+        let name = f.file_name().into_string().unwrap();
+        if name.as_str() < "20261205100000" {
+            std::fs::copy(f.path(), before.join(&name)).unwrap();
+        }
+    }
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(before.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO members (id, created_at) VALUES (1, 0), (2, 0);
+             INSERT INTO salons (id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en,
+                 starts_at, ends_at, timezone, capacity)
+                 VALUES (1, 't', 't', 'v', 'v', '', '', 0, 1, 'Asia/Shanghai', 20);
+             INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at)
+                 VALUES (1, 1, 1, 'console', 'a', 'approved', 0), (2, 1, 2, 'console', 'b', 'approved', 0);
+             INSERT INTO tickets (registration_id, code, code_hash, issued_at)
+                 VALUES (1, 'K7Q2M9XD', 'h1', 5), (2, 'ZZ23AB45', 'h2', 6);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let rows: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT registration_id, code, issued_at FROM tickets ORDER BY 1")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, [(1, "K7Q2M9XD".into(), 5), (2, "ZZ23AB45".into(), 6)]);
+    // Found through the unique index on the code, which refuses a second ticket with it.
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT registration_id FROM tickets WHERE code = 'ZZ23AB45'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        plan.iter()
+            .any(|p| p.3.contains("INDEX") && p.3.contains("(code=?)")),
+        "{plan:?}"
+    );
+    let again = sqlx::query(
+        "INSERT INTO tickets (registration_id, code, issued_at) VALUES (3, 'K7Q2M9XD', 7)",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(again.is_err(), "a duplicate code was stored");
+    store.close().await;
+}

@@ -20,7 +20,7 @@ pub(crate) async fn ensure_ticket<T: Tx>(
     if let Some(code) = tx.ticket_of(reg.id).await? {
         return Ok(code);
     }
-    let code = ticket::generate();
+    let code = ticket::generate(reg.id.0.unsigned_abs());
     tx.ticket_issue(reg.id, &code, now).await?;
     Ok(code)
 }

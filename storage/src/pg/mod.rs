@@ -48,9 +48,8 @@ pub(crate) const FLUSH_DECISIONS: &str =
     "INSERT INTO decisions (registration_id, actor, action, reason, at)
      SELECT CAST(v->>0 AS BIGINT), v->>1, v->>2, v->>3, CAST(v->>4 AS BIGINT)
      FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
-pub(crate) const FLUSH_TICKETS: &str =
-    "INSERT INTO tickets (registration_id, code, code_hash, issued_at)
-     SELECT CAST(v->>0 AS BIGINT), v->>1, v->>2, CAST(v->>3 AS BIGINT)
+pub(crate) const FLUSH_TICKETS: &str = "INSERT INTO tickets (registration_id, code, issued_at)
+     SELECT CAST(v->>0 AS BIGINT), v->>1, CAST(v->>2 AS BIGINT)
      FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n) ORDER BY n";
 pub(crate) const FLUSH_SEEN: &str = "INSERT INTO inbound_events (platform, event_id, at)
      SELECT v->>0, v->>1, CAST(v->>2 AS BIGINT)

@@ -208,9 +208,7 @@ impl SqlTx {
         b.rows(conn, FLUSH_DECISIONS, decisions).await?;
         // After registrations: a ticket refers to one. A duplicate code fails the group,
         // which then runs again event by event with new random codes.
-        let tickets = w.tickets.iter();
-        let tickets =
-            tickets.map(|(reg, code, at)| (reg.0, code, super::tickets::code_hash(code), at));
+        let tickets = w.tickets.iter().map(|(reg, code, at)| (reg.0, code, at));
         b.rows(conn, FLUSH_TICKETS, tickets).await?;
         let seen = w.seen.iter().map(|(p, id, at)| (p.as_str(), id, at));
         b.rows(conn, FLUSH_SEEN, seen).await?;

@@ -8,11 +8,6 @@ use yunqi_bot::ids::RegistrationId;
 use yunqi_bot::model::{RegistrationRow, Salon};
 use yunqi_bot::ports::{CheckinMethod, CheckinRecord, StoreResult, TicketTx};
 
-/// What the database keeps to find a ticket: SHA-256 of the normalized code.
-pub(crate) fn code_hash(code: &str) -> String {
-    crate::shapes::web::hash(code)
-}
-
 impl TicketTx for SqlTx {
     async fn ticket_of(&mut self, reg: RegistrationId) -> StoreResult<Option<String>> {
         if let Some(t) = self.c.tickets.get(&reg) {
@@ -47,12 +42,12 @@ impl TicketTx for SqlTx {
         self.flush().await?;
         let sql = format!(
             "SELECT {}, {} FROM tickets t JOIN registrations r ON r.id = t.registration_id
-             JOIN members m ON m.id = r.member_id WHERE t.code_hash = $1",
+             JOIN members m ON m.id = r.member_id WHERE t.code = $1",
             RegRow::COLS,
             MemberRow::COLS
         );
         let row: Option<RegMemberRow> = sqlx::query_as(&sql)
-            .bind(code_hash(code))
+            .bind(code)
             .fetch_optional(&mut *self.tx)
             .await
             .map_err(db_err)?;
