@@ -78,7 +78,8 @@ impl<S: Store> Clone for Core<S> {
 }
 
 impl<S: Store> Core<S> {
-    /// Starts the writer task. It ends when every `Core` handle is dropped.
+    /// Starts the writer (a thread of its own) and the answerer task. The returned task ends
+    /// when every `Core` handle is dropped and the last answers are out.
     pub fn start(
         store: Arc<S>,
         engine: Engine,
@@ -100,11 +101,33 @@ impl<S: Store> Core<S> {
             health: health.clone(),
             answers,
         };
+        let answerer = tokio::spawn(answering.run(groups));
+        // The writer runs on a thread of its own, in a current-thread runtime: each of a
+        // group's round trips to SQLite's worker thread wakes it directly, instead of
+        // queueing it behind the HTTP tasks on tokio's workers (ARCHITECTURE.md, "Where
+        // the time goes").
+        let (ended_tx, ended) = oneshot::channel();
+        std::thread::Builder::new()
+            .name("yunqi-writer".into())
+            .spawn(move || {
+                let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("the writer's runtime")
+                        .block_on(writer.run(rx))
+                }));
+                let _ = ended_tx.send(ran);
+            })
+            .expect("the writer's thread");
         let handle = tokio::spawn(async move {
-            let answerer = tokio::spawn(answering.run(groups));
-            writer.run(rx).await;
+            let ended = ended.await;
             // The writer is gone, so is the channel's sender: the last answers go out.
             let _ = answerer.await;
+            // A panic outside an event's handling ends this task as it ended the writer.
+            if let Ok(Err(panic)) = ended {
+                std::panic::resume_unwind(panic);
+            }
         });
         (
             Core {
