@@ -189,8 +189,8 @@ type Variant<'a> = (
 /// many messages (one `Arc`) is serialized once.
 fn payloads(msgs: &[Outgoing]) -> StoreResult<(Vec<String>, Vec<usize>)> {
     let mut payloads: Vec<String> = Vec::new();
-    let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut by_ptr: HashMap<*const Reply, usize> = HashMap::new();
+    let mut by_text: foldhash::HashMap<String, usize> = Default::default();
+    let mut by_ptr: foldhash::HashMap<*const Reply, usize> = Default::default();
     let mut of = Vec::with_capacity(msgs.len());
     for m in msgs {
         let ptr = std::sync::Arc::as_ptr(&m.reply);

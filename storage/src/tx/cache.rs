@@ -2,7 +2,8 @@
 //! transaction is `BEGIN IMMEDIATE`: nobody else writes the file until it ends.
 
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 use yunqi_bot::dialogue::Dialogue;
 use yunqi_bot::ids::{MemberId, Platform, RegistrationId, SalonId, UserRef};
 use yunqi_bot::message::Outgoing;
