@@ -73,6 +73,19 @@ const BEFORE_THE_MOVE: &[(&str, &str)] = &[
     ("20261202150000_read_indexes.sql", "874c1fc9b84142d46fdd2346fbc4777199c2bbead30dc6d6441dcca4d584f4894ccebe3227f59e9902cbf4155d58dd2d"),
 ];
 
+/// A new database at `path` with the migrations in `dir` applied, as an older yunqi left it.
+async fn migrated(path: &std::path::Path, dir: &std::path::Path) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(dir)
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
 #[tokio::test]
 async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
     use sha2::{Digest, Sha384};
@@ -91,17 +104,7 @@ async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
         std::fs::write(old.join(name), sql).unwrap();
     }
     let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(old.as_path())
-            .await
-            .unwrap()
-            .run(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    }
+    migrated(&path, &old).await.close().await;
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
     let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
         .fetch_one(store.pool())
@@ -128,15 +131,8 @@ async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it()
         }
     }
     let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
     {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(before.as_path())
-            .await
-            .unwrap()
-            .run(&pool)
-            .await
-            .unwrap();
+        let pool = migrated(&path, &before).await;
         sqlx::raw_sql(
             "INSERT INTO members (id, created_at) VALUES (1, 0), (2, 0);
              INSERT INTO salons (id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en,
