@@ -76,6 +76,11 @@ struct Args {
     /// many transactions as the server's writer used, and yunqi / that floor.
     #[arg(long)]
     floor: bool,
+    /// Write each answered request's start (ms after the load began) and latency (ms) to
+    /// this file, a line each, after a first line with the load's start as Unix time: to
+    /// see when the slow ones came, against the server's log (`--keep`).
+    #[arg(long)]
+    latencies: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
@@ -88,6 +93,10 @@ fn main() -> Result<()> {
         args.replicas >= 1 && (args.replicas == 1 || args.pg.is_some()),
         "--replicas above 1 needs --pg (one serve per SQLite file)"
     );
+    if let Some(path) = &args.latencies {
+        // Before the servers start: a path that cannot be written fails now, not after.
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    }
     // One thread for the client: the two cores are for the server.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -356,11 +365,18 @@ async fn wait_healthy(port: u16, child: &mut Child) -> Result<()> {
 #[derive(Default)]
 struct Tally {
     latencies_ms: Vec<f64>,
+    /// Each answered request's start after the load began, and its latency, in ms.
+    timeline: Vec<(f64, f64)>,
     errors: usize,
     first_error: Option<String>,
 }
 
-async fn fire(port: u16, reqs: Rc<Vec<Vec<u8>>>, next: Rc<std::cell::Cell<usize>>) -> Tally {
+async fn fire(
+    port: u16,
+    reqs: Rc<Vec<Vec<u8>>>,
+    next: Rc<std::cell::Cell<usize>>,
+    epoch: Instant,
+) -> Tally {
     let mut t = Tally::default();
     let mut conn = None;
     loop {
@@ -392,7 +408,11 @@ async fn fire(port: u16, reqs: Rc<Vec<Vec<u8>>>, next: Rc<std::cell::Cell<usize>
             }
         };
         match problem {
-            None => t.latencies_ms.push(elapsed),
+            None => {
+                t.latencies_ms.push(elapsed);
+                let at = (started - epoch).as_secs_f64() * 1000.0;
+                t.timeline.push((at, elapsed));
+            }
             Some(p) => {
                 t.errors += 1;
                 t.first_error.get_or_insert(p);
@@ -602,6 +622,9 @@ struct Report {
 async fn drive(args: &Args, ports: &[u16], children: &mut [Child]) -> Result<Report> {
     let idle_kib = children.iter().filter_map(|c| vm_hwm_kib(c.id())).max();
     let l = load(ports, requests(args.requests, ports[0]), args.concurrency).await?;
+    if let Some(path) = &args.latencies {
+        write_timeline(path, &l).with_context(|| format!("writing {}", path.display()))?;
+    }
     let pid = children
         .iter()
         .max_by_key(|c| vm_hwm_kib(c.id()).unwrap_or(0))
@@ -627,6 +650,23 @@ async fn drive(args: &Args, ports: &[u16], children: &mut [Child]) -> Result<Rep
     })
 }
 
+/// `--latencies`: the load's start, then `start_ms latency_ms` per answered request.
+fn write_timeline(path: &Path, l: &Load) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let began = l.began.duration_since(std::time::UNIX_EPOCH)?;
+    writeln!(
+        out,
+        "# load began at {:.6} (Unix time)",
+        began.as_secs_f64()
+    )?;
+    for (at, ms) in &l.timeline {
+        writeln!(out, "{at:.3} {ms:.3}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// A server's write transactions so far, from its `/metrics`.
 async fn write_groups(port: u16) -> Result<u64> {
     let mut c = Conn::open(port).await?;
@@ -647,6 +687,10 @@ struct Load {
     errors: usize,
     first_error: Option<String>,
     elapsed: Duration,
+    /// When it began, and each answered request's start (ms after that) and latency,
+    /// in start order.
+    began: std::time::SystemTime,
+    timeline: Vec<(f64, f64)>,
 }
 
 /// Must run inside a `LocalSet`. Connection `k` goes to `ports[k % ports.len()]`.
@@ -654,27 +698,33 @@ async fn load(ports: &[u16], reqs: Vec<Vec<u8>>, concurrency: usize) -> Result<L
     let n = reqs.len();
     let reqs = Rc::new(reqs);
     let next = Rc::new(std::cell::Cell::new(0));
+    let began = std::time::SystemTime::now();
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|k| {
             let port = ports[k % ports.len()];
-            tokio::task::spawn_local(fire(port, reqs.clone(), next.clone()))
+            tokio::task::spawn_local(fire(port, reqs.clone(), next.clone(), started))
         })
         .collect();
     let mut lat = Vec::with_capacity(n);
+    let mut timeline = Vec::with_capacity(n);
     let (mut errors, mut first_error) = (0, None);
     for w in workers {
         let t = w.await?;
         lat.extend(t.latencies_ms);
+        timeline.extend(t.timeline);
         errors += t.errors;
         first_error = first_error.or(t.first_error);
     }
     let elapsed = started.elapsed();
     lat.sort_by(f64::total_cmp);
+    timeline.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok(Load {
         lat,
         errors,
         first_error,
         elapsed,
+        began,
+        timeline,
     })
 }
