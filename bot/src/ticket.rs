@@ -19,8 +19,8 @@ const BLOCK: u64 = 256;
 /// other in the `tickets.code` index: eight random characters put every new ticket on
 /// its own index page, which was the largest share of a group's WAL frames.
 pub fn generate(seq: u64) -> String {
-    let block = (seq / BLOCK) % (ALPHABET.len() * ALPHABET.len()) as u64;
     let n = ALPHABET.len() as u64;
+    let block = (seq / BLOCK) % (n * n);
     let mut code = String::with_capacity(LEN);
     code.push(char::from(ALPHABET[(block / n) as usize]));
     code.push(char::from(ALPHABET[(block % n) as usize]));

@@ -364,7 +364,6 @@ async fn wait_healthy(port: u16, child: &mut Child) -> Result<()> {
 
 #[derive(Default)]
 struct Tally {
-    latencies_ms: Vec<f64>,
     /// Each answered request's start after the load began, and its latency, in ms.
     timeline: Vec<(f64, f64)>,
     errors: usize,
@@ -409,7 +408,6 @@ async fn fire(
         };
         match problem {
             None => {
-                t.latencies_ms.push(elapsed);
                 let at = (started - epoch).as_secs_f64() * 1000.0;
                 t.timeline.push((at, elapsed));
             }
@@ -706,17 +704,16 @@ async fn load(ports: &[u16], reqs: Vec<Vec<u8>>, concurrency: usize) -> Result<L
             tokio::task::spawn_local(fire(port, reqs.clone(), next.clone(), started))
         })
         .collect();
-    let mut lat = Vec::with_capacity(n);
     let mut timeline = Vec::with_capacity(n);
     let (mut errors, mut first_error) = (0, None);
     for w in workers {
         let t = w.await?;
-        lat.extend(t.latencies_ms);
         timeline.extend(t.timeline);
         errors += t.errors;
         first_error = first_error.or(t.first_error);
     }
     let elapsed = started.elapsed();
+    let mut lat: Vec<f64> = timeline.iter().map(|(_, ms)| *ms).collect();
     lat.sort_by(f64::total_cmp);
     timeline.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok(Load {

@@ -74,12 +74,10 @@ pub(crate) fn spawn(pool: SqlitePool, db: PathBuf, gate: WriteGate) {
             let start = std::time::Instant::now();
             let result = match passive(&pool).await {
                 Ok(frames) if frames >= RESTART_FRAMES => restart(&pool, &gate, frames).await,
-                Ok(frames) => {
+                other => other.map(|frames| {
                     let took_us = start.elapsed().as_micros() as u64;
                     tracing::debug!(frames, took_us, "WAL checkpoint");
-                    Ok(())
-                }
-                Err(e) => Err(e),
+                }),
             };
             match result {
                 Ok(_) => done = now,
