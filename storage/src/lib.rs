@@ -20,6 +20,7 @@ mod pool;
 mod rows;
 mod shapes;
 mod sqlite;
+mod sqlite_rows;
 mod trim;
 mod url;
 mod wal_sync;

@@ -15,7 +15,7 @@ use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreRe
 /// row only `[recipient, dedupe_key, variant]`, the fields a fan-out shares (platform,
 /// conversation, payload, times, ref_key) once per variant, each distinct payload
 /// serialized once. Mostly distinct payloads (a group of registrations) go in whole, one
-/// JSON row per message, in the flush's batch (`FLUSH_OUTBOX`): there the variants' join
+/// row per message, in the flush's batch (`FLUSH_OUTBOX`): there the variants' join
 /// would only add work. A fan-out's notices, `STAGE_FROM` or more, are staged instead.
 pub(crate) async fn push(
     tx: &mut super::tx::Conn,
@@ -239,7 +239,7 @@ async fn push_rows(
         })
         .collect();
     b.bind(now)?
-        .bind_json(&rows)?
+        .bind_rows(&rows)?
         .end(tx, super::FLUSH_OUTBOX)
         .await
 }

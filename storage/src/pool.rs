@@ -83,6 +83,7 @@ fn owner_only(file: &Path, create: bool) -> StoreResult<()> {
 }
 
 pub(crate) async fn connect(url: &str, limit: Option<PageLimit>) -> StoreResult<SqlitePool> {
+    crate::sqlite_rows::register();
     let (url, memory) = normalize(url);
     let file = file_of(&url, memory);
     if let Some(file) = &file {

@@ -21,44 +21,44 @@ pub(crate) const GATED: bool = true;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// A JSON array of `[a, b]` pairs as rows of two columns (the prefetch's `IN`).
-pub(crate) const JSON_PAIRS: &str = "SELECT value ->> 0, value ->> 1 FROM json_each(?)";
+/// `[a, b]` pairs as rows of two columns (the prefetch's `IN`), bound as `rows_arg`.
+pub(crate) const PAIRS: &str = "SELECT c0, c1 FROM rows_of(?)";
 
-/// The flush's statements (`tx/flush.rs`): each table's buffered rows as one JSON array
-/// of arrays, bound to the statement's one `?` (the outbox's: two). One text per table
-/// whatever the row count, so the flush's statements go in one round trip to SQLite's
-/// worker thread as one text, and that text takes one entry in the statement cache per
-/// set of tables a group writes. (`WHERE true`: SQLite reads the `ON` of an upsert after
+/// The flush's statements (`tx/flush.rs`): each table's buffered rows packed as one BLOB
+/// (`rows_arg`, read by `rows_of`: `sqlite_rows.rs`), bound to the statement's one `?`
+/// (the outbox's: two). One text per table whatever the row count, so the flush's
+/// statements go in one round trip to SQLite's worker thread as one text, and that text
+/// takes one entry in the statement cache per set of tables a group writes. (`WHERE true`: SQLite reads the `ON` of an upsert after
 /// a bare `FROM` as a join's.)
 pub(crate) const FLUSH_MEMBERS: &str = "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
-     FROM json_each(?) WHERE true
+     SELECT c0, c1, c2, c3, c4, c5, c6, c7
+     FROM rows_of(?) WHERE true
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone, position = excluded.position,
        years = excluded.years, locale = excluded.locale, skills = excluded.skills";
 pub(crate) const FLUSH_ACCOUNTS: &str =
     "INSERT INTO accounts (platform, user_id, member_id, created_at)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)";
+     SELECT c0, c1, c2, c3 FROM rows_of(?)";
 pub(crate) const FLUSH_REGISTRATIONS: &str = "INSERT INTO registrations (id, salon_id, member_id, platform, user_id, status, created_at, offered_until, reason)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8
-     FROM json_each(?)";
+     SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8
+     FROM rows_of(?)";
 pub(crate) const FLUSH_DECISIONS: &str =
     "INSERT INTO decisions (registration_id, actor, action, reason, at)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)";
+     SELECT c0, c1, c2, c3, c4 FROM rows_of(?)";
 pub(crate) const FLUSH_TICKETS: &str = "INSERT INTO tickets (registration_id, code, issued_at)
-     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)";
+     SELECT c0, c1, c2 FROM rows_of(?)";
 pub(crate) const FLUSH_SEEN: &str = "INSERT INTO inbound_events (platform, event_id, at)
-     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING";
+     SELECT c0, c1, c2 FROM rows_of(?) WHERE true ON CONFLICT DO NOTHING";
 pub(crate) const FLUSH_DIALOGUES: &str = "INSERT INTO dialogues (platform, user_id, state, updated_at)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
+     SELECT c0, c1, c2, c3 FROM rows_of(?) WHERE true
      ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
 pub(crate) const FLUSH_DIALOGUES_GONE: &str = "DELETE FROM dialogues
-     WHERE (platform, user_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
+     WHERE (platform, user_id) IN (SELECT c0, c1 FROM rows_of(?))";
 /// Messages with mostly distinct payloads (a group's replies), each `[platform,
 /// recipient, conversation, payload, next_attempt_at, dedupe_key, ref_key, expires_at]`,
 /// created at the second `?`.
 pub(crate) const FLUSH_OUTBOX: &str = "INSERT INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?, value ->> 5, value ->> 6, value ->> 7
-     FROM json_each(?) WHERE true ON CONFLICT DO NOTHING";
+     SELECT c0, c1, c2, c3, c4, ?, c5, c6, c7
+     FROM rows_of(?) WHERE true ON CONFLICT DO NOTHING";
 
 /// A fan-out's outbox rows as JSON parameters (`outbox::push`): the rows `$1`, each
 /// `[recipient, dedupe_key, variant]`; the variants `$2`, each `[platform, conversation,
@@ -112,6 +112,13 @@ pub(crate) async fn fanout_cache_restore(tx: &mut tx::Conn, was: Option<i64>) ->
             .map_err(db_err)?;
     }
     Ok(())
+}
+
+/// Rows (tuples of integers, text and `None`) as the flush's and the prefetch's one
+/// parameter: packed for `rows_of`, not JSON, so SQLite reads each value where it lies
+/// instead of rendering each row as text and parsing it again per column.
+pub(crate) fn rows_arg<T: serde::Serialize + ?Sized>(rows: &T) -> StoreResult<Vec<u8>> {
+    crate::sqlite_rows::pack(rows).map_err(crate::error::backend)
 }
 
 /// `SELECT value FROM <a JSON array of text bound at $n>`, as a literal.

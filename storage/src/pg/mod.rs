@@ -24,8 +24,13 @@ pub(crate) const GATED: bool = false;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Rows (tuples) as the flush's and the prefetch's one parameter: a JSON array of arrays.
+pub(crate) fn rows_arg<T: serde::Serialize + ?Sized>(rows: &T) -> StoreResult<String> {
+    serde_json::to_string(rows).map_err(crate::error::backend)
+}
+
 /// A JSON array of `[a, b]` pairs as rows of two columns (the prefetch's `IN`).
-pub(crate) const JSON_PAIRS: &str =
+pub(crate) const PAIRS: &str =
     "SELECT v->>0, v->>1 FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) AS r(v)";
 
 /// The flush's statements (see `sqlite.rs`), sent one by one: PostgreSQL's extended

@@ -1,5 +1,5 @@
 //! Sends buffered writes in dependency order (members before accounts before
-//! registrations before decisions): each table's rows as one JSON parameter to one
+//! registrations before decisions): each table's rows as one parameter (`rows_arg`) to one
 //! statement of fixed text (`FLUSH_*` per backend), all of them in one round trip on
 //! SQLite (`Batch`).
 
@@ -10,7 +10,7 @@ use super::super::{
 use super::members::dialogue_json;
 use super::Db;
 use super::SqlTx;
-use crate::error::{backend, db_err};
+use crate::error::db_err;
 use crate::rows::{ms, tags_text};
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -60,12 +60,13 @@ impl Batch {
         Ok(self)
     }
 
-    /// `rows` as one JSON array, the next argument.
-    pub(crate) fn bind_json(&mut self, rows: &impl Serialize) -> StoreResult<&mut Batch> {
-        self.bind(serde_json::to_string(rows).map_err(backend)?)
+    /// `rows` (tuples) as one argument, in the backend's form (`rows_arg`: a packed BLOB
+    /// on SQLite, JSON on PostgreSQL).
+    pub(crate) fn bind_rows(&mut self, rows: &impl Serialize) -> StoreResult<&mut Batch> {
+        self.bind(super::super::rows_arg(rows)?)
     }
 
-    /// `sql` over `rows` as its one JSON parameter; nothing when there are none.
+    /// `sql` over `rows` as its one parameter; nothing when there are none.
     pub(crate) async fn rows<T: Serialize>(
         &mut self,
         conn: &mut super::Conn,
@@ -76,7 +77,7 @@ impl Batch {
         if rows.is_empty() {
             return Ok(());
         }
-        self.bind_json(&rows)?.end(conn, sql).await
+        self.bind_rows(&rows)?.end(conn, sql).await
     }
 
     /// The statement whose arguments were just bound (its placeholders in binding order).

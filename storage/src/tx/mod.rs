@@ -25,7 +25,7 @@ mod threads;
 mod tickets;
 mod web;
 
-use super::{Db, BEGIN, JSON_PAIRS};
+use super::{Db, BEGIN, PAIRS};
 use crate::error::db_err;
 use crate::gate::{GatePass, WriteGate};
 use crate::rows::{ms, platform, AccountMemberRow, MemberRow};
@@ -316,15 +316,15 @@ impl SqlTx {
                 .iter()
                 .map(|u| (u.platform.as_str(), u.id.as_str()))
                 .collect();
-            b.bind_json(&pairs)?.query(conn, &PREFETCH.accounts).await?;
-            b.bind_json(&pairs)?
+            b.bind_rows(&pairs)?.query(conn, &PREFETCH.accounts).await?;
+            b.bind_rows(&pairs)?
                 .query(conn, &PREFETCH.dialogues)
                 .await?;
             sets.extend([Set::Accounts, Set::Dialogues]);
         }
         if !events.is_empty() {
             let pairs: Vec<_> = events.iter().map(|(p, id)| (p.as_str(), id)).collect();
-            b.bind_json(&pairs)?.query(conn, &PREFETCH.events).await?;
+            b.bind_rows(&pairs)?.query(conn, &PREFETCH.events).await?;
             sets.push(Set::Events);
         }
         if b.one_trip() {
@@ -385,7 +385,7 @@ impl SqlTx {
     }
 }
 
-/// The prefetch's queries, written once (`JSON_PAIRS` is the backend's).
+/// The prefetch's queries, written once (`PAIRS` is the backend's).
 struct Prefetch {
     accounts: String,
     dialogues: String,
@@ -395,17 +395,17 @@ struct Prefetch {
 static PREFETCH: LazyLock<Prefetch> = LazyLock::new(|| Prefetch {
     accounts: format!(
         "SELECT {}, {} FROM accounts a JOIN members m ON m.id = a.member_id \
-         WHERE (a.platform, a.user_id) IN ({JSON_PAIRS})",
+         WHERE (a.platform, a.user_id) IN ({PAIRS})",
         MemberRow::COLS,
         AccountMemberRow::COLS
     ),
     dialogues: format!(
         "SELECT platform, user_id, state FROM dialogues \
-         WHERE (platform, user_id) IN ({JSON_PAIRS})"
+         WHERE (platform, user_id) IN ({PAIRS})"
     ),
     events: format!(
         "SELECT platform, event_id FROM inbound_events \
-         WHERE (platform, event_id) IN ({JSON_PAIRS})"
+         WHERE (platform, event_id) IN ({PAIRS})"
     ),
 });
 
