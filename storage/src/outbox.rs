@@ -11,7 +11,7 @@ use yunqi_bot::message::{Outgoing, Recipient, Reply};
 use yunqi_bot::ports::{Delivery, OutboxRow, Progress, Settlement, Store, StoreResult};
 
 /// Writes messages. A fan-out repeats one payload thousands of times: then the rows go in
-/// as JSON parameters to one statement (one round trip to SQLite's worker thread), each
+/// as parameters to one statement (one round trip to SQLite's worker thread), each
 /// row only `[recipient, dedupe_key, variant]`, the fields a fan-out shares (platform,
 /// conversation, payload, times, ref_key) once per variant, each distinct payload
 /// serialized once. Mostly distinct payloads (a group of registrations) go in whole, one
@@ -84,7 +84,7 @@ async fn write(
     // Numbered placeholders: a statement of its own, after what the batch holds.
     b.send(tx).await?;
     let (variants, rows) = variants_of(rows, now);
-    let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let rows = super::rows_arg(&rows)?;
     let variants = serde_json::to_string(&variants).map_err(backend)?;
     let payloads = serde_json::to_string(&payloads).map_err(backend)?;
     sqlx::query(super::OUTBOX_FROM_JSON)
@@ -162,9 +162,9 @@ async fn stage(
         .map_err(db_err)?;
     // ≈ 64 bytes a row in the page cache: the row is its key's b-tree entry.
     let kib = rows.len() / 16;
-    let rows = serde_json::to_string(&rows).map_err(backend)?;
+    let rows = super::rows_arg(&rows)?;
     let cache = super::fanout_cache(tx, kib).await?;
-    let done = sqlx::query(super::STAGE_FROM_JSON)
+    let done = sqlx::query(super::STAGE_FROM_ROWS)
         .bind(rows)
         .bind(batch)
         .execute(&mut **tx)

@@ -60,10 +60,10 @@ pub(crate) const FLUSH_OUTBOX: &str = "INSERT INTO outbox (platform, recipient, 
      SELECT c0, c1, c2, c3, c4, ?, c5, c6, c7
      FROM rows_of(?) WHERE true ON CONFLICT DO NOTHING";
 
-/// A fan-out's outbox rows as JSON parameters (`outbox::push`): the rows `$1`, each
-/// `[recipient, dedupe_key, variant]`; the variants `$2`, each `[platform, conversation,
-/// payload, next_attempt_at, ref_key, expires_at]` with `payload` indexing the payloads
-/// `$3`; the time `$4`. Each row's text is parsed three times, not eight, and no sort:
+/// A fan-out's outbox rows (`outbox::push`): the rows `$1` (`rows_arg`), each
+/// `[recipient, dedupe_key, variant]`; the variants `$2` (JSON), each `[platform,
+/// conversation, payload, next_attempt_at, ref_key, expires_at]` with `payload` indexing
+/// the payloads `$3` (JSON); the time `$4`. No sort:
 /// the rows go in in array order because the left side of a CROSS JOIN is SQLite's outer
 /// loop (an `ORDER BY` put every row, payload included, through a temporary b-tree).
 pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT key AS k, value AS payload FROM json_each(?3)),
@@ -71,8 +71,8 @@ pub(crate) const OUTBOX_FROM_JSON: &str = "WITH p AS MATERIALIZED (SELECT key AS
             x.value ->> 3 AS next_at, x.value ->> 4 AS ref_key, x.value ->> 5 AS expires_at
         FROM json_each(?2) x JOIN p ON p.k = x.value ->> 2)
      INSERT OR IGNORE INTO outbox (platform, recipient, conversation, payload, next_attempt_at, created_at, dedupe_key, ref_key, expires_at)
-     SELECT v.platform, r.value ->> 0, v.conversation, v.payload, v.next_at, ?4, r.value ->> 1, v.ref_key, v.expires_at
-     FROM json_each(?1) r CROSS JOIN v ON v.k = r.value ->> 2";
+     SELECT v.platform, r.c0, v.conversation, v.payload, v.next_at, ?4, r.c1, v.ref_key, v.expires_at
+     FROM rows_of(?1) r CROSS JOIN v ON v.k = r.c2";
 
 /// A large fan-out staged (`outbox::stage`): its variants `$1` (as in `OUTBOX_FROM_JSON`)
 /// under batch `$2`, the payloads `$3`, the time `$4`.
@@ -80,9 +80,11 @@ pub(crate) const STAGE_VARIANTS_FROM_JSON: &str = "INSERT INTO outbox_staged_var
      SELECT ?2, x.key, x.value ->> 0, x.value ->> 1, p.value, x.value ->> 3, ?4, x.value ->> 4, x.value ->> 5
      FROM json_each(?1) x JOIN json_each(?3) p ON p.key = x.value ->> 2";
 
-/// Its rows `$1`, each `[recipient, dedupe_key, variant, platform]`, under batch `$2`.
-pub(crate) const STAGE_FROM_JSON: &str = "INSERT INTO outbox_staged (platform, batch, idx, k, recipient, dedupe_key)
-     SELECT r.value ->> 3, ?2, r.key, r.value ->> 2, r.value ->> 0, r.value ->> 1 FROM json_each(?1) r";
+/// Its rows `$1` (`rows_arg`), each `[recipient, dedupe_key, variant, platform]`, under
+/// batch `$2`; `idx` counts from 0 (`rows_of`'s rowid from 1).
+pub(crate) const STAGE_FROM_ROWS: &str =
+    "INSERT INTO outbox_staged (platform, batch, idx, k, recipient, dedupe_key)
+     SELECT c3, ?2, rowid - 1, c2, c0, c1 FROM rows_of(?1)";
 
 /// Before a large staged fan-out: lets the connection's page cache hold what the
 /// statement touches (`kib`), so the pages do not spill to the WAL mid-statement and get

@@ -88,7 +88,7 @@ pub(crate) const STAGE_VARIANTS_FROM_JSON: &str = "INSERT INTO outbox_staged_var
      FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS x(v, n)
      JOIN jsonb_array_elements_text(CAST($3 AS TEXT)::jsonb) WITH ORDINALITY AS p(v, n) ON p.n - 1 = CAST(x.v->>2 AS BIGINT)";
 
-pub(crate) const STAGE_FROM_JSON: &str =
+pub(crate) const STAGE_FROM_ROWS: &str =
     "INSERT INTO outbox_staged (platform, batch, idx, k, recipient, dedupe_key)
      SELECT r.v->>3, $2, r.n - 1, CAST(r.v->>2 AS BIGINT), r.v->>0, r.v->>1
      FROM jsonb_array_elements(CAST($1 AS TEXT)::jsonb) WITH ORDINALITY AS r(v, n)";
