@@ -86,6 +86,26 @@ async fn migrated(path: &std::path::Path, dir: &std::path::Path) -> sqlx::Sqlite
     pool
 }
 
+/// A new database at `path` with every migration before `version` applied (copied into a
+/// folder under `dir`).
+async fn migrated_before(
+    path: &std::path::Path,
+    dir: &std::path::Path,
+    version: &str,
+) -> sqlx::SqlitePool {
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let before = dir.join("migrations");
+    std::fs::create_dir(&before).unwrap();
+    for f in std::fs::read_dir(&all).unwrap() {
+        let f = f.unwrap();
+        let name = f.file_name().into_string().unwrap();
+        if name.as_str() < version {
+            std::fs::copy(f.path(), before.join(&name)).unwrap();
+        }
+    }
+    migrated(path, &before).await
+}
+
 #[tokio::test]
 async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
     use sha2::{Digest, Sha384};
@@ -118,21 +138,11 @@ async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
 
 #[tokio::test]
 async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it() {
-    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let dir = tempfile::tempdir().unwrap();
-    // Every migration before the one that indexes the code itself.
-    let before = dir.path().join("migrations");
-    std::fs::create_dir(&before).unwrap();
-    for f in std::fs::read_dir(&all).unwrap() {
-        let f = f.unwrap();
-        let name = f.file_name().into_string().unwrap();
-        if name.as_str() < "20261205100000" {
-            std::fs::copy(f.path(), before.join(&name)).unwrap();
-        }
-    }
     let path = dir.path().join("old.db");
     {
-        let pool = migrated(&path, &before).await;
+        // Every migration before the one that indexes the code itself.
+        let pool = migrated_before(&path, dir.path(), "20261205100000").await;
         sqlx::raw_sql(
             "INSERT INTO members (id, created_at) VALUES (1, 0), (2, 0);
              INSERT INTO salons (id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en,
@@ -173,5 +183,103 @@ async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it()
     .execute(store.pool())
     .await;
     assert!(again.is_err(), "a duplicate code was stored");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_its_rows_and_dedupe_keys_with_the_key_indexed_only_where_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let pool = migrated_before(&path, dir.path(), "20261206100000").await;
+        sqlx::raw_sql(
+            "INSERT INTO outbox (id, platform, recipient, payload, status, next_attempt_at,
+                 created_at, sent_at, dedupe_key)
+                 VALUES (4, 'slack', 'U1', '{}', 'sent', 10, 10, 11, 'job-7-U1'),
+                        (5, 'slack', 'U2', '{}', 'pending', 12, 12, NULL, NULL),
+                        (9, 'wecom', 'u3', '{}', 'pending', 13, 13, NULL, NULL);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let pool = store.pool();
+    type Row = (i64, String, String, Option<String>, Option<i64>);
+    let rows: Vec<Row> =
+        sqlx::query_as("SELECT id, recipient, status, dedupe_key, sent_at FROM outbox ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let want: Vec<Row> = vec![
+        (
+            4,
+            "U1".into(),
+            "sent".into(),
+            Some("job-7-U1".into()),
+            Some(11),
+        ),
+        (5, "U2".into(), "pending".into(), None, None),
+        (9, "u3".into(), "pending".into(), None, None),
+    ];
+    assert_eq!(rows, want);
+    // Only keyed rows are in the unique index; no index over every row is left.
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(
+        indexes.iter().any(|(n, sql)| n == "outbox_dedupe"
+            && sql.contains("UNIQUE")
+            && sql.contains("WHERE dedupe_key IS NOT NULL")),
+        "{indexes:?}"
+    );
+    assert!(
+        !indexes
+            .iter()
+            .any(|(n, _)| n.starts_with("sqlite_autoindex")),
+        "{indexes:?}"
+    );
+    let count = |key: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM outbox INDEXED BY outbox_dedupe WHERE dedupe_key = $1",
+        )
+        .bind(key)
+        .fetch_one(pool)
+    };
+    assert_eq!(count("job-7-U1").await.unwrap(), 1);
+    // A key already there: ignored by the writes' upsert, refused by a plain INSERT; rows
+    // without a key never collide.
+    async fn insert(pool: &sqlx::SqlitePool, key: Option<&str>, upsert: bool) -> sqlx::Result<u64> {
+        let sql = format!(
+            "INSERT INTO outbox (platform, recipient, payload, next_attempt_at, created_at, dedupe_key)
+             VALUES ('slack', 'U9', '{{}}', 20, 20, $1){}",
+            if upsert { " ON CONFLICT DO NOTHING" } else { "" }
+        );
+        let done = sqlx::query(&sql).bind(key).execute(pool).await?;
+        Ok(done.rows_affected())
+    }
+    assert_eq!(insert(pool, Some("job-7-U1"), true).await.unwrap(), 0);
+    assert!(
+        insert(pool, Some("job-7-U1"), false).await.is_err(),
+        "a duplicate key was stored"
+    );
+    for _ in 0..2 {
+        assert_eq!(insert(pool, None, true).await.unwrap(), 1);
+    }
+    assert_eq!(count("job-7-U1").await.unwrap(), 1);
+    // The trigger came back with the table: failing a row stamps it.
+    sqlx::query("UPDATE outbox SET status = 'failed' WHERE id = 5")
+        .execute(pool)
+        .await
+        .unwrap();
+    let failed_at: Option<i64> = sqlx::query_scalar("SELECT failed_at FROM outbox WHERE id = 5")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(failed_at.is_some());
     store.close().await;
 }
