@@ -6,7 +6,14 @@
 pub fn is_utf8_form(body: &[u8]) -> bool {
     body.split(|b| *b == b'&')
         .flat_map(|pair| pair.splitn(2, |b| *b == b'='))
-        .all(|part| std::str::from_utf8(&percent_decode(part)).is_ok())
+        .all(|part| {
+            // Without a `%` decoding changes only `+` (ASCII): the bytes are checked as they
+            // are, with no copy (every slash command's form passes here).
+            if !part.contains(&b'%') {
+                return std::str::from_utf8(part).is_ok();
+            }
+            std::str::from_utf8(&percent_decode(part)).is_ok()
+        })
 }
 
 /// `+` is a space and `%XX` a byte; a `%` not followed by two hex digits stays as it is
