@@ -28,8 +28,8 @@ pub(crate) const PAIRS: &str = "SELECT c0, c1 FROM rows_of(?)";
 /// (`rows_arg`, read by `rows_of`: `sqlite_rows.rs`), bound to the statement's one `?`
 /// (the outbox's: two). One text per table whatever the row count, so the flush's
 /// statements go in one round trip to SQLite's worker thread as one text, and that text
-/// takes one entry in the statement cache per set of tables a group writes. (`WHERE true`: SQLite reads the `ON` of an upsert after
-/// a bare `FROM` as a join's.)
+/// takes one entry in the statement cache per set of tables a group writes. (`WHERE
+/// true`: SQLite reads the `ON` of an upsert after a bare `FROM` as a join's.)
 pub(crate) const FLUSH_MEMBERS: &str = "INSERT INTO members (id, name, phone, position, years, locale, created_at, skills)
      SELECT c0, c1, c2, c3, c4, c5, c6, c7
      FROM rows_of(?) WHERE true

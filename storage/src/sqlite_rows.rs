@@ -58,9 +58,6 @@ pub(crate) fn pack<T: Serialize + ?Sized>(rows: &T) -> Result<Vec<u8>, PackError
         in_row: 0,
     };
     rows.serialize(&mut p)?;
-    if p.depth != Depth::Top {
-        return Err(PackError("rows ended inside a row".into()));
-    }
     Ok(p.out)
 }
 
@@ -298,16 +295,13 @@ impl ser::SerializeTuple for &mut Packer {
     type Ok = ();
     type Error = PackError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PackError> {
-        let before = self.in_row;
-        v.serialize(&mut **self)?;
-        if self.in_row != before + 1 {
-            return Err(PackError("a row's element is not one value".into()));
-        }
-        Ok(())
+        // One value: a nested row or list is refused where it starts (`Depth`).
+        v.serialize(&mut **self)
     }
     fn end(self) -> Result<(), PackError> {
+        // A row shorter or longer than the first would shift every value after it.
         if Some(self.in_row) != self.cols {
-            return Err(PackError("a row shorter than it said".into()));
+            return Err(PackError("a row of another width than it said".into()));
         }
         self.depth = Depth::Rows;
         Ok(())
@@ -627,7 +621,7 @@ mod tests {
     #[test]
     fn what_is_not_rows_of_values_is_refused() {
         assert!(pack(&vec![(1i64, 2i64), (3, 4)]).is_ok());
-        // Rows of different widths, a nested list, a map, a bare value, too many columns.
+        // A list as a row, a bare row, a list in a row, a map, too many columns, a bare value.
         assert!(pack(&vec![vec![1i64]]).is_err());
         assert!(pack(&(1i64, 2i64)).is_err());
         assert!(pack(&vec![(1i64, vec![2i64])]).is_err());
@@ -636,6 +630,34 @@ mod tests {
         assert!(pack(&vec![[0i64; COLS + 1]]).is_err());
         assert!(pack(&vec![[0i64; COLS]]).is_ok());
         assert!(pack(&u64::MAX).is_err());
+    }
+
+    /// A row that says it has `said` values and writes `wrote`.
+    struct Row {
+        said: usize,
+        wrote: usize,
+    }
+
+    impl Serialize for Row {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use ser::SerializeTuple;
+            let mut t = s.serialize_tuple(self.said)?;
+            for i in 0..self.wrote {
+                t.serialize_element(&(i as i64))?;
+            }
+            t.end()
+        }
+    }
+
+    #[test]
+    fn every_row_has_the_first_rows_width() {
+        let row = |said, wrote| Row { said, wrote };
+        assert!(pack(&vec![row(2, 2), row(2, 2)]).is_ok());
+        // Another width said, or fewer or more values written than said: each would shift
+        // every value after it.
+        assert!(pack(&vec![row(2, 2), row(3, 3)]).is_err());
+        assert!(pack(&vec![row(2, 2), row(2, 1)]).is_err());
+        assert!(pack(&vec![row(2, 3)]).is_err());
     }
 
     #[test]

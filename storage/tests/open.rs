@@ -86,13 +86,11 @@ async fn migrated(path: &std::path::Path, dir: &std::path::Path) -> sqlx::Sqlite
     pool
 }
 
-/// A new database at `path` with every migration before `version` applied (copied into a
-/// folder under `dir`).
-async fn migrated_before(
-    path: &std::path::Path,
-    dir: &std::path::Path,
-    version: &str,
-) -> sqlx::SqlitePool {
+/// A database at `dir/old.db` as a yunqi before migration `version` left it: every
+/// migration before it applied (copied into a folder under `dir`), then `rows` run.
+/// Closed; returns its path.
+async fn seeded_before(dir: &std::path::Path, version: &str, rows: &str) -> std::path::PathBuf {
+    let path = dir.join("old.db");
     let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let before = dir.join("migrations");
     std::fs::create_dir(&before).unwrap();
@@ -103,7 +101,10 @@ async fn migrated_before(
             std::fs::copy(f.path(), before.join(&name)).unwrap();
         }
     }
-    migrated(path, &before).await
+    let pool = migrated(&path, &before).await;
+    sqlx::raw_sql(rows).execute(&pool).await.unwrap();
+    pool.close().await;
+    path
 }
 
 #[tokio::test]
@@ -139,12 +140,11 @@ async fn a_database_migrated_from_the_old_path_opens_with_the_moved_set() {
 #[tokio::test]
 async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
-    {
-        // Every migration before the one that indexes the code itself.
-        let pool = migrated_before(&path, dir.path(), "20261205100000").await;
-        sqlx::raw_sql(
-            "INSERT INTO members (id, created_at) VALUES (1, 0), (2, 0);
+    // Every migration before the one that indexes the code itself.
+    let path = seeded_before(
+        dir.path(),
+        "20261205100000",
+        "INSERT INTO members (id, created_at) VALUES (1, 0), (2, 0);
              INSERT INTO salons (id, title_zh, title_en, venue_zh, venue_en, agenda_zh, agenda_en,
                  starts_at, ends_at, timezone, capacity)
                  VALUES (1, 't', 't', 'v', 'v', '', '', 0, 1, 'Asia/Shanghai', 20);
@@ -152,12 +152,8 @@ async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it()
                  VALUES (1, 1, 1, 'console', 'a', 'approved', 0), (2, 1, 2, 'console', 'b', 'approved', 0);
              INSERT INTO tickets (registration_id, code, code_hash, issued_at)
                  VALUES (1, 'K7Q2M9XD', 'h1', 5), (2, 'ZZ23AB45', 'h2', 6);",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
-        pool.close().await;
-    }
+    )
+    .await;
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
     let rows: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT registration_id, code, issued_at FROM tickets ORDER BY 1")
@@ -189,21 +185,16 @@ async fn tickets_issued_before_the_code_index_are_found_by_their_code_after_it()
 #[tokio::test]
 async fn the_outbox_keeps_its_rows_and_dedupe_keys_with_the_key_indexed_only_where_set() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
-    {
-        let pool = migrated_before(&path, dir.path(), "20261206100000").await;
-        sqlx::raw_sql(
-            "INSERT INTO outbox (id, platform, recipient, payload, status, next_attempt_at,
+    let path = seeded_before(
+        dir.path(),
+        "20261206100000",
+        "INSERT INTO outbox (id, platform, recipient, payload, status, next_attempt_at,
                  created_at, sent_at, dedupe_key)
                  VALUES (4, 'slack', 'U1', '{}', 'sent', 10, 10, 11, 'job-7-U1'),
                         (5, 'slack', 'U2', '{}', 'pending', 12, 12, NULL, NULL),
                         (9, 'wecom', 'u3', '{}', 'pending', 13, 13, NULL, NULL);",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
-        pool.close().await;
-    }
+    )
+    .await;
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
     let pool = store.pool();
     type Row = (i64, String, String, Option<String>, Option<i64>);

@@ -294,9 +294,9 @@ impl SqlTx {
     }
 
     /// Accounts with their members and dialogues for users not cached yet, and which
-    /// events were seen: each query over one JSON array of pairs, all in one round trip on
-    /// SQLite, which also reads the ids the group will hand out (PostgreSQL reads them
-    /// when first needed: there each is a round trip of its own).
+    /// events were seen: each query over its pairs as one parameter (`rows_arg`), all in
+    /// one round trip on SQLite, which also reads the ids the group will hand out
+    /// (PostgreSQL reads them when first needed: there each is a round trip of its own).
     async fn prefetch_all(
         &mut self,
         users: &[&UserRef],
