@@ -44,6 +44,13 @@ impl<S: AppStore> App<S> {
         clock: Arc<dyn Clock>,
     ) -> Result<App<S>> {
         let store = Arc::new(crate::db::open::<S>(&settings.storage.url).await?);
+        if settings.storage.pin_writer {
+            if let Some(cpu) = yunqi_storage::affinity::chain_cpu() {
+                if store.keep_writer_on_cpu(cpu) {
+                    tracing::info!(cpu, "the writer and its SQLite connection share one CPU");
+                }
+            }
+        }
         let engine = Engine::new(settings.engine_config()?);
         let (core, writer) = Core::start(store.clone(), engine, clock.clone());
         let salons = settings.seed_salons(clock.now())?;

@@ -156,10 +156,18 @@ pub struct Storage {
     /// How long delivered messages and inbound dedup ids are kept (`30d`).
     #[serde(default = "thirty_days")]
     pub retention: String,
+    /// SQLite file: the writer's thread and its connection's thread share one CPU, the
+    /// last this process may use, when it may use two or more (`true`).
+    #[serde(default = "on")]
+    pub pin_writer: bool,
 }
 
 fn thirty_days() -> String {
     "30d".into()
+}
+
+fn on() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -510,6 +518,15 @@ mod tests {
         assert_eq!(s.http.bind, "0.0.0.0:9000");
         assert_eq!(s.scheduler.tick_seconds, 5);
         assert_eq!(s.roles.organizers, vec!["slack:U1", "console:boss"]);
+    }
+
+    #[test]
+    fn the_writer_is_pinned_unless_told_not_to() {
+        let s = Settings::from_table(&load_table(None, std::iter::empty()).unwrap()).unwrap();
+        assert!(s.storage.pin_writer);
+        let env = [("YUNQI_STORAGE__PIN_WRITER".to_string(), "false".to_string())];
+        let s = Settings::from_table(&load_table(None, env.into_iter()).unwrap()).unwrap();
+        assert!(!s.storage.pin_writer);
     }
 
     #[test]

@@ -66,6 +66,10 @@ struct Args {
     /// With --startup: starts to time (the median is reported).
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Leave the writer's thread and its SQLite connection's thread free to move between
+    /// CPUs (`yunqi serve` keeps them on one: `[storage] pin_writer`).
+    #[arg(long)]
+    unpinned: bool,
 }
 
 fn proc_kib(field: &str) -> Option<u64> {
@@ -99,6 +103,11 @@ async fn main() -> Result<()> {
     if args.startup {
         return startup::run(&store, &path, args.server.as_deref(), args.runs).await;
     }
+    // As `yunqi serve` does by default.
+    let pinned = match yunqi_storage::affinity::chain_cpu() {
+        Some(cpu) if !args.unpinned => store.keep_writer_on_cpu(cpu).then_some(cpu),
+        _ => None,
+    };
     let mut cfg = EngineConfig::default();
     cfg.organizers
         .insert(UserRef::new(Platform::Console, "admin"));
@@ -179,6 +188,10 @@ async fn main() -> Result<()> {
     let _ = writer.await;
     println!("yunqi-bench: core + SQLite (WAL, synchronous=FULL), in-process");
     println!("database            {path}");
+    match pinned {
+        Some(cpu) => println!("write chain         on CPU {cpu} (writer + its SQLite thread)"),
+        None => println!("write chain         unpinned"),
+    }
     println!(
         "registrations       {} completed ({} in the database), concurrency {}",
         lat.len(),

@@ -25,6 +25,9 @@ impl AppStore for SqlStore {
     async fn serving_alone(&self) -> StoreResult<()> {
         super::serving_alone(self).await
     }
+    fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
+        SqlStore::keep_writer_on_cpu(self, cpu)
+    }
 
     async fn outbox_backlog(&self, now: DateTime<Utc>) -> StoreResult<Vec<Backlog>> {
         SqlStore::outbox_backlog(self, now).await

@@ -292,6 +292,15 @@ impl Store for SqlStore {
         SqlTx::begin(&self.pool, &self.gate, &self.kept).await
     }
 
+    fn writer_thread_started(&self) {
+        if let Some(cpu) = self.kept.cpu() {
+            match crate::affinity::pin_current(cpu) {
+                Ok(()) => tracing::debug!(cpu, "the writer's thread pinned"),
+                Err(e) => tracing::warn!(cpu, error = %e, "could not keep the writer on its CPU"),
+            }
+        }
+    }
+
     async fn outbox_due(
         &self,
         platform: Platform,

@@ -178,6 +178,36 @@ pub use store::SqlStore as SqliteStore;
 pub use tx::SqlTx as SqliteTx;
 pub use web::WebSession;
 
+/// Keeps the thread sqlx runs this connection on, on `cpu` (`affinity.rs`). SQLite calls
+/// a progress handler on the thread that steps the statement, so one set for a `SELECT 1`
+/// pins that thread, and is removed after. Failing costs only speed: logged, not raised.
+pub(crate) async fn pin_worker(conn: &mut sqlx::SqliteConnection, cpu: usize) {
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = outcome.clone();
+    let ran = async {
+        conn.lock_handle().await?.set_progress_handler(1, move || {
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.is_none() {
+                *seen = Some(crate::affinity::pin_current(cpu));
+            }
+            true // go on with the statement
+        });
+        let stepped = sqlx::query("SELECT 1").execute(&mut *conn).await;
+        conn.lock_handle().await?.remove_progress_handler();
+        stepped.map(drop)
+    }
+    .await;
+    let pinned = outcome.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match (ran, pinned) {
+        (Ok(()), Some(Ok(()))) => tracing::debug!(cpu, "the writer's SQLite thread pinned"),
+        (Ok(()), Some(Err(e))) => {
+            tracing::warn!(cpu, error = %e, "could not keep the writer's SQLite thread on its CPU")
+        }
+        (Ok(()), None) => tracing::warn!(cpu, "the writer's SQLite thread was not reached to pin"),
+        (Err(e), _) => tracing::warn!(cpu, error = %e, "could not pin the writer's SQLite thread"),
+    }
+}
+
 async fn connect(url: &str) -> StoreResult<SqlitePool> {
     crate::pool::connect(url, None).await
 }
@@ -319,6 +349,74 @@ mod tests {
         .await
         .unwrap();
         n == 1
+    }
+
+    /// This process's SQLite connection threads (sqlx names them) that may run on `cpu`
+    /// alone.
+    #[cfg(target_os = "linux")]
+    fn sqlite_threads_on(cpu: usize) -> usize {
+        let only = cpu.to_string();
+        std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .filter_map(|task| {
+                let task = task.ok()?.path();
+                let name = std::fs::read_to_string(task.join("comm")).ok()?;
+                let status = std::fs::read_to_string(task.join("status")).ok()?;
+                let cpus = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
+                (name.starts_with("sqlx-sqlite") && cpus.trim() == only).then_some(())
+            })
+            .count()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_writer_and_its_connections_thread_share_the_cpu_they_are_given() {
+        let cpus = crate::affinity::current_cpus().unwrap();
+        if cpus.len() < 2 {
+            eprintln!("one CPU: every thread runs on it, nothing to tell apart; skipped");
+            return;
+        }
+        let (first, cpu) = (cpus[0], *cpus.last().unwrap());
+        // The writer's own thread, as `Core::start` makes it.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let (_dir, store) = fresh().await;
+                let memory = SqliteStore::open(":memory:").await.unwrap();
+                assert!(!memory.keep_writer_on_cpu(cpu), "nothing to pin in memory");
+                assert!(store.keep_writer_on_cpu(cpu));
+                assert!(!store.keep_writer_on_cpu(first), "set once");
+
+                store.writer_thread_started();
+                assert_eq!(crate::affinity::current_cpus().unwrap(), vec![cpu]);
+
+                let before = sqlite_threads_on(cpu);
+                let tx = store.begin().await.unwrap();
+                tx.commit().await.unwrap();
+                assert_eq!(
+                    sqlite_threads_on(cpu),
+                    before + 1,
+                    "the kept connection's thread is on the writer's CPU"
+                );
+                // Kept: the next transaction pins nothing more.
+                let tx = store.begin().await.unwrap();
+                tx.commit().await.unwrap();
+                assert_eq!(sqlite_threads_on(cpu), before + 1);
+                store.close().await;
+            });
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            crate::affinity::current_cpus().unwrap(),
+            cpus,
+            "only the writer's thread"
+        );
     }
 
     #[tokio::test]

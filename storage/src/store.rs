@@ -74,6 +74,14 @@ impl SqlStore {
     pub fn pool(&self) -> &Pool<Db> {
         &self.pool
     }
+
+    /// Keeps the write chain on `cpu` (`affinity.rs`, e.g. `affinity::chain_cpu()`): the
+    /// writer's thread once it starts (`Store::writer_thread_started`) and the thread of
+    /// each connection it takes. Call before `Core::start`. Only a SQLite file's writer
+    /// (`false` else, or when set already).
+    pub fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
+        self.kept.set_cpu(cpu)
+    }
 }
 
 /// A write of the outbox lanes or the leases: claims, settlements, the staged window.

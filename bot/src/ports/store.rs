@@ -9,6 +9,10 @@ use chrono::{DateTime, Utc};
 pub trait LocalStore: Sync + 'static {
     type Tx: Tx;
     async fn begin(&self) -> StoreResult<Self::Tx>;
+    /// Called once on the writer's own thread, before its first transaction: a store may
+    /// keep that thread near its database work (SQLite: on one CPU with its connection's
+    /// thread). Nothing by default.
+    fn writer_thread_started(&self) {}
     /// Pending messages due now on a platform, oldest first; only for `recipient` if given,
     /// none for the recipients in `waiting` (the lane is pacing them).
     async fn outbox_due(

@@ -110,6 +110,7 @@ impl<S: Store> Core<S> {
         std::thread::Builder::new()
             .name("yunqi-writer".into())
             .spawn(move || {
+                writer.store.writer_thread_started();
                 let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()

@@ -24,6 +24,10 @@ pub(crate) const GATED: bool = false;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// SQLite's writer pins its connection's thread (`affinity.rs`); a PostgreSQL connection
+/// has no thread of its own (and the writer's CPU is never set: `Kept::set_cpu`).
+pub(crate) async fn pin_worker(_conn: &mut sqlx::PgConnection, _cpu: usize) {}
+
 /// Rows (tuples) as the flush's and the prefetch's one parameter: a JSON array of arrays.
 pub(crate) fn rows_arg<T: serde::Serialize + ?Sized>(rows: &T) -> StoreResult<String> {
     serde_json::to_string(rows).map_err(crate::error::backend)

@@ -79,6 +79,8 @@ pub(crate) struct Kept(Option<Arc<Slot>>);
 pub(crate) struct Slot {
     conn: Mutex<Option<PoolConnection<Db>>>,
     sync: Option<WalSync>,
+    /// The CPU the writer's thread and its connection's thread share (`affinity.rs`).
+    cpu: std::sync::OnceLock<usize>,
 }
 
 /// The writer's connections: a COMMIT writes the WAL without syncing it (`wal_sync.rs`).
@@ -91,6 +93,7 @@ impl Kept {
             Arc::new(Slot {
                 conn: Mutex::default(),
                 sync,
+                cpu: std::sync::OnceLock::new(),
             })
         }))
     }
@@ -105,6 +108,20 @@ impl Kept {
         if self.sync().is_some() {
             conn.close_on_drop();
         }
+    }
+
+    /// Keeps the writer's thread and each connection it takes on `cpu`, from then on.
+    /// Only where the writer's commits sync off its path (a SQLite file): `false` else,
+    /// or if a CPU was set already.
+    pub(crate) fn set_cpu(&self, cpu: usize) -> bool {
+        match &self.0 {
+            Some(slot) if slot.sync.is_some() => slot.cpu.set(cpu).is_ok(),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn cpu(&self) -> Option<usize> {
+        self.0.as_ref()?.cpu.get().copied()
     }
 
     pub(crate) fn off() -> Kept {
@@ -230,6 +247,9 @@ impl SqlTx {
                 attempts += 1;
                 if kept.sync().is_some() {
                     (&mut *conn).execute(RELAXED).await.map_err(db_err)?;
+                    if let Some(cpu) = kept.cpu() {
+                        super::pin_worker(&mut conn, cpu).await;
+                    }
                 }
             }
             let begun = TxManager::begin(&mut conn, Some(BEGIN.into())).await;
