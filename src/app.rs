@@ -45,10 +45,8 @@ impl<S: AppStore> App<S> {
     ) -> Result<App<S>> {
         let store = Arc::new(crate::db::open::<S>(&settings.storage.url).await?);
         if settings.storage.pin_writer {
-            if let Some(cpu) = yunqi_storage::affinity::chain_cpu() {
-                if store.keep_writer_on_cpu(cpu) {
-                    tracing::info!(cpu, "the writer and its SQLite connection share one CPU");
-                }
+            if let Some(cpu) = store.pin_writer() {
+                tracing::info!(cpu, "the writer and its SQLite connection share one CPU");
             }
         }
         let engine = Engine::new(settings.engine_config()?);

@@ -104,9 +104,10 @@ async fn main() -> Result<()> {
         return startup::run(&store, &path, args.server.as_deref(), args.runs).await;
     }
     // As `yunqi serve` does by default.
-    let pinned = match yunqi_storage::affinity::chain_cpu() {
-        Some(cpu) if !args.unpinned => store.keep_writer_on_cpu(cpu).then_some(cpu),
-        _ => None,
+    let pinned = if args.unpinned {
+        None
+    } else {
+        store.pin_writer()
     };
     let mut cfg = EngineConfig::default();
     cfg.organizers

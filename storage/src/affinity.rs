@@ -10,7 +10,7 @@
 /// run on two or more (on one there is nothing to choose) and they are its own: not when
 /// a CPU quota (a container's `--cpus`) gives it less time than the CPUs it sees, whose
 /// other tenants a pinned thread could not move away from. `None` elsewhere than Linux.
-pub fn chain_cpu() -> Option<usize> {
+pub(crate) fn chain_cpu() -> Option<usize> {
     let cpus = imp::allowed()?;
     let quota = std::thread::available_parallelism().map_or(1, |n| n.get());
     choose(&cpus, quota)
@@ -27,8 +27,9 @@ pub(crate) fn pin_current(cpu: usize) -> std::io::Result<()> {
     imp::pin(cpu)
 }
 
-/// The CPUs the calling thread may run on (tests and the start-up log).
-pub fn current_cpus() -> Option<Vec<usize>> {
+/// The CPUs the calling thread may run on.
+#[cfg(test)]
+pub(crate) fn current_cpus() -> Option<Vec<usize>> {
     imp::allowed()
 }
 

@@ -26,9 +26,9 @@ pub trait AppStore: Store + Leases + OutboxClaims + Kv + Clone + Send + Sync + '
     /// the only server on the file, so leases and claims a killed predecessor left are void.
     /// PostgreSQL: other replicas share the database and hold their own; nothing to do.
     async fn serving_alone(&self) -> StoreResult<()>;
-    /// Keeps the write chain on `cpu` (`affinity.rs`); before `Core::start`. SQLite files
-    /// only: `false` on PostgreSQL or in memory.
-    fn keep_writer_on_cpu(&self, cpu: usize) -> bool;
+    /// Keeps the write chain on one CPU (`affinity.rs`), before `Core::start`: the CPU, or
+    /// `None` (one CPU, a smaller quota, PostgreSQL, in memory).
+    fn pin_writer(&self) -> Option<usize>;
 
     async fn outbox_backlog(&self, now: DateTime<Utc>) -> StoreResult<Vec<Backlog>>;
     async fn outbox_failed(&self, limit: u32) -> StoreResult<Vec<FailedDelivery>>;

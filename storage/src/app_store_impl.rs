@@ -25,8 +25,8 @@ impl AppStore for SqlStore {
     async fn serving_alone(&self) -> StoreResult<()> {
         super::serving_alone(self).await
     }
-    fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
-        SqlStore::keep_writer_on_cpu(self, cpu)
+    fn pin_writer(&self) -> Option<usize> {
+        SqlStore::pin_writer(self)
     }
 
     async fn outbox_backlog(&self, now: DateTime<Utc>) -> StoreResult<Vec<Backlog>> {

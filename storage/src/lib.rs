@@ -6,7 +6,7 @@
 // Deliberate: the shared store modules are compiled once per backend (sqlite.rs, pg/).
 #![allow(clippy::duplicate_mod)]
 
-pub mod affinity;
+mod affinity;
 mod app_store;
 mod backup;
 mod bench;

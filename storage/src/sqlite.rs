@@ -182,14 +182,11 @@ pub use web::WebSession;
 /// a progress handler on the thread that steps the statement, so one set for a `SELECT 1`
 /// pins that thread, and is removed after. Failing costs only speed: logged, not raised.
 pub(crate) async fn pin_worker(conn: &mut sqlx::SqliteConnection, cpu: usize) {
-    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let outcome = std::sync::Arc::new(std::sync::OnceLock::new());
     let seen = outcome.clone();
     let ran = async {
         conn.lock_handle().await?.set_progress_handler(1, move || {
-            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            if seen.is_none() {
-                *seen = Some(crate::affinity::pin_current(cpu));
-            }
+            seen.get_or_init(|| crate::affinity::pin_current(cpu));
             true // go on with the statement
         });
         let stepped = sqlx::query("SELECT 1").execute(&mut *conn).await;
@@ -197,8 +194,7 @@ pub(crate) async fn pin_worker(conn: &mut sqlx::SqliteConnection, cpu: usize) {
         stepped.map(drop)
     }
     .await;
-    let pinned = outcome.lock().unwrap_or_else(|e| e.into_inner()).take();
-    match (ran, pinned) {
+    match (ran, outcome.get()) {
         (Ok(()), Some(Ok(()))) => tracing::debug!(cpu, "the writer's SQLite thread pinned"),
         (Ok(()), Some(Err(e))) => {
             tracing::warn!(cpu, error = %e, "could not keep the writer's SQLite thread on its CPU")

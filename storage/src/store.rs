@@ -75,11 +75,16 @@ impl SqlStore {
         &self.pool
     }
 
-    /// Keeps the write chain on `cpu` (`affinity.rs`, e.g. `affinity::chain_cpu()`): the
-    /// writer's thread once it starts (`Store::writer_thread_started`) and the thread of
-    /// each connection it takes. Call before `Core::start`. Only a SQLite file's writer
-    /// (`false` else, or when set already).
-    pub fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
+    /// Keeps the write chain on one CPU (`affinity.rs`): the writer's thread once it
+    /// starts (`Store::writer_thread_started`) and the thread of each connection it takes.
+    /// Call before `Core::start`. The CPU, if one was chosen (`affinity::chain_cpu`) and
+    /// this is a SQLite file's writer not pinned already.
+    pub fn pin_writer(&self) -> Option<usize> {
+        crate::affinity::chain_cpu().filter(|&cpu| self.keep_writer_on_cpu(cpu))
+    }
+
+    /// `pin_writer` on a given CPU: `false` unless a SQLite file's, or when set already.
+    pub(crate) fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
         self.kept.set_cpu(cpu)
     }
 }

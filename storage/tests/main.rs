@@ -18,5 +18,7 @@ mod open;
 mod outbox;
 mod pacing;
 mod parts;
+#[cfg(target_os = "linux")]
+mod pinning;
 mod salon_channels;
 mod wal_sync;
