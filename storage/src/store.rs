@@ -80,12 +80,7 @@ impl SqlStore {
     /// Call before `Core::start`. The CPU, if one was chosen (`affinity::chain_cpu`) and
     /// this is a SQLite file's writer not pinned already.
     pub fn pin_writer(&self) -> Option<usize> {
-        crate::affinity::chain_cpu().filter(|&cpu| self.keep_writer_on_cpu(cpu))
-    }
-
-    /// `pin_writer` on a given CPU: `false` unless a SQLite file's, or when set already.
-    pub(crate) fn keep_writer_on_cpu(&self, cpu: usize) -> bool {
-        self.kept.set_cpu(cpu)
+        crate::affinity::chain_cpu().filter(|&cpu| self.kept.set_cpu(cpu))
     }
 }
 

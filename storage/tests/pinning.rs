@@ -9,6 +9,15 @@ use yunqi_bot::runtime::Core;
 use yunqi_bot::Engine;
 use yunqi_storage::SqliteStore;
 
+/// The CPUs a thread may run on, as its `/proc/…/status` lists them (`None`: it ended).
+fn allowed(status: impl AsRef<std::path::Path>) -> Option<String> {
+    std::fs::read_to_string(status)
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .map(|l| l.trim().to_string())
+}
+
 /// This process's threads named `name` (a prefix) that may run on `cpu` alone.
 fn threads_on(name: &str, cpu: usize) -> usize {
     let only = cpu.to_string();
@@ -17,11 +26,7 @@ fn threads_on(name: &str, cpu: usize) -> usize {
         .filter_map(|task| {
             let task = task.ok()?.path();
             let comm = std::fs::read_to_string(task.join("comm")).ok()?;
-            let status = std::fs::read_to_string(task.join("status")).ok()?;
-            let cpus = status
-                .lines()
-                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-            (comm.starts_with(name) && cpus.trim() == only).then_some(())
+            (comm.starts_with(name) && allowed(task.join("status"))? == only).then_some(())
         })
         .count()
 }
@@ -32,6 +37,7 @@ async fn a_pinned_store_s_writer_and_its_connection_run_on_one_cpu() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("yunqi.db");
         let store = Arc::new(SqliteStore::open(path.to_str().unwrap()).await.unwrap());
+        let before = allowed("/proc/thread-self/status").expect("Linux lists a thread's CPUs");
         let Some(cpu) = store.pin_writer() else {
             eprintln!("one CPU, or a CPU quota below the CPUs seen: nothing pinned; skipped");
             return;
@@ -55,6 +61,15 @@ async fn a_pinned_store_s_writer_and_its_connection_run_on_one_cpu() {
             threads_on("sqlx-sqlite", cpu),
             workers + 1,
             "the thread of the connection it writes on"
+        );
+        // The connection is kept: the next write pins nothing more.
+        core.submit(registration(2)).await.unwrap();
+        assert_eq!(threads_on("yunqi-writer", cpu), writers + 1);
+        assert_eq!(threads_on("sqlx-sqlite", cpu), workers + 1);
+        assert_eq!(
+            allowed("/proc/thread-self/status"),
+            Some(before),
+            "only those two threads: not the test's"
         );
         drop(core);
         store.close().await;
